@@ -1,0 +1,317 @@
+"""The adapter base class: everything a warehouse plugin inherits and may override.
+
+An adapter declares (class constants, a credentials mapping, a few methods for catalog
+queries); the behaviour lives here. Connections are opened lazily, one per thread, from a
+database handle obtained through ``fusion.drivers`` — so parse and compile never connect.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from fusion.drivers import DriverRequirement, open_database
+from fusion.errors import DatabaseError, ProjectError
+from fusion.relation import Column, QuotePolicy, Relation
+
+
+@dataclass(frozen=True)
+class AdapterSpec:
+    """What an adapter plugin registers through ``fusion_register_adapters``."""
+
+    name: str
+    dialect: str
+    adapter_class: type[Adapter]
+    driver: DriverRequirement
+    macro_paths: tuple[Path, ...] = ()
+    parents: tuple[str, ...] = ()  # adapter names whose macros this one inherits (dispatch order)
+
+
+@dataclass
+class AdapterResponse:
+    message: str = "OK"
+    code: str | None = None
+    rows_affected: int | None = None
+    query_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"_message": self.message}
+        if self.code is not None:
+            out["code"] = self.code
+        if self.rows_affected is not None:
+            out["rows_affected"] = self.rows_affected
+        return out
+
+
+@dataclass
+class RelationCache:
+    """Known relations per (database, schema), filled on first look and kept up to date."""
+
+    schemas: dict[tuple[str, str], dict[str, Relation]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @staticmethod
+    def key(database: str | None, schema: str | None) -> tuple[str, str]:
+        return ((database or "").lower(), (schema or "").lower())
+
+
+class Adapter:
+    """Base class for warehouse adapters. Subclasses override only what differs."""
+
+    #: profiles.yml ``type``
+    type_name: ClassVar[str] = ""
+    #: relation types that ``create or replace view`` may replace in place
+    replace_view_in_place: ClassVar[bool] = False
+    #: whether DDL can be rolled back (then a failed build leaves nothing half-done)
+    transactional_ddl: ClassVar[bool] = True
+    #: how ``--threads`` maps to connections
+    quote_character: ClassVar[str] = '"'
+    #: valid incremental strategies
+    incremental_strategies: ClassVar[tuple[str, ...]] = ("append", "delete+insert", "merge")
+    default_incremental_strategy: ClassVar[str] = "merge"
+    #: seed column types inferred from CSV text, by inferred kind
+    seed_types: ClassVar[dict[str, str]] = {
+        "integer": "integer", "number": "double precision", "date": "date",
+        "datetime": "timestamp", "boolean": "boolean", "text": "text",
+    }
+
+    def __init__(self, spec: AdapterSpec, target: dict[str, Any], profile_path: str):
+        self.spec = spec
+        self.target = target
+        self.profile_path = profile_path
+        self.credentials = self.parse_credentials(target)
+        self._database = None
+        self._database_lock = threading.Lock()
+        self._local = threading.local()
+        self._connections: list[Any] = []
+        self.cache = RelationCache()
+
+    # --- declared by subclasses ---------------------------------------------------------
+    def parse_credentials(self, target: dict[str, Any]) -> dict[str, Any]:
+        """Validate the profile target; return what ``driver_options`` needs."""
+        return dict(target)
+
+    def driver_options(self) -> dict[str, str]:
+        """Options for the ADBC database (URI, path...)."""
+        raise NotImplementedError
+
+    @property
+    def default_database(self) -> str:
+        """The database name used for relations when a node does not set one."""
+        return str(self.target.get("database") or "")
+
+    @property
+    def default_schema(self) -> str:
+        return str(self.target.get("schema") or "")
+
+    def list_relations_sql(self, database: str, schema: str) -> str:
+        """SQL returning (name, type) for every relation in a schema; type 'table' or 'view'."""
+        return (
+            "select table_name, case when table_type = 'VIEW' then 'view' else 'table' end "
+            f"from information_schema.tables where table_schema = {self.string_literal(schema)}"
+            + (f" and table_catalog = {self.string_literal(database)}" if database else "")
+        )
+
+    def columns_sql(self, relation: Relation) -> str:
+        return (
+            "select column_name, data_type, character_maximum_length, numeric_precision, numeric_scale "
+            "from information_schema.columns "
+            f"where table_schema = {self.string_literal(relation.schema or '')} "
+            f"and table_name = {self.string_literal(relation.identifier or '')}"
+            + (f" and table_catalog = {self.string_literal(relation.database)}" if relation.database else "")
+            + " order by ordinal_position"
+        )
+
+    # --- relations and quoting ----------------------------------------------------------
+    def relation(self, database, schema, identifier, type=None) -> Relation:
+        return Relation(database, schema, identifier, type, QuotePolicy(), self.quote_character)
+
+    def quote(self, identifier: str) -> str:
+        q = self.quote_character
+        return f"{q}{identifier.replace(q, q * 2)}{q}"
+
+    @staticmethod
+    def string_literal(value: str) -> str:
+        return "'" + value.replace("'", "''") + "'"
+
+    # --- connections --------------------------------------------------------------------
+    def _db(self):
+        with self._database_lock:
+            if self._database is None:
+                try:
+                    self._database = open_database(self.spec.driver, self.driver_options())
+                except ProjectError:
+                    raise
+                except Exception as exc:
+                    raise DatabaseError(
+                        f"could not open the {self.type_name} database: {exc}",
+                        path=self.profile_path,
+                        hint="check the target's connection settings in profiles.yml")
+                    from exc
+            return self._database
+
+    def connection(self):
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            import adbc_driver_manager
+            import adbc_driver_manager.dbapi as dbapi
+
+            raw = adbc_driver_manager.AdbcConnection(self._db())
+            conn = dbapi.Connection(self._db(), raw, autocommit=True)
+            self._local.conn = conn
+            with self._database_lock:
+                self._connections.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._database_lock:
+            for conn in self._connections:
+                try:
+                    conn.close()
+                except Exception:  # noqa: BLE001 - closing is best effort at shutdown
+                    pass
+            self._connections.clear()
+            if self._database is not None:
+                self._database.close()
+                self._database = None
+        self._local = threading.local()
+
+    # --- execution ----------------------------------------------------------------------
+    def execute(self, sql: str, fetch: bool = False):
+        """Run one statement; return (AdapterResponse, pyarrow.Table | None)."""
+        cur = self.connection().cursor()
+        try:
+            cur.execute(sql)
+            table = cur.fetch_arrow_table() if fetch else None
+            rows = cur.rowcount if cur.rowcount is not None and cur.rowcount >= 0 else None
+        except Exception as exc:
+            raise DatabaseError(self.describe_error(exc)) from exc
+        finally:
+            cur.close()
+        return AdapterResponse("OK", rows_affected=rows), table
+
+    def describe_error(self, exc: Exception) -> str:
+        text = str(exc)
+        for prefix in ("INTERNAL: ", "INVALID_ARGUMENT: ", "IO: ", "UNKNOWN: "):
+            if text.startswith(prefix):
+                text = text[len(prefix):]
+        return text.strip()
+
+    def begin(self) -> None:
+        self.execute("begin")
+        self._local.journal = []
+
+    def commit(self) -> None:
+        self._local.journal = None
+        self.execute("commit")
+
+    def rollback(self) -> None:
+        """Roll back, and undo what this transaction told the relation cache."""
+        journal = getattr(self._local, "journal", None) or []
+        self._local.journal = None
+        with self.cache.lock:
+            for rels, name, previous in reversed(journal):
+                if previous is None:
+                    rels.pop(name, None)
+                else:
+                    rels[name] = previous
+        try:
+            self.execute("rollback")
+        except DatabaseError:
+            pass  # no transaction was open
+
+    def transaction(self) -> _Transaction:
+        return _Transaction(self)
+
+    def ingest(self, relation: Relation, table, mode: str = "append") -> int:
+        """Bulk-load an Arrow table (``mode``: append to, or create, the relation)."""
+        cur = self.connection().cursor()
+        try:
+            return cur.adbc_ingest(relation.identifier, table, mode=mode,
+                                   db_schema_name=relation.schema) or 0
+        except Exception as exc:
+            raise DatabaseError(self.describe_error(exc)) from exc
+        finally:
+            cur.close()
+
+    # --- catalog (cached) ---------------------------------------------------------------
+    def _schema_relations(self, database: str | None, schema: str | None) -> dict[str, Relation]:
+        key = RelationCache.key(database, schema)
+        with self.cache.lock:
+            known = self.cache.schemas.get(key)
+        if known is not None:
+            return known
+        _, table = self.execute(self.list_relations_sql(database or "", schema or ""), fetch=True)
+        found = {}
+        for name, kind in zip(table.column(0).to_pylist(), table.column(1).to_pylist(), strict=True):
+            found[name.lower()] = self.relation(database, schema, name, kind)
+        with self.cache.lock:
+            return self.cache.schemas.setdefault(key, found)
+
+    def get_relation(self, database, schema, identifier) -> Relation | None:
+        return self._schema_relations(database, schema).get((identifier or "").lower())
+
+    def _cache_set(self, relation: Relation, value: Relation | None) -> None:
+        rels = self._schema_relations(relation.database, relation.schema)
+        name = (relation.identifier or "").lower()
+        with self.cache.lock:
+            journal = getattr(self._local, "journal", None)
+            if journal is not None:
+                journal.append((rels, name, rels.get(name)))
+            if value is None:
+                rels.pop(name, None)
+            else:
+                rels[name] = value
+
+    def cache_added(self, relation: Relation) -> None:
+        self._cache_set(relation, relation)
+
+    def cache_dropped(self, relation: Relation) -> None:
+        self._cache_set(relation, None)
+
+    def get_columns_in_relation(self, relation: Relation) -> list[Column]:
+        _, table = self.execute(self.columns_sql(relation), fetch=True)
+        return [Column(*row) for row in zip(*(c.to_pylist() for c in table.columns), strict=True)]
+
+    # --- DDL helpers used by materializations ------------------------------------------
+    def create_schema(self, database: str | None, schema: str) -> None:
+        key = RelationCache.key(database, schema)
+        with self.cache.lock:
+            if key in self.cache.schemas:
+                return
+        rel = self.relation(database, schema, None)
+        self.execute(f"create schema if not exists {rel.without_identifier()}")
+        self._schema_relations(database, schema)
+
+    def drop_relation(self, relation: Relation) -> None:
+        kind = "view" if relation.type == "view" else "table"
+        self.execute(f"drop {kind} if exists {relation} cascade")
+        self.cache_dropped(relation)
+
+    def rename_relation(self, relation: Relation, new_name: str) -> Relation:
+        kind = "view" if relation.type == "view" else "table"
+        self.execute(f"alter {kind} {relation} rename to {self.quote(new_name)}")
+        self.cache_dropped(relation)
+        renamed = self.relation(relation.database, relation.schema, new_name, relation.type)
+        self.cache_added(renamed)
+        return renamed
+
+
+class _Transaction:
+    """``with adapter.transaction():`` — commit on success, roll back on any error."""
+
+    def __init__(self, adapter: Adapter):
+        self.adapter = adapter
+
+    def __enter__(self):
+        self.adapter.begin()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.adapter.commit()
+        else:
+            self.adapter.rollback()
+        return False

@@ -1,0 +1,216 @@
+"""The ``fusion`` command line: flags become an Invocation, a task runs, nothing else."""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+
+from fusion import __version__, events
+from fusion.errors import FusionError
+from fusion.invocation import Flags, Invocation
+
+
+def _parse_vars(ctx, param, value):
+    if not value:
+        return {}
+    from fusion.yamlio import load_yaml_text
+
+    parsed = load_yaml_text(value, "--vars")
+    if not isinstance(parsed, dict):
+        raise click.BadParameter("--vars must be a YAML/JSON mapping, e.g. '{key: value}'")
+    return parsed
+
+
+def common_options(fn):
+    options = [
+        click.option("--project-dir", default=None, help="Folder holding dbt_project.yml (default: cwd)."),
+        click.option("--profiles-dir", default=None, help="Folder holding profiles.yml."),
+        click.option("--target", "-t", default=None, help="Profile target to use."),
+        click.option("--vars", default=None, callback=_parse_vars, help="YAML mapping of vars."),
+        click.option("--threads", type=int, default=None, help="Parallel connections."),
+        click.option("--target-path", default=None, help="Where artifacts go (default: target)."),
+        click.option("--log-format", type=click.Choice(["text", "json", "default"]), default="text"),
+        click.option("--quiet", "-q", is_flag=True, help="Only show errors and results."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def selection_options(fn):
+    options = [
+        click.option("--select", "-s", "select", multiple=True, help="Nodes to include."),
+        click.option("--models", "-m", "select", multiple=True, hidden=True),
+        click.option("--exclude", multiple=True, help="Nodes to leave out."),
+        click.option("--indirect-selection", type=click.Choice(["eager", "cautious", "buildable", "empty"]),
+                     default="eager"),
+        click.option("--resource-type", "--resource-types", "resource_types", multiple=True),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def run_options(fn):
+    fn = click.option("--full-refresh", "-f", is_flag=True, help="Rebuild incremental models and seeds.")(fn)
+    return click.option("--fail-fast", "-x", is_flag=True, help="Stop at the first failure.")(fn)
+
+
+def _invocation(which: str, kwargs: dict) -> Invocation:
+    events.configure("json" if kwargs.pop("log_format", "text") == "json" else "text",
+                     kwargs.pop("quiet", False))
+    fields = {k: v for k, v in kwargs.items() if k in Flags.__dataclass_fields__}
+    return Invocation(Flags(which=which, **fields))
+
+
+def command(fn):
+    """Run a task with user errors turned into one clear paragraph and an exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(**kwargs):
+        which = fn.__name__.removesuffix("_command")
+        invocation = _invocation(which, kwargs)
+        try:
+            code = fn(invocation, **{k: v for k, v in kwargs.items()
+                                     if k not in Flags.__dataclass_fields__})
+        except FusionError as exc:
+            events.emit("Error", f"Error: {exc}", level="error")
+            code = 2
+        except KeyboardInterrupt:
+            events.emit("Interrupted", "Interrupted.", level="error")
+            code = 130
+        finally:
+            invocation.close()
+        sys.exit(code or 0)
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(__version__, "--version", "-V", prog_name="fusion")
+def cli():
+    """Fusion: build dbt projects, faster."""
+
+
+@cli.command("parse")
+@common_options
+@command
+def parse_command(inv: Invocation):
+    """Parse the project and write target/manifest.json."""
+    from fusion.tasks import parse_task
+
+    return parse_task(inv)
+
+
+@cli.command("compile")
+@common_options
+@selection_options
+@click.option("--inline", default=None, help="Compile this SQL instead of project nodes.")
+@command
+def compile_command(inv: Invocation, inline):
+    """Render selected nodes to SQL (target/compiled)."""
+    from fusion.tasks import compile_task
+
+    return compile_task(inv, inline)
+
+
+def _execution_command(name: str, help_text: str):
+    @cli.command(name, help=help_text)
+    @common_options
+    @selection_options
+    @run_options
+    @command
+    def _cmd(inv: Invocation):
+        from fusion.tasks import execute_task
+
+        return execute_task(inv)
+
+    _cmd.__name__ = f"{name}_command"
+    return _cmd
+
+
+for _name, _help in (("run", "Build selected models."), ("seed", "Load seed CSV files."),
+                     ("test", "Run data tests."),
+                     ("build", "Seeds, models and tests in DAG order; a failing test skips what depends on it.")):
+    _execution_command(_name, _help)
+
+
+@cli.command("ls")
+@common_options
+@selection_options
+@click.option("--output", "-o", type=click.Choice(["selector", "name", "path", "json"]), default="selector")
+@command
+def ls_command(inv: Invocation, output):
+    """List selected resources."""
+    from fusion.tasks import list_task
+
+    return list_task(inv, output)
+
+
+cli.add_command(ls_command, "list")
+
+
+@cli.command("show")
+@common_options
+@selection_options
+@click.option("--inline", default=None, help="A query to run instead of a node.")
+@click.option("--limit", type=int, default=5, help="Rows to show (-1 for all).")
+@click.option("--output", type=click.Choice(["text", "json"]), default="text")
+@command
+def show_command(inv: Invocation, inline, limit, output):
+    """Run a node's (or an inline query's) SQL and show the first rows."""
+    from fusion.tasks import show_task
+
+    return show_task(inv, inline, limit, output)
+
+
+@cli.command("debug")
+@common_options
+@command
+def debug_command(inv: Invocation):
+    """Check the project, profile, adapter and connection."""
+    from fusion.tasks import debug_task
+
+    return debug_task(inv)
+
+
+@cli.command("clean")
+@common_options
+@command
+def clean_command(inv: Invocation):
+    """Delete the folders listed in clean-targets (and target/)."""
+    from fusion.tasks import clean_task
+
+    return clean_task(inv)
+
+
+@cli.group("plugins")
+def plugins_group():
+    """Installed plugins."""
+
+
+@plugins_group.command("list")
+def plugins_list():
+    """Show each plugin, its distribution, version and hooks."""
+    from fusion.plugins import get_plugins
+
+    try:
+        infos = get_plugins().describe()
+    except FusionError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    for info in infos:
+        click.echo(f"{info.name:40} {info.distribution} {info.version}  hooks: {', '.join(info.hooks)}")
+
+
+def main():
+    try:
+        from fusion.plugins import get_plugins
+
+        get_plugins().hook.fusion_register_commands(cli=cli)
+    except FusionError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    cli()

@@ -1,0 +1,112 @@
+"""Node configuration: key normalisation and dbt's merge rules.
+
+Sources, weakest first: adapter/resource defaults, ``dbt_project.yml`` (outer folders before
+inner), YAML ``config:``, then ``config()`` in the file. ``tags`` and hooks accumulate, a few
+dict-valued keys merge, everything else is replaced.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+APPENDED = frozenset({"tags", "pre_hook", "post_hook"})
+MERGED = frozenset({"meta", "persist_docs", "docs", "contract", "grants", "quoting", "column_types"})
+_ALIASES = {"pre-hook": "pre_hook", "post-hook": "post_hook", "data_tests": "tests"}
+
+#: dict-valued config keys that may appear in dbt_project.yml without a ``+`` prefix
+DICT_CONFIGS = MERGED | {"column_types", "snapshot_meta_column_names", "freshness", "event_time"}
+
+#: every config key dbt knows; an unprefixed key in dbt_project.yml naming one is a config
+KNOWN_CONFIGS = frozenset({
+    "enabled", "alias", "schema", "database", "tags", "meta", "group", "materialized",
+    "incremental_strategy", "unique_key", "on_schema_change", "on_configuration_change",
+    "full_refresh", "persist_docs", "pre_hook", "post_hook", "pre-hook", "post-hook", "quoting",
+    "column_types", "grants", "docs", "contract", "event_time", "batch_size", "lookback", "begin",
+    "concurrent_batches", "access", "sql_header", "severity", "warn_if", "error_if", "fail_calc",
+    "where", "limit", "store_failures", "store_failures_as", "delimiter", "quote_columns",
+    "strategy", "updated_at", "check_cols", "target_schema", "target_database",
+    "snapshot_meta_column_names", "dbt_valid_to_current", "hard_deletes", "static_analysis",
+    "incremental_predicates", "merge_update_columns", "merge_exclude_columns", "cluster_by",
+    "partition_by", "transient", "copy_grants", "query_tag", "file_format", "location_root",
+})
+
+
+def normalize_key(key: str) -> str:
+    key = key[1:] if key.startswith("+") else key
+    return _ALIASES.get(key, key)
+
+
+def normalize_config(values: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in values.items():
+        key = normalize_key(key)
+        if key in APPENDED:
+            value = _as_list(value)
+        out[key] = value
+    return out
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def merge_config(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    """``base`` overlaid by ``update`` (both already normalised); inputs are not modified."""
+    out = dict(base)
+    for key, value in update.items():
+        if key in APPENDED:
+            merged = list(out.get(key, []))
+            merged.extend(v for v in value if key != "tags" or v not in merged)
+            out[key] = merged
+        elif key in MERGED and isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = {**out[key], **value}
+        else:
+            out[key] = value
+    return out
+
+
+_NODE_DEFAULTS: dict[str, Any] = {
+    "enabled": True, "alias": None, "schema": None, "database": None, "tags": [], "meta": {},
+    "group": None, "docs": {"show": True, "node_color": None}, "pre_hook": [], "post_hook": [],
+    "quoting": {}, "column_types": {}, "persist_docs": {}, "full_refresh": None,
+    "on_schema_change": "ignore", "on_configuration_change": "apply", "grants": {},
+    "packages": [], "contract": {"enforced": False, "alias_types": True}, "event_time": None,
+    "unique_key": None, "incremental_strategy": None, "batch_size": None, "lookback": 1,
+    "begin": None, "concurrent_batches": None,
+}
+
+#: the defaults dbt shows in manifest.json, per resource type
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "model": {**_NODE_DEFAULTS, "materialized": "view", "access": "protected"},
+    "seed": {**_NODE_DEFAULTS, "materialized": "seed", "delimiter": ",", "quote_columns": None},
+    "analysis": {**_NODE_DEFAULTS, "materialized": "view"},
+    "operation": {**_NODE_DEFAULTS, "materialized": "view"},
+    "test": {"enabled": True, "alias": None, "schema": "dbt_test__audit", "database": None, "tags": [],
+             "meta": {}, "group": None, "materialized": "test", "severity": "ERROR",
+             "store_failures": None, "store_failures_as": None, "where": None, "limit": None,
+             "fail_calc": "count(*)", "warn_if": "!= 0", "error_if": "!= 0"},
+}
+
+
+def with_defaults(resource_type: str, config: dict[str, Any]) -> dict[str, Any]:
+    return {**DEFAULTS.get(resource_type, {}), **config}
+
+
+def manifest_config(config: dict[str, Any]) -> dict[str, Any]:
+    """Config as dbt writes it: hooks under ``pre-hook``/``post-hook`` as {sql, transaction, index}."""
+    out = {k: v for k, v in config.items() if k not in ("pre_hook", "post_hook")}
+    if "pre_hook" in config or "post_hook" in config:
+        for key, name in (("pre_hook", "pre-hook"), ("post_hook", "post-hook")):
+            out[name] = [hook_entry(h) for h in config.get(key, [])]
+    return out
+
+
+def hook_entry(hook: Any) -> dict[str, Any]:
+    if isinstance(hook, dict):
+        return {"sql": hook.get("sql", ""), "transaction": hook.get("transaction", True),
+                "index": hook.get("index")}
+    return {"sql": str(hook), "transaction": True, "index": None}

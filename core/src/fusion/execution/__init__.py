@@ -1,0 +1,1 @@
+"""Compiling selected nodes and running them in DAG order."""

@@ -1,0 +1,43 @@
+"""Results of executed nodes, in run_results.json's shape."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from fusion.adapter import AdapterResponse
+
+FAILED = frozenset({"error", "fail"})
+
+
+def now_iso() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass
+class NodeResult:
+    unique_id: str
+    status: str
+    message: str | None
+    thread_id: str = "main"
+    execution_time: float = 0.0
+    timing: list[dict[str, str]] = field(default_factory=list)
+    adapter_response: AdapterResponse = field(default_factory=AdapterResponse)
+    failures: int | None = None
+    compiled_code: str | None = None
+    relation_name: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status in FAILED
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status, "timing": self.timing, "thread_id": self.thread_id,
+            "execution_time": round(self.execution_time, 6),
+            "adapter_response": self.adapter_response.to_dict() if self.status not in ("skipped",) else {},
+            "message": self.message, "failures": self.failures, "unique_id": self.unique_id,
+            "compiled": self.compiled_code is not None, "compiled_code": self.compiled_code,
+            "relation_name": self.relation_name, "batch_results": None,
+        }

@@ -1,0 +1,250 @@
+"""Running selected nodes: compile, pick the materialization, execute, report."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from fusion import events
+from fusion.errors import FusionError
+from fusion.execution.compiler import Compiler
+from fusion.execution.results import NodeResult, now_iso
+from fusion.execution.scheduler import run_dag
+from fusion.invocation import Invocation, registered_materializations
+from fusion.jinja.environment import environment
+from fusion.jinja.node_context import node_namespace, relation_for
+from fusion.manifest import artifacts
+from fusion.manifest.nodes import Node
+from fusion.materializations import MaterializationContext, MaterializationResult, pick_materialization
+from fusion.materializations.seed_csv import read_seed
+
+#: which resource types each command executes
+COMMAND_TYPES = {
+    "run": {"model"},
+    "seed": {"seed"},
+    "test": {"test"},
+    "build": {"model", "seed", "test", "snapshot"},
+    "compile": {"model", "test", "analysis", "seed", "snapshot"},
+}
+
+
+@dataclass
+class Plan:
+    order: list[str]
+    parents: dict[str, set[str]]
+
+
+def plan(invocation: Invocation, selected: set[str], command: str) -> Plan:
+    """Executable selected nodes in DAG order; in ``build`` tests gate what depends on their model."""
+    manifest = invocation.manifest
+    types = COMMAND_TYPES[command]
+    chosen = [uid for uid in _topological(invocation) if uid in selected
+              and uid in manifest.nodes and manifest.nodes[uid].resource_type in types]
+    wanted = set(chosen)
+    parents = {uid: set(manifest.nodes[uid].depends_on_nodes) for uid in chosen}
+    if command == "build":
+        for uid in chosen:
+            node = manifest.nodes[uid]
+            if node.resource_type != "test":
+                continue
+            for tested in node.depends_on_nodes:
+                for child in invocation.graph.children.get(tested, ()):
+                    if child in wanted and child != uid and child not in node.depends_on_nodes \
+                            and manifest.nodes[child].resource_type != "test":
+                        parents[child].add(uid)
+    return Plan(chosen, _transitive_within(parents, wanted, invocation))
+
+
+def _transitive_within(parents: dict[str, set[str]], wanted: set[str], invocation) -> dict[str, set[str]]:
+    """Keep ordering through unselected nodes: a selected node waits for selected ancestors."""
+    out = {}
+    for uid, direct in parents.items():
+        found, stack, seen = set(), list(direct), set()
+        while stack:
+            parent = stack.pop()
+            if parent in seen:
+                continue
+            seen.add(parent)
+            if parent in wanted:
+                found.add(parent)
+            else:
+                stack.extend(invocation.graph.parents.get(parent, ()))
+        out[uid] = found
+    return out
+
+
+def _topological(invocation: Invocation) -> list[str]:
+    graph = invocation.graph
+    indegree = {uid: len(p) for uid, p in graph.parents.items()}
+    ready = sorted(uid for uid, n in indegree.items() if n == 0)
+    order = []
+    while ready:
+        uid = ready.pop(0)
+        order.append(uid)
+        for child in sorted(graph.children.get(uid, ())):
+            indegree[child] -= 1
+            if indegree[child] == 0:
+                ready.append(child)
+    return order
+
+
+class NodeRunner:
+    def __init__(self, invocation: Invocation, total: int, write_sql: bool = True):
+        self.invocation = invocation
+        self.compiler = Compiler(invocation.runtime, invocation.manifest)
+        self.materializations = registered_materializations()
+        self.total = total
+        self.write_sql = write_sql
+        self._counter = 0
+        self._lock = threading.Lock()
+
+    def _index(self) -> int:
+        with self._lock:
+            self._counter += 1
+            return self._counter
+
+    def compile_only(self, uid: str) -> NodeResult:
+        node = self.invocation.manifest.nodes[uid]
+        started = now_iso()
+        compiled = self.compiler.compile(node)
+        self._write(node, compiled.sql, "compiled")
+        return NodeResult(uid, "success", None, compiled_code=compiled.sql,
+                          timing=[{"name": "compile", "started_at": started, "completed_at": now_iso()}])
+
+    def run(self, uid: str) -> NodeResult:
+        node = self.invocation.manifest.nodes[uid]
+        start = time.perf_counter()
+        timing = []
+        compiled_sql = None
+        try:
+            t0 = now_iso()
+            compiled = self.compiler.compile(node) if node.resource_type != "seed" else None
+            compiled_sql = compiled.sql if compiled else None
+            timing.append({"name": "compile", "started_at": t0, "completed_at": now_iso()})
+            if compiled is not None:
+                self._write(node, compiled.sql, "compiled")
+            t1 = now_iso()
+            outcome = self._materialize(node, compiled)
+            timing.append({"name": "execute", "started_at": t1, "completed_at": now_iso()})
+        except FusionError as exc:
+            outcome = MaterializationResult("error", str(exc))
+        result = NodeResult(uid, outcome.status, outcome.message,
+                            thread_id=threading.current_thread().name,
+                            execution_time=time.perf_counter() - start, timing=timing,
+                            adapter_response=outcome.adapter_response, failures=outcome.failures,
+                            compiled_code=compiled_sql, relation_name=node.relation_name)
+        self.report(node, result)
+        return result
+
+    def _materialize(self, node: Node, compiled) -> MaterializationResult:
+        invocation = self.invocation
+        adapter = invocation.adapter
+        name = node.materialized
+        mat = pick_materialization(self.materializations, name, adapter.type_name)
+        if mat is None:
+            return MaterializationResult("error", f"no materialization {name!r} for adapter "
+                                         f"{adapter.type_name!r} ({node.original_file_path})")
+        namespace = compiled.namespace if compiled else node_namespace(
+            invocation.runtime, invocation.manifest, node, execute=True)
+        ctx = MaterializationContext(
+            node=node, sql=compiled.sql if compiled else "", adapter=adapter, namespace=namespace,
+            relation=relation_for(invocation.runtime, node), full_refresh=invocation.flags.full_refresh,
+            seed_rows=(lambda: self._seed_rows(node)) if node.resource_type == "seed" else None)
+        outcome = mat.run(ctx)
+        if compiled is not None and node.resource_type != "test":
+            self._write(node, compiled.sql, "run")
+        return outcome
+
+    def _seed_rows(self, node: Node):
+        path = f"{node.root_path}/{node.original_file_path}"
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        overrides = {k: v for k, v in (node.config.get("column_types") or {}).items()}
+        names, kinds, table = read_seed(text, node.original_file_path, node.config.get("delimiter", ","),
+                                        frozenset(overrides))
+        types = self.invocation.adapter.seed_types
+        sql_types = [overrides.get(n) or types[k] for n, k in zip(names, kinds, strict=True)]
+        return names, sql_types, table
+
+    def _write(self, node: Node, sql: str, folder: str) -> None:
+        if self.write_sql:
+            artifacts.write_sql(self.invocation, artifacts.compiled_file_path(node, folder), sql)
+
+    def skip(self, uid: str, cause: str) -> NodeResult:
+        node = self.invocation.manifest.nodes[uid]
+        result = NodeResult(uid, "skipped", None, relation_name=node.relation_name)
+        self.report(node, result)
+        return result
+
+    def report(self, node: Node, result: NodeResult) -> None:
+        index = self._index()
+        label = _describe(node)
+        status = result.status
+        if status in ("success", "pass"):
+            word = "OK" if status == "success" else "PASS"
+            text, level = f"OK {label}" if status == "success" else f"PASS {node.name}", "info"
+        elif status == "warn":
+            word, text, level = f"WARN {result.failures}", f"WARN {result.failures} {node.name}", "warn"
+        elif status == "fail":
+            word, text, level = f"FAIL {result.failures}", f"FAIL {result.failures} {node.name}", "error"
+        elif status == "skipped":
+            word, text, level = "SKIP", f"SKIP {label}", "warn"
+        else:
+            word, text, level = "ERROR", f"ERROR {label}", "error"
+        dots = "." * max(3, 70 - len(text))
+        line = f"{index} of {self.total} {text} {dots} [{word} in {result.execution_time:.2f}s]"
+        events.emit("NodeFinished", line, level="result" if level == "info" else level,
+                    unique_id=node.unique_id, status=status, execution_time=result.execution_time)
+        if status == "error" and result.message:
+            events.emit("NodeError", f"  {result.message}", level="error", unique_id=node.unique_id)
+
+
+def _describe(node: Node) -> str:
+    if node.resource_type == "seed":
+        return f"loaded seed file {node.schema}.{node.alias}"
+    if node.resource_type == "test":
+        return f"test {node.name}"
+    return f"created sql {node.materialized} model {node.schema}.{node.alias}"
+
+
+def run_hooks(invocation: Invocation, hook_type: str, results: list[NodeResult]) -> list[NodeResult]:
+    """Run on-run-start / on-run-end statements (``results`` is in on-run-end's context)."""
+    manifest = invocation.manifest
+    hooks = sorted((n for n in manifest.nodes.values()
+                    if n.resource_type == "operation" and hook_type in n.config.get("tags", [])),
+                   key=lambda n: n.index or 0)
+    out = []
+    for node in hooks:
+        start = time.perf_counter()
+        try:
+            namespace = node_namespace(invocation.runtime, manifest, node, execute=True,
+                                       extra={"results": results, "schemas": _schemas(invocation)})
+            sql = namespace.render(environment().compile_source(node.raw_code, "dbt_project.yml"))
+            if sql.strip():
+                invocation.adapter.execute(sql)
+            status, message = "success", f"{invocation.project.name}.{hook_type}.{node.index} passed"
+        except FusionError as exc:
+            status, message = "error", f"{hook_type} hook {node.index} failed: {exc}"
+            events.emit("HookError", message, level="error")
+        out.append(NodeResult(node.unique_id, status, message, execution_time=time.perf_counter() - start,
+                              failures=0 if status == "success" else None))
+    return out
+
+
+def _schemas(invocation: Invocation) -> list[str]:
+    return sorted({n.schema for n in invocation.manifest.nodes.values() if n.resource_type == "model"})
+
+
+def execute(invocation: Invocation, selected: set[str], command: str) -> list[NodeResult]:
+    """Run hooks, then the plan, then the closing hooks; return every result in order."""
+    the_plan = plan(invocation, selected, command)
+    runner = NodeRunner(invocation, len(the_plan.order))
+    results = run_hooks(invocation, "on-run-start", [])
+    if any(r.failed for r in results):
+        skipped = [runner.skip(uid, "on-run-start") for uid in the_plan.order]
+        return results + skipped
+    by_id = run_dag(the_plan.order, the_plan.parents, invocation.profile.threads, runner.run,
+                    runner.skip, blocks=lambda r: r.failed, fail_fast=invocation.flags.fail_fast)
+    node_results = [by_id[uid] for uid in the_plan.order if uid in by_id]
+    return results + node_results + run_hooks(invocation, "on-run-end", node_results)

@@ -1,0 +1,65 @@
+"""Run a DAG of work items on a thread pool: each item starts as soon as its parents finish.
+
+A failed item (``blocks`` returns True) skips everything downstream of it; ``fail_fast`` stops
+starting new items after the first failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Any
+
+
+def run_dag(items: list[str], parents: dict[str, set[str]], threads: int,
+            run_one: Callable[[str], Any], skip: Callable[[str, str], Any],
+            blocks: Callable[[Any], bool], fail_fast: bool = False) -> dict[str, Any]:
+    """Return ``{item: result}``; ``skip(item, cause)`` makes the result of an item not run."""
+    wanted = set(items)
+    waiting = {uid: len(parents.get(uid, set()) & wanted) for uid in items}
+    children: dict[str, list[str]] = {uid: [] for uid in items}
+    for uid in items:
+        for parent in parents.get(uid, set()) & wanted:
+            children[parent].append(uid)
+    order = {uid: i for i, uid in enumerate(items)}
+    results: dict[str, Any] = {}
+    skipped_by: dict[str, str] = {}
+    stopping = False
+
+    with ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="Thread") as pool:
+        running: dict[Future, str] = {}
+
+        def start(uid: str) -> None:
+            running[pool.submit(run_one, uid)] = uid
+
+        def release(uid: str, failed_cause: str | None) -> list[str]:
+            ready = []
+            for child in children[uid]:
+                if failed_cause is not None and child not in skipped_by:
+                    skipped_by[child] = failed_cause
+                waiting[child] -= 1
+                if waiting[child] == 0:
+                    ready.append(child)
+            return ready
+
+        def settle(ready: list[str]) -> None:
+            for uid in sorted(ready, key=order.__getitem__):
+                if uid in skipped_by or stopping:
+                    results[uid] = skip(uid, skipped_by.get(uid, "fail-fast"))
+                    cause = skipped_by.get(uid, uid)
+                    settle(release(uid, cause))
+                else:
+                    start(uid)
+
+        settle([uid for uid in items if waiting[uid] == 0])
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                uid = running.pop(future)
+                result = future.result()
+                results[uid] = result
+                failed = blocks(result)
+                if failed and fail_fast:
+                    stopping = True
+                settle(release(uid, uid if failed else None))
+    return results

@@ -1,0 +1,1 @@
+"""The dependency graph and node selection."""

@@ -1,0 +1,1 @@
+"""dbt's Jinja runtime: environment and block tags, macro resolution, render contexts."""

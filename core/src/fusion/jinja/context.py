@@ -1,0 +1,311 @@
+"""The variables a template sees while it renders (dbt's Jinja context).
+
+``Runtime`` holds what is fixed for one invocation (manifest, adapter, vars, flags);
+``RenderNamespace`` is one render's variables. Macros are not copied into every namespace:
+a name is resolved to a macro the first time a template looks it up.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+import pytz
+import yaml
+
+from fusion import __version__
+from fusion.errors import CompilationError
+from fusion.jinja.environment import MacroReturn, environment, template_error_line
+from fusion.project.env import EnvReader
+from fusion.jinja.macros import CORE_PACKAGE, MacroDef, MacroFile, MacroRegistry
+from fusion.relation import Column, Relation
+
+
+class MacroFunction:
+    """A macro bound to one render's namespace; calling it renders the macro body."""
+
+    def __init__(self, macro: MacroDef, namespace: RenderNamespace):
+        self.macro = macro
+        self.namespace = namespace
+
+    @property
+    def name(self) -> str:
+        return self.macro.name
+
+    def __call__(self, *args, **kwargs):
+        module = self.namespace.module_for(self.macro.file)
+        try:
+            return getattr(module, self.macro.name)(*args, **kwargs)
+        except (CompilationError, MacroReturn):
+            raise
+        except jinja2.TemplateError as exc:
+            raise _template_error(exc, f"in macro {self.macro.name!r}") from exc
+
+    def __repr__(self) -> str:
+        return f"<macro {self.macro.package}.{self.macro.name}>"
+
+
+def _template_error(exc: BaseException, where: str) -> CompilationError:
+    located = template_error_line(exc)
+    path, line = located if located else (None, None)
+    message = getattr(exc, "message", None) or str(exc)
+    return CompilationError(f"{message} ({where})", path=path, line=line)
+
+
+class PackageNamespace:
+    """``dbt.some_macro`` / ``my_package.some_macro``: macros of one package by attribute."""
+
+    def __init__(self, package: str, namespace: RenderNamespace):
+        self._package = package
+        self._namespace = namespace
+
+    def __getattr__(self, name: str):
+        macro = self._namespace.runtime.macros.in_package(self._package, name)
+        if macro is None:
+            raise CompilationError(f"macro {self._package}.{name} is not defined")
+        return MacroFunction(macro, self._namespace)
+
+
+class RenderNamespace(dict):
+    """One render's variables; unknown names fall back to macros and package namespaces."""
+
+    def __init__(self, runtime: Runtime, package: str, members: dict[str, Any]):
+        super().__init__(members)
+        self.runtime = runtime
+        self.package = package
+        self._modules: dict[int, Any] = {}
+
+    def _resolve(self, key: str):
+        macros = self.runtime.macros
+        macro = macros.find(key, self.package)
+        if macro is not None:
+            return MacroFunction(macro, self)
+        if key == CORE_PACKAGE or key in macros.by_package:
+            return PackageNamespace(key, self)
+        return None
+
+    def __contains__(self, key) -> bool:
+        if dict.__contains__(self, key):
+            return True
+        value = self._resolve(key) if isinstance(key, str) else None
+        if value is None:
+            return False
+        self[key] = value
+        return True
+
+    def __getitem__(self, key):
+        if key in self:
+            return dict.__getitem__(self, key)
+        raise KeyError(key)
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def module_for(self, file: MacroFile):
+        module = self._modules.get(id(file))
+        if module is None:
+            try:
+                module = file.template.make_module(self, shared=True)
+            except MacroReturn as exc:
+                raise CompilationError("return() used outside a macro", path=file.path) from exc
+            self._modules[id(file)] = module
+        return module
+
+    def render(self, template: jinja2.Template) -> str:
+        try:
+            return _render_shared(template, self)
+        except MacroReturn as exc:
+            raise CompilationError("return() used outside a macro",
+                                   path=getattr(template, "filename", None)) from exc
+        except CompilationError:
+            raise
+        except jinja2.TemplateError as exc:
+            raise _template_error(exc, "while rendering") from exc
+
+
+    def evaluate(self, expression: str, path: str | None):
+        """The value (not the text) of a Jinja expression, e.g. ``ref('x')`` -> a Relation."""
+        template = environment().compile_source("{{ return(" + expression + ") }}", path or "<expression>")
+        try:
+            _render_shared(template, self)
+        except MacroReturn as returned:
+            return returned.value
+        except CompilationError:
+            raise
+        except jinja2.TemplateError as exc:
+            raise _template_error(exc, f"in {expression!r}") from exc
+        return None
+
+
+def _render_shared(template: jinja2.Template, namespace: dict) -> str:
+    context = template.new_context(namespace, shared=True)
+    return template.environment.concat(template.root_render_func(context))  # type: ignore[attr-defined]
+
+
+@dataclass
+class Runtime:
+    """What every render of one invocation shares."""
+
+    macros: MacroRegistry
+    project_name: str
+    adapter: Any  # fusion.adapter.Adapter (connects lazily)
+    target: dict[str, Any]
+    vars: Any  # fusion.project.vars.Vars
+    flags: dict[str, Any] = field(default_factory=dict)
+    dispatch: dict[str, list[str]] = field(default_factory=dict)
+    invocation_id: str = ""
+    run_started_at: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(pytz.utc))
+    env: EnvReader = field(default_factory=EnvReader)
+
+    def dispatch_macro(self, namespace: RenderNamespace, name: str, macro_namespace: str | None = None):
+        if macro_namespace is None:
+            search = [self.project_name, CORE_PACKAGE]
+        else:
+            search = list(self.dispatch.get(macro_namespace, [macro_namespace]))
+            if macro_namespace not in search:
+                search.append(macro_namespace)
+            if self.project_name not in search:
+                search.insert(0, self.project_name)
+        chain = tuple(self.adapter.spec.parents and (self.adapter.type_name, *self.adapter.spec.parents)
+                      or (self.adapter.type_name,))
+        for macro in self.macros.dispatch_candidates(name, search, chain):
+            return MacroFunction(macro, namespace)
+        # a plain macro of that name (dbt falls back to it when no prefixed one exists)
+        macro = self.macros.find(name, macro_namespace)
+        if macro is not None:
+            return MacroFunction(macro, namespace)
+        raise CompilationError(
+            f"no macro named {name!r} for adapter {self.adapter.type_name!r} "
+            f"(searched {', '.join(search)} for {'/'.join(chain)}__{name} and default__{name})")
+
+    def base_members(self, execute: bool) -> dict[str, Any]:
+        """Members that do not depend on the node being rendered."""
+        return {
+            "env_var": self.env.env_var,
+            "target": self.target,
+            "execute": execute,
+            "modules": MODULES,
+            "exceptions": EXCEPTIONS,
+            "api": API,
+            "log": _log,
+            "print": _print,
+            "return": _return,
+            "fromjson": _fromjson,
+            "tojson": _tojson,
+            "fromyaml": _fromyaml,
+            "toyaml": _toyaml,
+            "zip": _zip,
+            "set": _set,
+            "local_md5": _local_md5,
+            "invocation_id": self.invocation_id,
+            "run_started_at": self.run_started_at,
+            "flags": _Flags(self.flags),
+            "project_name": self.project_name,
+            "dbt_version": __version__,
+        }
+
+
+# --- small context members (pure functions) --------------------------------------------------
+
+def _return(value=None):
+    raise MacroReturn(value)
+
+
+def _log(msg, info=False):
+    from fusion.events import emit_log
+
+    emit_log(str(msg), info=bool(info))
+    return ""
+
+
+def _print(msg):
+    print(msg)
+    return ""
+
+
+def _fromjson(text, default=None):
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return default
+
+
+def _tojson(value, default=None, sort_keys=False):
+    try:
+        return json.dumps(value, sort_keys=sort_keys, default=str)
+    except (TypeError, ValueError):
+        return default
+
+
+def _fromyaml(text, default=None):
+    try:
+        return yaml.safe_load(text)
+    except (yaml.YAMLError, TypeError):
+        return default
+
+
+def _toyaml(value, default=None, sort_keys=False):
+    try:
+        return yaml.safe_dump(value, sort_keys=sort_keys)
+    except yaml.YAMLError:
+        return default
+
+
+def _zip(*args, default=None):
+    try:
+        return list(zip(*args, strict=False))
+    except TypeError:
+        return default
+
+
+def _set(value, default=None):
+    try:
+        return set(value)
+    except TypeError:
+        return default
+
+
+def _local_md5(value: str) -> str:
+    return hashlib.md5(value.encode("utf-8")).hexdigest()  # noqa: S324 - an identifier, not security
+
+
+class _Flags:
+    """``flags.FULL_REFRESH`` and friends; unknown flags read as None."""
+
+    def __init__(self, values: dict[str, Any]):
+        self._values = values
+
+    def __getattr__(self, name: str):
+        return self._values.get(name)
+
+
+class _Namespace:
+    def __init__(self, **members):
+        self.__dict__.update(members)
+
+
+def _raise_compiler_error(msg, node=None):
+    raise CompilationError(str(msg))
+
+
+def _warn(msg, node=None):
+    from fusion.events import emit_log
+
+    emit_log(f"Warning: {msg}", info=True)
+    return ""
+
+
+def _not_implemented(msg):
+    raise CompilationError(f"not implemented: {msg}")
+
+
+MODULES = _Namespace(datetime=datetime, pytz=pytz, re=re, itertools=itertools)
+EXCEPTIONS = _Namespace(raise_compiler_error=_raise_compiler_error, warn=_warn,
+                        raise_not_implemented=_not_implemented)
+API = _Namespace(Relation=Relation, Column=Column)

@@ -1,0 +1,101 @@
+"""Macro discovery, resolution (root project > package > adapter > core) and dispatch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import jinja2.nodes as nodes
+
+from fusion.jinja.environment import environment
+
+CORE_PACKAGE = "dbt"
+
+
+@dataclass
+class MacroFile:
+    package: str
+    path: str  # as shown to users: original_file_path, or an absolute path for built-ins
+    source: str
+    _template: object = None
+
+    @property
+    def template(self):
+        if self._template is None:
+            self._template = environment().compile_source(self.source, self.path)
+        return self._template
+
+
+@dataclass
+class MacroDef:
+    name: str
+    package: str
+    file: MacroFile
+    lineno: int
+    arguments: tuple[str, ...] = ()
+
+    @property
+    def unique_id(self) -> str:
+        return f"macro.{self.package}.{self.name}"
+
+
+def macros_in_file(file: MacroFile) -> list[MacroDef]:
+    """The top-level macros a file defines (block tags count: ``test_x``, ``docs_x``...)."""
+    tree = environment().parse_source(file.source, file.path)
+    return [MacroDef(node.name, file.package, file, node.lineno, tuple(a.name for a in node.args))
+            for node in tree.body if isinstance(node, nodes.Macro)]
+
+
+@dataclass
+class MacroRegistry:
+    """All macros, by package. ``internal`` lists adapter packages then the core package."""
+
+    root_package: str
+    internal: tuple[str, ...] = (CORE_PACKAGE,)
+    by_package: dict[str, dict[str, MacroDef]] = field(default_factory=dict)
+    files: list[MacroFile] = field(default_factory=list)
+
+    def add_file(self, file: MacroFile) -> list[MacroDef]:
+        found = macros_in_file(file)
+        self.files.append(file)
+        package = self.by_package.setdefault(file.package, {})
+        for macro in found:
+            package[macro.name] = macro
+        return found
+
+    def find(self, name: str, package: str | None = None) -> MacroDef | None:
+        """Resolve an unqualified name as seen from ``package`` (a node's or a macro's)."""
+        for candidate in self._search_order(package):
+            macro = self.by_package.get(candidate, {}).get(name)
+            if macro is not None:
+                return macro
+        return None
+
+    def _search_order(self, package: str | None) -> list[str]:
+        order = [self.root_package]
+        if package and package != self.root_package and package not in self.internal:
+            order.append(package)
+        order.extend(self.internal)
+        return order
+
+    def in_package(self, package: str, name: str) -> MacroDef | None:
+        if package == CORE_PACKAGE:  # `dbt.x` reaches the adapter's overrides too
+            for internal in self.internal:
+                macro = self.by_package.get(internal, {}).get(name)
+                if macro is not None:
+                    return macro
+            return None
+        return self.by_package.get(package, {}).get(name)
+
+    def is_overridden(self, name: str) -> bool:
+        """Whether a project or package replaces a built-in macro of this name."""
+        return any(name in macros for pkg, macros in self.by_package.items() if pkg not in self.internal)
+
+    def dispatch_candidates(self, name: str, namespaces: list[str], adapter_chain: tuple[str, ...]):
+        """Yield macros in dispatch order: each namespace, each ``<adapter>__`` then ``default__``."""
+        prefixes = [*adapter_chain, "default"]
+        for namespace in namespaces:
+            for prefix in prefixes:
+                macro = (self.in_package(namespace, f"{prefix}__{name}") if namespace != self.root_package
+                         else self.by_package.get(namespace, {}).get(f"{prefix}__{name}"))
+                if macro is not None:
+                    yield macro

@@ -1,0 +1,305 @@
+"""Render namespaces for one node: ``ref``, ``source``, ``config``, ``this``, ``adapter``...
+
+Two modes, as in dbt. At parse time (``execute=False``) ``ref``/``source``/``config`` record
+what the node depends on and nothing touches the warehouse. At execute time they resolve to
+relations, ephemeral models become CTE names, and ``adapter`` talks to the warehouse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fusion.config import merge_config, normalize_config
+from fusion.errors import CompilationError
+from fusion.jinja.context import RenderNamespace, Runtime
+from fusion.jinja.table import ResultTable
+from fusion.manifest.nodes import Node, RefCall
+from fusion.project.vars import MISSING
+from fusion.relation import Relation
+
+EPHEMERAL_PREFIX = "__dbt__cte__"
+
+
+@dataclass
+class Capture:
+    """What a parse-time render discovered."""
+
+    refs: list[RefCall] = field(default_factory=list)
+    sources: list[list[str]] = field(default_factory=list)
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Resolution:
+    """What an execute-time render referenced: ephemeral models to inject as CTEs."""
+
+    ephemerals: list[str] = field(default_factory=list)
+
+
+def relation_for(runtime: Runtime, node: Node) -> Relation:
+    return runtime.adapter.relation(node.database, node.schema, node.alias,
+                                    "view" if node.materialized == "view" else "table")
+
+
+class _Config:
+    """``config(...)``, ``config.get(...)``, ``config.require(...)``."""
+
+    def __init__(self, node: Node, capture: Capture | None):
+        self._node = node
+        self._capture = capture
+
+    def __call__(self, *args, **kwargs):
+        if self._capture is not None:
+            values = dict(args[0]) if args and isinstance(args[0], dict) else {}
+            values.update(kwargs)
+            self._capture.config = merge_config(self._capture.config, normalize_config(values))
+        return ""
+
+    def _lookup(self, key: str):
+        if self._capture is not None and key in self._capture.config:
+            return self._capture.config[key]
+        return self._node.config.get(key)
+
+    def get(self, key: str, default=None, validator=None):
+        value = self._lookup(key)
+        return default if value is None else value
+
+    def require(self, key: str, validator=None):
+        value = self._lookup(key)
+        if value is None:
+            raise CompilationError(f"config {key!r} is required for {self._node.unique_id}",
+                                   path=self._node.original_file_path)
+        return value
+
+    def set(self, key: str, value) -> str:
+        return self(**{key: value})
+
+    def persist_relation_docs(self) -> bool:
+        return bool(self._node.config.get("persist_docs", {}).get("relation"))
+
+    def persist_column_docs(self) -> bool:
+        return bool(self._node.config.get("persist_docs", {}).get("columns"))
+
+
+class _StatementResults:
+    def __init__(self):
+        self._results: dict[str, dict[str, Any]] = {}
+
+    def store_result(self, name, response=None, agate_table=None):
+        self._results[name] = _AttrDict(response=response, table=agate_table,
+                                        data=agate_table.rows if agate_table is not None else [])
+        return ""
+
+    def load_result(self, name):
+        return self._results.get(name)
+
+
+class _AttrDict(dict):
+    def __getattr__(self, item):
+        try:
+            return self[item]
+        except KeyError as exc:
+            raise AttributeError(item) from exc
+
+
+class AdapterWrapper:
+    """``adapter`` in templates. Without ``execute`` nothing reaches the warehouse."""
+
+    def __init__(self, runtime: Runtime, namespace: RenderNamespace, execute: bool):
+        self._runtime = runtime
+        self._adapter = runtime.adapter
+        self._namespace = namespace
+        self._execute = execute
+
+    def dispatch(self, macro_name: str, macro_namespace: str | None = None, packages=None):
+        return self._runtime.dispatch_macro(self._namespace, macro_name, macro_namespace)
+
+    def type(self) -> str:
+        return self._adapter.type_name
+
+    def quote(self, identifier: str) -> str:
+        return self._adapter.quote(identifier)
+
+    def quote_as_configured(self, identifier: str, quote_key: str) -> str:
+        return self._adapter.quote(identifier)
+
+    def quote_seed_column(self, column: str, quote_config=None) -> str:
+        return self._adapter.quote(column) if quote_config in (None, True) else column
+
+    def get_relation(self, database, schema, identifier):
+        if not self._execute:
+            return None
+        return self._adapter.get_relation(database, schema, identifier)
+
+    def get_columns_in_relation(self, relation):
+        return self._adapter.get_columns_in_relation(relation) if self._execute else []
+
+    def get_missing_columns(self, from_relation, to_relation):
+        if not self._execute:
+            return []
+        have = {c.name.lower() for c in self._adapter.get_columns_in_relation(to_relation)}
+        return [c for c in self._adapter.get_columns_in_relation(from_relation) if c.name.lower() not in have]
+
+    def check_schema_exists(self, database, schema) -> bool:
+        if not self._execute:
+            return False
+        return bool(self._adapter._schema_relations(database, schema)) or self._schema_listed(database, schema)
+
+    def _schema_listed(self, database, schema) -> bool:
+        _, table = self._adapter.execute(
+            "select count(*) from information_schema.schemata where schema_name = "
+            + self._adapter.string_literal(schema), fetch=True)
+        return bool(table.column(0)[0].as_py())
+
+    def create_schema(self, relation) -> str:
+        if self._execute:
+            self._adapter.create_schema(relation.database, relation.schema)
+        return ""
+
+    def drop_relation(self, relation) -> str:
+        if self._execute:
+            self._adapter.drop_relation(relation)
+        return ""
+
+    def rename_relation(self, from_relation, to_relation) -> str:
+        if self._execute:
+            self._adapter.rename_relation(from_relation, to_relation.identifier)
+        return ""
+
+    def execute(self, sql: str, auto_begin: bool = False, fetch: bool = False, limit=None):
+        if not self._execute:
+            return None, None
+        response, table = self._adapter.execute(sql, fetch=fetch)
+        return response, (ResultTable(table) if table is not None else None)
+
+    def commit(self) -> str:
+        return ""
+
+    def cache_added(self, relation) -> str:
+        self._adapter.cache_added(relation)
+        return ""
+
+    def cache_dropped(self, relation) -> str:
+        self._adapter.cache_dropped(relation)
+        return ""
+
+    def already_exists(self, schema, name) -> bool:
+        return self.get_relation(self._adapter.default_database, schema, name) is not None
+
+
+def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
+                   capture: Capture | None = None, resolution: Resolution | None = None,
+                   extra: dict[str, Any] | None = None) -> RenderNamespace:
+    """The namespace a node's SQL (and the macros it calls) render in."""
+    namespace = RenderNamespace(runtime, node.package_name, runtime.base_members(execute))
+    this = relation_for(runtime, node)
+    results = _StatementResults()
+
+    def ref(*args, **kwargs):
+        ref_call = _ref_call(node, args, kwargs)
+        if capture is not None:
+            capture.refs.append(ref_call)
+            return runtime.adapter.relation(node.database, node.schema, ref_call.name)
+        target = manifest.resolve_ref(ref_call, node.package_name)
+        if target is None:
+            raise CompilationError(f"{node.unique_id} depends on a node named {ref_call.name!r} "
+                                   "which was not found", path=node.original_file_path)
+        if target.is_ephemeral:
+            if resolution is not None and target.unique_id not in resolution.ephemerals:
+                resolution.ephemerals.append(target.unique_id)
+            return runtime.adapter.relation(None, None, EPHEMERAL_PREFIX + target.name, "cte").quote(
+                identifier=False)
+        return relation_for(runtime, target)
+
+    def source(source_name, table_name):
+        if capture is not None:
+            capture.sources.append([source_name, table_name])
+            return runtime.adapter.relation(node.database, source_name, table_name)
+        found = manifest.resolve_source(source_name, table_name)
+        if found is None:
+            raise CompilationError(f"{node.unique_id} depends on source {source_name}.{table_name} "
+                                   "which was not found", path=node.original_file_path)
+        return runtime.adapter.relation(found.database, found.schema, found.identifier, "table")
+
+    def var(name, default=MISSING):
+        return runtime.vars.get(name, node.package_name, default, node)
+
+    namespace.update({
+        "ref": ref,
+        "source": source,
+        "var": var,
+        "config": _Config(node, capture),
+        "this": this,
+        "database": node.database,
+        "schema": node.schema,
+        "adapter": AdapterWrapper(runtime, namespace, execute),
+        "store_result": results.store_result,
+        "load_result": results.load_result,
+        "model": _LazyModel(node),
+    })
+    namespace["builtins"] = {"ref": ref, "source": source, "config": namespace["config"]}
+    if extra:
+        namespace.update(extra)
+    return namespace
+
+
+class _LazyModel(dict):
+    """``model``: the node as a dict, built on first access."""
+
+    def __init__(self, node: Node):
+        super().__init__()
+        self._node = node
+        self._loaded = False
+
+    def _load(self):
+        if not self._loaded:
+            self.update(_attrify(self._node.to_dict()))
+            self._loaded = True
+
+    def __getitem__(self, key):
+        self._load()
+        return dict.__getitem__(self, key)
+
+    def __contains__(self, key):
+        self._load()
+        return dict.__contains__(self, key)
+
+    def get(self, key, default=None):
+        self._load()
+        return dict.get(self, key, default)
+
+    def __getattr__(self, item):
+        if item.startswith("_"):
+            raise AttributeError(item)
+        self._load()
+        try:
+            return dict.__getitem__(self, item)
+        except KeyError as exc:
+            raise AttributeError(item) from exc
+
+    def __iter__(self):
+        self._load()
+        return dict.__iter__(self)
+
+    def items(self):
+        self._load()
+        return dict.items(self)
+
+
+def _attrify(value):
+    if isinstance(value, dict):
+        return _AttrDict({k: _attrify(v) for k, v in value.items()})
+    return value
+
+
+def _ref_call(node: Node, args: tuple, kwargs: dict) -> RefCall:
+    version = kwargs.pop("v", None) or kwargs.pop("version", None)
+    if kwargs:
+        raise CompilationError(f"ref() got unexpected arguments {sorted(kwargs)}",
+                               path=node.original_file_path)
+    if len(args) == 1:
+        return RefCall(str(args[0]), None, version)
+    if len(args) == 2:
+        return RefCall(str(args[1]), str(args[0]), version)
+    raise CompilationError(f"ref() takes one or two names, got {len(args)}", path=node.original_file_path)

@@ -1,0 +1,1 @@
+"""Parsed project objects (nodes, sources, exposures...) and the Manifest that holds them."""

@@ -1,0 +1,96 @@
+"""Writing dbt's artifacts: manifest.json (v12), run_results.json (v6), compiled SQL files."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from fusion import __version__
+from fusion.execution.results import NodeResult, now_iso
+from fusion.manifest.manifest import Manifest
+
+SCHEMAS = "https://schemas.getdbt.com/dbt"
+
+
+def _metadata(kind: str, version: int, invocation) -> dict[str, Any]:
+    return {
+        "dbt_schema_version": f"{SCHEMAS}/{kind}/v{version}.json",
+        "dbt_version": __version__,
+        "generated_at": now_iso(),
+        "invocation_id": invocation.invocation_id,
+        "invocation_started_at": invocation.started_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "env": {k[len("DBT_ENV_CUSTOM_ENV_"):]: v for k, v in os.environ.items()
+                if k.startswith("DBT_ENV_CUSTOM_ENV_")},
+    }
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS, default=str))
+    os.replace(tmp, path)
+
+
+def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
+    macros = {}
+    for package, by_name in manifest.macros.by_package.items():
+        for name, macro in by_name.items():
+            macros[macro.unique_id] = {
+                "name": name, "resource_type": "macro", "package_name": package,
+                "path": macro.file.path, "original_file_path": macro.file.path,
+                "unique_id": macro.unique_id, "macro_sql": "", "depends_on": {"macros": []},
+                "description": "", "meta": {}, "docs": {"show": True, "node_color": None},
+                "patch_path": None, "arguments": [], "created_at": 0.0, "supported_languages": None,
+            }
+    metadata = _metadata("manifest", 12, invocation)
+    metadata.update(project_name=manifest.root_package, adapter_type=invocation.adapter_spec.name,
+                    quoting={"database": True, "schema": True, "identifier": True, "column": None},
+                    run_started_at=metadata["invocation_started_at"])
+    return {
+        "metadata": metadata,
+        "nodes": {uid: node.to_dict() for uid, node in manifest.nodes.items()},
+        "sources": {uid: src.to_dict() for uid, src in manifest.sources.items()},
+        "macros": macros,
+        "docs": {uid: doc.to_dict() for uid, doc in manifest.docs.items()},
+        "exposures": {uid: exp.to_dict() for uid, exp in manifest.exposures.items()},
+        "metrics": {}, "groups": {}, "selectors": {},
+        "disabled": {uid: [n.to_dict() for n in nodes] for uid, nodes in manifest.disabled.items()},
+        "parent_map": manifest.parent_map(),
+        "child_map": manifest.child_map(),
+        "group_map": {}, "saved_queries": {}, "semantic_models": {}, "unit_tests": {},
+    }
+
+
+def write_manifest(manifest: Manifest, invocation) -> Path:
+    path = invocation.target_path / "manifest.json"
+    write_json_atomic(path, manifest_dict(manifest, invocation))
+    return path
+
+
+def write_run_results(results: list[NodeResult], elapsed: float, invocation) -> Path:
+    path = invocation.target_path / "run_results.json"
+    write_json_atomic(path, {
+        "metadata": _metadata("run-results", 6, invocation),
+        "results": [r.to_dict() for r in results],
+        "elapsed_time": elapsed,
+        "args": invocation.flags.as_args(),
+    })
+    return path
+
+
+def compiled_file_path(node, folder: str) -> str:
+    """``<folder>/<package>/<original path>[/<test file>]`` as dbt lays out compiled/ and run/."""
+    if node.resource_type == "test" and node.test_metadata is not None:
+        return f"{folder}/{node.package_name}/{node.original_file_path}/{node.path}"
+    return f"{folder}/{node.package_name}/{node.original_file_path}"
+
+
+def write_sql(invocation, relative: str, sql: str) -> None:
+    path = invocation.target_path / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(sql, encoding="utf-8")

@@ -1,0 +1,63 @@
+"""The Manifest: every parsed resource, with ref/source lookups and the dependency maps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fusion.jinja.macros import MacroRegistry
+from fusion.manifest.nodes import REFABLE, DocBlock, Exposure, Node, RefCall, Source
+
+
+@dataclass
+class Manifest:
+    root_package: str
+    macros: MacroRegistry
+    nodes: dict[str, Node] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    exposures: dict[str, Exposure] = field(default_factory=dict)
+    docs: dict[str, DocBlock] = field(default_factory=dict)
+    disabled: dict[str, list[Node]] = field(default_factory=dict)
+    _refable: dict[str, list[Node]] = field(default_factory=dict)
+    _sources_by_name: dict[tuple[str, str], Source] = field(default_factory=dict)
+
+    def add_node(self, node: Node) -> None:
+        self.nodes[node.unique_id] = node
+        if node.resource_type in REFABLE:
+            self._refable.setdefault(node.name, []).append(node)
+
+    def add_source(self, source: Source) -> None:
+        self.sources[source.unique_id] = source
+        self._sources_by_name[(source.source_name, source.name)] = source
+
+    def resolve_ref(self, ref: RefCall, from_package: str) -> Node | None:
+        """dbt's rule: an explicit package, else the caller's own package, else the root, else any."""
+        candidates = self._refable.get(ref.name, [])
+        if ref.version is not None:
+            candidates = [n for n in candidates if str(n.version) == str(ref.version)]
+        elif any(n.version is not None for n in candidates):
+            latest = [n for n in candidates if n.version is not None and str(n.version) == str(n.latest_version)]
+            candidates = latest or candidates
+        if ref.package is not None:
+            candidates = [n for n in candidates if n.package_name == ref.package]
+            return candidates[0] if candidates else None
+        for package in (from_package, self.root_package):
+            for node in candidates:
+                if node.package_name == package:
+                    return node
+        return candidates[0] if candidates else None
+
+    def resolve_source(self, source_name: str, table_name: str) -> Source | None:
+        return self._sources_by_name.get((source_name, table_name))
+
+    def parent_map(self) -> dict[str, list[str]]:
+        parents: dict[str, list[str]] = {uid: sorted(set(n.depends_on_nodes)) for uid, n in self.nodes.items()}
+        parents.update({uid: [] for uid in self.sources})
+        parents.update({uid: sorted(set(e.depends_on_nodes)) for uid, e in self.exposures.items()})
+        return parents
+
+    def child_map(self) -> dict[str, list[str]]:
+        children: dict[str, set[str]] = {uid: set() for uid in (*self.nodes, *self.sources, *self.exposures)}
+        for uid, parents in self.parent_map().items():
+            for parent in parents:
+                children.setdefault(parent, set()).add(uid)
+        return {uid: sorted(kids) for uid, kids in children.items()}

@@ -1,0 +1,82 @@
+"""The materialization plugin interface.
+
+A materialization turns one compiled node into database objects. It orchestrates in Python and
+takes every SQL text from macros by name (``ctx.macro("create_table_as", ...)``), so a project
+or package overriding those macros changes what runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fusion.adapter import Adapter, AdapterResponse
+from fusion.errors import CompilationError
+from fusion.jinja.context import RenderNamespace
+from fusion.manifest.nodes import Node
+from fusion.relation import Relation
+
+
+@dataclass
+class MaterializationResult:
+    status: str  # success | error | pass | warn | fail | skipped
+    message: str
+    adapter_response: AdapterResponse = field(default_factory=AdapterResponse)
+    failures: int | None = None
+
+
+@dataclass
+class MaterializationContext:
+    """What a materialization's ``run`` receives."""
+
+    node: Node
+    sql: str
+    adapter: Adapter
+    namespace: RenderNamespace
+    relation: Relation
+    full_refresh: bool
+    seed_rows: Callable[[], Any] | None = None  # seeds: returns (column types, Arrow table)
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return self.node.config
+
+    def macro(self, name: str, *args, **kwargs) -> Any:
+        """Call a macro (dispatched for this adapter) and return its text or returned value."""
+        function = self.namespace.get(name)
+        if function is None:
+            raise CompilationError(f"macro {name!r} is not defined", path=self.node.original_file_path)
+        result = function(*args, **kwargs)
+        return result.strip() if isinstance(result, str) else result
+
+    def run_hooks(self, key: str) -> None:
+        """Render and run the node's ``pre_hook``/``post_hook`` statements."""
+        from fusion.config import hook_entry
+        from fusion.jinja.environment import environment
+
+        for hook in self.config.get(key, []):
+            text = hook_entry(hook)["sql"]
+            sql = self.namespace.render(environment().compile_source(text, self.node.original_file_path))
+            if sql.strip():
+                self.adapter.execute(sql)
+
+
+@dataclass(frozen=True)
+class Materialization:
+    """Registered through ``fusion_register_materializations``."""
+
+    name: str
+    run: Callable[[MaterializationContext], MaterializationResult]
+    adapters: tuple[str, ...] = ()  # empty: every adapter
+
+
+def pick_materialization(registered: list[Materialization], name: str, adapter: str) -> Materialization | None:
+    """An adapter-specific registration wins over a generic one; later registrations win ties."""
+    best = None
+    for mat in registered:
+        if mat.name != name or (mat.adapters and adapter not in mat.adapters):
+            continue
+        if best is None or mat.adapters or not best.adapters:
+            best = mat
+    return best

@@ -1,0 +1,1 @@
+"""From project files to a Manifest."""

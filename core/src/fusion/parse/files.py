@@ -1,0 +1,54 @@
+"""Finding project files and reading them once."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    package: str
+    root: Path  # the package folder
+    resource_path: str  # the configured folder it was found under, e.g. "models"
+    relative: str  # path below resource_path, e.g. "staging/stg_orders.sql"
+    text: str
+
+    @property
+    def original_file_path(self) -> str:
+        return f"{self.resource_path}/{self.relative}"
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @property
+    def stem(self) -> str:
+        return Path(self.relative).stem
+
+    @property
+    def folders(self) -> list[str]:
+        return list(Path(self.relative).parent.parts)
+
+
+def find_files(package: str, root: Path, resource_paths: list[str], suffixes: tuple[str, ...],
+               exclude: tuple[str, ...] = ()) -> list[SourceFile]:
+    """Every file with one of ``suffixes`` under the resource paths, sorted, read as UTF-8."""
+    found = []
+    for resource_path in resource_paths:
+        base = root / resource_path
+        if not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            rel_dir = Path(dirpath).relative_to(base)
+            if rel_dir.parts and rel_dir.parts[0] in exclude:
+                continue
+            for filename in sorted(filenames):
+                if filename.endswith(suffixes) and not filename.startswith("."):
+                    relative = (rel_dir / filename).as_posix()
+                    text = (Path(dirpath) / filename).read_text(encoding="utf-8")
+                    found.append(SourceFile(package, root, resource_path.rstrip("/"), relative, text))
+    return found

@@ -1,0 +1,392 @@
+"""Turn a loaded project into a Manifest.
+
+Order matters and follows dbt: macros first (everything renders through them), then YAML
+properties (they configure nodes), then SQL/CSV resources rendered in parse mode to capture
+``ref``/``source``/``config``, then generic tests, then dependency resolution.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fusion.config import merge_config, normalize_config, with_defaults
+from fusion.errors import CompilationError, ProjectError
+from fusion.jinja.context import Runtime
+from fusion.jinja.environment import environment
+from fusion.jinja.macros import CORE_PACKAGE, MacroFile, MacroRegistry
+from fusion.jinja.node_context import Capture, node_namespace
+from fusion.manifest.manifest import Manifest
+from fusion.manifest.nodes import DocBlock, Exposure, Node, RefCall, Source
+from fusion.parse.files import SourceFile, find_files
+from fusion.parse.naming import apply_naming
+from fusion.parse.properties import Properties, TestSpec, column_entries, read_properties
+from fusion.project.project import Project
+
+BUILTIN_MACROS = Path(__file__).resolve().parent.parent / "jinja" / "macros"
+GENERIC_TEST_KWARGS = "_dbt_generic_test_kwargs"
+TEST_CONFIG_ARGS = ("severity", "tags", "enabled", "where", "limit", "warn_if", "error_if",
+                    "fail_calc", "store_failures", "store_failures_as", "meta", "database",
+                    "schema", "alias")
+_TEST_NAME = re.compile(r"^(?:(?P<namespace>[A-Za-z_]\w*)\.)?(?P<name>[A-Za-z_]\w*)$")
+
+
+def build_macro_registry(project: Project, adapter_name: str, adapter_macro_paths, parents=()) -> MacroRegistry:
+    adapter_packages = tuple(f"dbt_{name}" for name in (adapter_name, *parents))
+    registry = MacroRegistry(project.name, (*adapter_packages, CORE_PACKAGE))
+    for path in sorted(BUILTIN_MACROS.glob("*.sql")):
+        registry.add_file(MacroFile(CORE_PACKAGE, str(path), path.read_text(encoding="utf-8")))
+    for package, folder in zip(adapter_packages, adapter_macro_paths, strict=False):
+        for path in sorted(Path(folder).glob("*.sql")):
+            registry.add_file(MacroFile(package, str(path), path.read_text(encoding="utf-8")))
+    macro_dirs = [*project.macro_paths, *(f"{p}/generic" for p in project.test_paths)]
+    for file in find_files(project.name, project.root, macro_dirs, (".sql",)):
+        registry.add_file(MacroFile(project.name, file.original_file_path, file.text))
+    return registry
+
+
+@dataclass
+class ProjectParser:
+    project: Project
+    runtime: Runtime
+    manifest: Manifest
+
+    # --- entry point ---------------------------------------------------------------------
+    def parse(self) -> Manifest:
+        project = self.project
+        resource_dirs = [*project.model_paths, *project.seed_paths, *project.analysis_paths,
+                         *project.snapshot_paths, *project.macro_paths, *project.test_paths]
+        props = read_properties(find_files(project.name, project.root, resource_dirs, (".yml", ".yaml")))
+        self._parse_docs(resource_dirs)
+        for file in find_files(project.name, project.root, project.model_paths, (".sql",)):
+            self._parse_sql(file, "model", props)
+        for file in find_files(project.name, project.root, project.analysis_paths, (".sql",)):
+            self._parse_sql(file, "analysis", props)
+        for file in find_files(project.name, project.root, project.test_paths, (".sql",), exclude=("generic",)):
+            self._parse_sql(file, "test", props)
+        for file in find_files(project.name, project.root, project.seed_paths, (".csv",)):
+            self._parse_seed(file, props)
+        for file, source, table in props.sources:
+            self._parse_source(file, source, table)
+        self._parse_hooks()
+        for spec in props.tests:
+            self._parse_generic_test(spec)
+        for file, entry in props.exposures:
+            self._parse_exposure(file, entry)
+        self._check_patches(props)
+        self._resolve_dependencies()
+        return self.manifest
+
+    # --- resources -----------------------------------------------------------------------
+    def _new_node(self, file: SourceFile, resource_type: str, name: str, raw_code: str, fqn: list[str],
+                  config: dict[str, Any]) -> Node:
+        return Node(
+            unique_id=f"{resource_type}.{file.package}.{name}", resource_type=resource_type,
+            package_name=file.package, name=name, path=file.relative,
+            original_file_path=file.original_file_path, fqn=fqn, raw_code=raw_code,
+            checksum=file.checksum, config=config, unrendered_config=dict(config),
+            root_path=str(file.root))
+
+    def _parse_sql(self, file: SourceFile, resource_type: str, props: Properties) -> None:
+        name = file.stem
+        fqn = [file.package, *file.folders, name]
+        patch = props.patches.get((resource_type, name))
+        config = self.project.config_for(resource_type, fqn)
+        if patch is not None:
+            config = merge_config(config, patch.config)
+        node = self._new_node(file, resource_type, name, file.text, fqn, config)
+        if patch is not None:
+            node.description, node.columns = patch.description, patch.columns
+            node.patch_path = f"{file.package}://{patch.file.original_file_path}"
+        capture = self._render_for_parse(node, file.text)
+        node.config_call_dict = capture.config
+        node.config = with_defaults(resource_type, merge_config(config, capture.config))
+        node.refs, node.sources = capture.refs, capture.sources
+        self._add(node)
+
+    def _render_for_parse(self, node: Node, text: str, extra: dict[str, Any] | None = None) -> Capture:
+        capture = Capture()
+        if "{" not in text:
+            return capture  # plain SQL: nothing to render
+        template = environment().compile_source(text, node.original_file_path)
+        namespace = node_namespace(self.runtime, self.manifest, node, execute=False, capture=capture,
+                                   extra=extra)
+        namespace.render(template)
+        return capture
+
+    def _parse_seed(self, file: SourceFile, props: Properties) -> None:
+        name = file.stem
+        fqn = [file.package, *file.folders, name]
+        patch = props.patches.get(("seed", name))
+        config = self.project.config_for("seed", fqn)
+        if patch is not None:
+            config = merge_config(config, patch.config)
+        node = self._new_node(file, "seed", name, "", fqn, with_defaults("seed", config))
+        if patch is not None:
+            node.description, node.columns = patch.description, patch.columns
+            node.patch_path = f"{file.package}://{patch.file.original_file_path}"
+        self._add(node)
+
+    def _add(self, node: Node) -> None:
+        if not node.config.get("enabled", True):
+            self.manifest.disabled.setdefault(node.unique_id, []).append(node)
+            return
+        if node.unique_id in self.manifest.nodes:
+            other = self.manifest.nodes[node.unique_id]
+            raise ProjectError(
+                f"two resources are named {node.name!r}: {other.original_file_path} and "
+                f"{node.original_file_path}", path=node.original_file_path,
+                hint="rename one of them; dbt requires unique names per resource type")
+        apply_naming(self.runtime, node, lambda n: node_namespace(self.runtime, self.manifest, n, execute=False,
+                                                                    capture=Capture()))
+        if node.resource_type in ("model", "seed", "snapshot") and not node.is_ephemeral:
+            node.relation_name = self.runtime.adapter.relation(node.database, node.schema, node.alias).render()
+        self.manifest.add_node(node)
+
+    def _parse_source(self, file: SourceFile, source: dict[str, Any], table: dict[str, Any]) -> None:
+        source_name, table_name = source["name"], table["name"]
+        fqn = [file.package, *file.folders, source_name, table_name]
+        config = merge_config(self.project.config_for("source", fqn),
+                              normalize_config({**(source.get("config") or {}), **(table.get("config") or {})}))
+        if not config.get("enabled", True):
+            return
+        database = table.get("database") or source.get("database") or self.runtime.adapter.default_database
+        schema = table.get("schema") or source.get("schema") or source_name
+        identifier = table.get("identifier") or table_name
+        src = Source(
+            unique_id=f"source.{file.package}.{source_name}.{table_name}", package_name=file.package,
+            source_name=source_name, name=table_name, identifier=identifier, database=database,
+            schema=schema, path=file.original_file_path, original_file_path=file.original_file_path,
+            fqn=fqn, description=table.get("description") or "",
+            source_description=source.get("description") or "", loader=source.get("loader") or "",
+            columns=column_entries(table.get("columns"), file), meta=table.get("meta") or {},
+            source_meta=source.get("meta") or {},
+            tags=sorted(set((source.get("tags") or []) + (table.get("tags") or []))),
+            config={"enabled": True, "event_time": None, "meta": {}, "tags": [], **config},
+            quoting={"database": None, "schema": None, "identifier": None, "column": None},
+            loaded_at_field=table.get("loaded_at_field") or source.get("loaded_at_field"),
+            freshness=table.get("freshness") or source.get("freshness"),
+        )
+        src.relation_name = self.runtime.adapter.relation(database, schema, identifier).render()
+        self.manifest.add_source(src)
+
+    def _parse_hooks(self) -> None:
+        project = self.project
+        for hook_type, hooks in (("on-run-start", project.on_run_start), ("on-run-end", project.on_run_end)):
+            for index, sql in enumerate(hooks):
+                name = f"{project.name}-{hook_type}-{index}"
+                node = Node(
+                    unique_id=f"operation.{project.name}.{name}", resource_type="operation",
+                    package_name=project.name, name=name, path=f"hooks/{name}.sql",
+                    original_file_path="./dbt_project.yml", fqn=[project.name, "hooks", name],
+                    raw_code=sql, checksum=hashlib.sha256(sql.encode()).hexdigest(),
+                    config=with_defaults("operation", {}), root_path=str(project.root), index=index,
+                    database=self.runtime.adapter.default_database,
+                    schema=self.runtime.target.get("schema") or "", alias=name)
+                node.config["tags"] = [hook_type]
+                self.manifest.nodes[node.unique_id] = node
+
+    def _parse_docs(self, resource_dirs: list[str]) -> None:
+        project = self.project
+        for file in find_files(project.name, project.root, project.docs_paths or resource_dirs, (".md",)):
+            for macro in MacroRegistry(project.name).add_file(
+                    MacroFile(project.name, file.original_file_path, file.text)):
+                if not macro.name.startswith("docs_"):
+                    continue
+                name = macro.name[len("docs_"):]
+                module = macro.file.template.make_module({})
+                contents = str(getattr(module, macro.name)()).strip()
+                doc = DocBlock(f"doc.{project.name}.{name}", project.name, name, file.relative,
+                               file.original_file_path, contents)
+                self.manifest.docs[doc.unique_id] = doc
+
+    # --- generic tests -------------------------------------------------------------------
+    def _parse_generic_test(self, spec: TestSpec) -> None:
+        test_name, args = _split_test_definition(spec)
+        match = _TEST_NAME.match(test_name)
+        if match is None:
+            raise ProjectError(f"{test_name!r} is not a valid test name", path=spec.file.original_file_path)
+        namespace, short = match.group("namespace"), match.group("name")
+        config = dict(args.pop("config", None) or {})
+        for key in TEST_CONFIG_ARGS:
+            if key in args:
+                config[key] = args.pop(key)
+        custom_name = args.pop("name", None)
+        if spec.column_name is not None:
+            args["column_name"] = spec.column_name
+        if spec.target_type == "source":
+            target_expr = f"source('{spec.source_name}', '{spec.target_name}')"
+            target_label = f"{spec.source_name}_{spec.target_name}"
+            type_label = f"source_{short}"
+            file_key = f"sources.{spec.source_name}"
+        else:
+            target_expr = f"ref('{spec.target_name}')"
+            target_label = spec.target_name
+            type_label = short
+            file_key = f"{spec.target_type}s.{spec.target_name}"
+        if namespace:
+            type_label = f"{namespace}_{type_label}"
+        args["model"] = f"{{{{ get_where_subquery({target_expr}) }}}}"
+        short_name, full_name = _synthesize_test_names(type_label, target_label, args)
+        name = custom_name or full_name
+        if custom_name is None and short_name != full_name and "alias" not in config:
+            config["alias"] = short_name
+        metadata = {"name": short, "kwargs": args, "namespace": namespace}
+        test_hash = hashlib.md5((name + repr(_hashable(metadata))).encode("utf-8")).hexdigest()[-10:]  # noqa: S324
+        macro = f"{namespace}.test_{short}" if namespace else f"test_{short}"
+        file = spec.file
+        fqn = [file.package, *file.folders, name]
+        merged = merge_config(self.project.config_for("test", fqn), normalize_config(config))
+        if isinstance(merged.get("severity"), str):
+            merged["severity"] = merged["severity"].upper()
+        node = Node(
+            unique_id=f"test.{file.package}.{name}.{test_hash}", resource_type="test",
+            package_name=file.package, name=name, path=f"{config.get('alias') or short_name}.sql",
+            original_file_path=file.original_file_path, fqn=fqn,
+            raw_code=f"{{{{ {macro}(**{GENERIC_TEST_KWARGS}) }}}}", checksum=hashlib.sha256(b"").hexdigest(),
+            config=merged, unrendered_config=dict(config), test_metadata=metadata,
+            column_name=spec.column_name, file_key_name=file_key, root_path=str(file.root))
+        if spec.target_type != "source":
+            node.attached_node = f"{spec.target_type}.{file.package}.{spec.target_name}"
+        capture = Capture()
+        namespace_ = node_namespace(self.runtime, self.manifest, node, execute=False, capture=capture)
+        namespace_[GENERIC_TEST_KWARGS] = render_test_kwargs(namespace_, args)
+        try:
+            namespace_.render(environment().compile_source(node.raw_code, node.original_file_path))
+        except CompilationError as exc:
+            raise CompilationError(f"test {test_name!r} on {target_label}: {exc.message}",
+                                   path=file.original_file_path, hint=exc.hint) from exc
+        node.refs, node.sources = capture.refs, capture.sources
+        node.config = with_defaults("test", merge_config(merged, capture.config))
+        self._add(node)
+
+    def _parse_exposure(self, file: SourceFile, entry: dict[str, Any]) -> None:
+        if not entry.get("type") or not entry.get("owner"):
+            raise ProjectError(f"exposure {entry['name']!r} needs `type` and `owner`", path=file.original_file_path)
+        capture = Capture()
+        probe = self._new_node(file, "exposure", entry["name"], "", [], {})
+        namespace = node_namespace(self.runtime, self.manifest, probe, execute=False, capture=capture)
+        for dep in entry.get("depends_on") or []:
+            namespace.evaluate(str(dep), file.original_file_path)
+        exposure = Exposure(
+            unique_id=f"exposure.{file.package}.{entry['name']}", package_name=file.package,
+            name=entry["name"], path=file.relative, original_file_path=file.original_file_path,
+            fqn=[file.package, *file.folders, entry["name"]], type=entry["type"], owner=entry["owner"],
+            description=entry.get("description") or "", label=entry.get("label"),
+            maturity=entry.get("maturity"), url=entry.get("url"), meta=entry.get("meta") or {},
+            tags=list(entry.get("tags") or []), refs=capture.refs, sources=capture.sources)
+        self.manifest.exposures[exposure.unique_id] = exposure
+
+    # --- checks and dependencies ---------------------------------------------------------
+    def _check_patches(self, props: Properties) -> None:
+        for (resource_type, name), patch in props.patches.items():
+            uid = f"{resource_type}.{patch.file.package}.{name}"
+            if uid not in self.manifest.nodes and uid not in self.manifest.disabled:
+                raise ProjectError(
+                    f"{resource_type} {name!r} is described in YAML but no such {resource_type} exists",
+                    path=patch.file.original_file_path, hint="fix the name, or remove the entry")
+
+    def _resolve_dependencies(self) -> None:
+        manifest = self.manifest
+        for node in [*manifest.nodes.values(), *manifest.exposures.values()]:
+            deps: list[str] = []
+            for ref in node.refs:
+                target = manifest.resolve_ref(ref, node.package_name)
+                if target is None:
+                    raise CompilationError(_missing_ref_message(manifest, node, ref),
+                                           path=node.original_file_path,
+                                           hint="check the spelling, or that the model is enabled")
+                deps.append(target.unique_id)
+            for source_name, table_name in node.sources:
+                found = manifest.resolve_source(source_name, table_name)
+                if found is None:
+                    raise CompilationError(
+                        f"{node.unique_id} depends on source {source_name}.{table_name} which was not found",
+                        path=node.original_file_path,
+                        hint="declare it under `sources:` in a properties YAML file")
+                deps.append(found.unique_id)
+            node.depends_on_nodes = list(dict.fromkeys(deps))
+
+
+def _missing_ref_message(manifest: Manifest, node, ref: RefCall) -> str:
+    disabled = any(n.name == ref.name for nodes in manifest.disabled.values() for n in nodes)
+    state = "which is disabled" if disabled else "which was not found"
+    return f"{node.unique_id} depends on a node named {ref.name!r} {state}"
+
+
+def _split_test_definition(spec: TestSpec) -> tuple[str, dict[str, Any]]:
+    definition = spec.definition
+    where = spec.file.original_file_path
+    if isinstance(definition, str):
+        return definition, {}
+    if not isinstance(definition, dict):
+        raise ProjectError(f"a test must be a name or a mapping, got {definition!r}", path=where)
+    if "test_name" in definition:
+        args = dict(definition)
+        return str(args.pop("test_name")), args
+    if len(definition) != 1:
+        raise ProjectError(f"a test entry must have exactly one key (the test name): {definition!r}",
+                           path=where)
+    name, args = next(iter(definition.items()))
+    if args is None:
+        args = {}
+    if not isinstance(args, dict):
+        raise ProjectError(f"arguments of test {name!r} must be a mapping", path=where)
+    args = dict(args)
+    if isinstance(args.get("arguments"), dict):  # dbt 1.10+: arguments: {...}
+        args.update(args.pop("arguments"))
+    return str(name), args
+
+
+def _synthesize_test_names(test_type: str, target: str, args: dict[str, Any]) -> tuple[str, str]:
+    """dbt's test naming: ``<test>_<target>_<args...>``, hashed when 64 characters or longer."""
+    flat: list[str] = []
+    for key in sorted(args):
+        if key == "model":
+            continue
+        value = args[key]
+        parts = list(value.values()) if isinstance(value, dict) else (
+            list(value) if isinstance(value, (list, tuple)) else [value])
+        flat.extend(str(p) for p in parts)
+    unique = "__".join(re.sub(r"[^0-9a-zA-Z_]+", "_", p) for p in flat)
+    identifier = f"{test_type}_{target}"
+    full = f"{identifier}_{unique}"
+    if len(full) >= 64:
+        return f"{identifier[:30]}_{hashlib.md5(full.encode('utf-8')).hexdigest()}", full  # noqa: S324
+    return full, full
+
+
+def _hashable(value):
+    if isinstance(value, dict):
+        return {k: _hashable(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_hashable(v) for v in value]
+    return str(value)
+
+
+_LOOKS_LIKE_CALL = re.compile(r"^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$")
+
+
+def render_test_kwargs(namespace, args: dict[str, Any]) -> dict[str, Any]:
+    """Test arguments as the test macro receives them: ``ref(...)`` strings become relations."""
+
+    def convert(value, key=None):
+        if isinstance(value, str) and key != "column_name":
+            if _LOOKS_LIKE_CALL.match(value):
+                return namespace.evaluate(value.strip(), None)
+            if "{{" in value or "{%" in value:
+                stripped = value.strip()
+                if stripped.startswith("{{") and stripped.endswith("}}") and stripped.count("{{") == 1:
+                    return namespace.evaluate(stripped[2:-2].strip(), None)
+                return namespace.render(environment().compile_source(value, "<test argument>"))
+            return value
+        if isinstance(value, dict):
+            return {k: convert(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        return value
+
+    return {key: convert(value, key) for key, value in args.items()}

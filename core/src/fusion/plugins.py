@@ -1,0 +1,80 @@
+"""The plugin manager: loads the built-in plugins and the ``fusion`` entry points."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import importlib.metadata
+from dataclasses import dataclass, field
+
+import pluggy
+
+from fusion import __version__, hookspecs
+from fusion.errors import PluginError
+
+ENTRY_POINT_GROUP = "fusion"
+
+#: Built-in plugins, registered through the same hooks a third party would use.
+DEFAULT_PLUGINS = ("fusion.materializations.builtin",)
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    name: str
+    distribution: str
+    version: str
+    hooks: tuple[str, ...]
+
+
+@dataclass
+class Plugins:
+    """The pluggy manager plus the distribution each plugin came from."""
+
+    manager: pluggy.PluginManager
+    origins: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def hook(self):
+        return self.manager.hook
+
+    def register(self, module, name: str, distribution: str, version: str) -> None:
+        self.manager.register(module, name=name)
+        self.origins[name] = (distribution, version)
+
+    def describe(self) -> list[PluginInfo]:
+        infos = []
+        for name, plugin in self.manager.list_name_plugin():
+            dist, version = self.origins.get(name, ("unknown", "unknown"))
+            hooks = tuple(sorted(h.name for h in self.manager.get_hookcallers(plugin) or ()))
+            infos.append(PluginInfo(name, dist, version, hooks))
+        return sorted(infos, key=lambda p: p.name)
+
+
+def _load_entry_point(plugins: Plugins, entry_point: importlib.metadata.EntryPoint) -> None:
+    dist = entry_point.dist
+    dist_name, version = (dist.metadata["Name"], dist.version) if dist else ("unknown", "unknown")
+    try:
+        module = entry_point.load()
+    except Exception as exc:  # a broken third-party plugin must not crash with a traceback
+        raise PluginError(
+            f"plugin {entry_point.name!r} from {dist_name} failed to import: {exc}",
+            hint=f"reinstall it (pip install --force-reinstall {dist_name}) or uninstall it",
+        ) from exc
+    plugins.register(module, entry_point.name, dist_name, version)
+
+
+@functools.cache
+def get_plugins() -> Plugins:
+    """The process-wide plugins, loaded once."""
+    plugins = Plugins(pluggy.PluginManager("fusion"))
+    plugins.manager.add_hookspecs(hookspecs)
+    for module_name in DEFAULT_PLUGINS:
+        plugins.register(importlib.import_module(module_name), module_name, "fusion-core", __version__)
+    for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if plugins.manager.get_plugin(entry_point.name) is None:
+            _load_entry_point(plugins, entry_point)
+    try:
+        plugins.manager.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(f"a plugin implements a hook that Fusion does not define: {exc}") from exc
+    return plugins

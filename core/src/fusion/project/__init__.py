@@ -1,0 +1,1 @@
+"""Loading a dbt project: dbt_project.yml, profiles.yml, vars."""

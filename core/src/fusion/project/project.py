@@ -1,0 +1,133 @@
+"""``dbt_project.yml``: paths, vars, hooks, dispatch and the per-folder config trees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fusion.config import DICT_CONFIGS, KNOWN_CONFIGS, merge_config, normalize_config
+from fusion.errors import ProjectError
+from fusion.project.render import base_members, render_value
+from fusion.yamlio import load_yaml_file
+
+PROJECT_FILE = "dbt_project.yml"
+
+#: dbt_project.yml sections holding config trees, by resource type
+CONFIG_SECTIONS = {"model": "models", "seed": "seeds", "test": "data_tests", "snapshot": "snapshots",
+                   "analysis": "analyses", "source": "sources", "exposure": "exposures",
+                   "unit_test": "unit_tests"}
+
+
+@dataclass
+class Project:
+    name: str
+    root: Path
+    profile: str
+    version: str = "1.0"
+    model_paths: list[str] = field(default_factory=lambda: ["models"])
+    seed_paths: list[str] = field(default_factory=lambda: ["seeds"])
+    test_paths: list[str] = field(default_factory=lambda: ["tests"])
+    macro_paths: list[str] = field(default_factory=lambda: ["macros"])
+    analysis_paths: list[str] = field(default_factory=lambda: ["analyses"])
+    snapshot_paths: list[str] = field(default_factory=lambda: ["snapshots"])
+    docs_paths: list[str] | None = None
+    target_path: str = "target"
+    log_path: str = "logs"
+    packages_install_path: str = "dbt_packages"
+    clean_targets: list[str] = field(default_factory=list)
+    vars: dict[str, Any] = field(default_factory=dict)
+    configs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    on_run_start: list[str] = field(default_factory=list)
+    on_run_end: list[str] = field(default_factory=list)
+    dispatch: dict[str, list[str]] = field(default_factory=dict)
+    quoting: dict[str, Any] = field(default_factory=dict)
+
+    def config_for(self, resource_type: str, fqn: list[str]) -> dict[str, Any]:
+        """The config the project's folder tree gives a resource with this fqn."""
+        tree = self.configs.get(CONFIG_SECTIONS.get(resource_type, ""), {})
+        return config_from_tree(tree, fqn)
+
+
+def config_from_tree(tree: dict[str, Any], fqn: list[str]) -> dict[str, Any]:
+    config: dict[str, Any] = {}
+    level = tree
+    for depth in range(len(fqn) + 1):
+        config = merge_config(config, _level_configs(level))
+        if depth == len(fqn):
+            break
+        nxt = level.get(fqn[depth])
+        if not isinstance(nxt, dict):
+            break
+        level = nxt
+    return config
+
+
+def _level_configs(level: dict[str, Any]) -> dict[str, Any]:
+    """Config keys at one level of a tree: ``+key``s, and known keys whose value is not a folder."""
+    picked = {}
+    for key, value in level.items():
+        if key.startswith("+"):
+            picked[key] = value
+        elif key in KNOWN_CONFIGS and (not isinstance(value, dict) or key in DICT_CONFIGS):
+            picked[key] = value
+    return normalize_config(picked)
+
+
+def _str_list(raw: dict[str, Any], key: str, default: list[str], path: str) -> list[str]:
+    value = raw.get(key, default)
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ProjectError(f"`{key}` must be a list of strings", path=path)
+    return value
+
+
+def load_project(project_dir: Path, env_var, cli_vars: dict[str, Any]) -> Project:
+    path = project_dir / PROJECT_FILE
+    if not path.is_file():
+        raise ProjectError(f"no {PROJECT_FILE} found in {project_dir}",
+                           hint="run fusion from a dbt project folder, or pass --project-dir")
+    shown = str(path)
+    raw = load_yaml_file(path, shown)
+    if not isinstance(raw, dict):
+        raise ProjectError("dbt_project.yml must be a mapping of keys to values", path=shown)
+    raw = render_value(raw, base_members(env_var, cli_vars), shown,
+                       skip=frozenset({"on-run-start", "on-run-end", "models", "seeds", "data_tests",
+                                       "tests", "snapshots", "vars"}))
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ProjectError("`name` is required and must be a valid identifier (letters, digits, _)",
+                           path=shown)
+    hooks = {key: _str_list(raw, key, [], shown) for key in ("on-run-start", "on-run-end")}
+    configs = {section: raw.get(section) or {} for section in set(CONFIG_SECTIONS.values()) | {"tests"}}
+    if configs.get("tests") and not configs.get("data_tests"):
+        configs["data_tests"] = configs["tests"]
+    dispatch = {}
+    for entry in raw.get("dispatch") or []:
+        if not isinstance(entry, dict) or "macro_namespace" not in entry:
+            raise ProjectError("each `dispatch` entry needs `macro_namespace` and `search_order`", path=shown)
+        dispatch[entry["macro_namespace"]] = list(entry.get("search_order") or [])
+    return Project(
+        name=name,
+        root=project_dir,
+        profile=str(raw.get("profile") or name),
+        version=str(raw.get("version", "1.0")),
+        model_paths=_str_list(raw, "model-paths", ["models"], shown),
+        seed_paths=_str_list(raw, "seed-paths", ["seeds"], shown),
+        test_paths=_str_list(raw, "test-paths", ["tests"], shown),
+        macro_paths=_str_list(raw, "macro-paths", ["macros"], shown),
+        analysis_paths=_str_list(raw, "analysis-paths", ["analyses"], shown),
+        snapshot_paths=_str_list(raw, "snapshot-paths", ["snapshots"], shown),
+        docs_paths=_str_list(raw, "docs-paths", [], shown) or None,
+        target_path=str(raw.get("target-path", "target")),
+        log_path=str(raw.get("log-path", "logs")),
+        packages_install_path=str(raw.get("packages-install-path", "dbt_packages")),
+        clean_targets=_str_list(raw, "clean-targets", [], shown),
+        vars=raw.get("vars") or {},
+        configs=configs,
+        on_run_start=hooks["on-run-start"],
+        on_run_end=hooks["on-run-end"],
+        dispatch=dispatch,
+        quoting=raw.get("quoting") or {},
+    )

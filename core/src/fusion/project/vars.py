@@ -1,0 +1,44 @@
+"""``var()``: command-line vars, then the package's own vars, then global project vars."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fusion.errors import CompilationError
+
+#: default of ``var()`` when the caller gives none
+MISSING = object()
+
+
+@dataclass
+class Vars:
+    cli: dict[str, Any] = field(default_factory=dict)
+    global_vars: dict[str, Any] = field(default_factory=dict)
+    package_vars: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def from_project(cls, project_vars: dict[str, Any], package_names: set[str], cli: dict[str, Any]):
+        """Split ``vars:`` into package-scoped blocks (keys naming a package) and globals."""
+        globals_, scoped = {}, {}
+        for key, value in (project_vars or {}).items():
+            if key in package_names and isinstance(value, dict):
+                scoped[key] = value
+            else:
+                globals_[key] = value
+        return cls(dict(cli), globals_, scoped)
+
+    def get(self, name: str, package: str, default: Any = MISSING, node=None) -> Any:
+        for scope in (self.cli, self.package_vars.get(package, {}), self.global_vars):
+            if name in scope:
+                return scope[name]
+        if default is not MISSING:
+            return default
+        where = f" in {node.unique_id}" if node is not None else ""
+        raise CompilationError(
+            f"Required var {name!r} not found in config{where}",
+            path=getattr(node, "original_file_path", None),
+            hint=f"define it under `vars:` in dbt_project.yml or pass --vars '{{{name}: ...}}'")
+
+    def fingerprint(self) -> dict[str, Any]:
+        return {"cli": self.cli, "global": self.global_vars, "packages": self.package_vars}

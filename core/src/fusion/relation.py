@@ -1,0 +1,183 @@
+"""Relations and columns as materializations and Jinja (``api.Relation``) see them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class QuotePolicy:
+    database: bool = True
+    schema: bool = True
+    identifier: bool = True
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A database object: ``database.schema.identifier`` plus its type (table, view...)."""
+
+    database: str | None
+    schema: str | None
+    identifier: str | None
+    type: str | None = None
+    quote_policy: QuotePolicy = field(default_factory=QuotePolicy)
+    quote_character: str = '"'
+    limit: int | None = None
+
+    # --- dbt's api.Relation surface -------------------------------------------------------
+    @classmethod
+    def create(cls, database=None, schema=None, identifier=None, type=None, **kwargs):
+        quote_policy = kwargs.pop("quote_policy", None)
+        rel = cls(database, schema, identifier, type)
+        if isinstance(quote_policy, dict):
+            rel = replace(rel, quote_policy=replace(rel.quote_policy, **quote_policy))
+        return rel
+
+    @property
+    def name(self) -> str | None:
+        return self.identifier
+
+    @property
+    def table(self) -> str | None:
+        return self.identifier
+
+    @property
+    def is_table(self) -> bool:
+        return self.type == "table"
+
+    @property
+    def is_view(self) -> bool:
+        return self.type == "view"
+
+    @property
+    def is_cte(self) -> bool:
+        return self.type == "cte"
+
+    @property
+    def is_materialized_view(self) -> bool:
+        return self.type == "materialized_view"
+
+    def incorporate(self, path: dict | None = None, type: str | None = None, **_ignored):
+        rel = self
+        if path:
+            rel = replace(rel, **{k: v for k, v in path.items() if k in ("database", "schema", "identifier")})
+        if type is not None:
+            rel = replace(rel, type=type)
+        return rel
+
+    def include(self, database=True, schema=True, identifier=True):
+        return _Rendered(self, database, schema, identifier)
+
+    def without_identifier(self):
+        return _Rendered(self, True, True, False)
+
+    def quote(self, database=None, schema=None, identifier=None):
+        policy = {k: v for k, v in (("database", database), ("schema", schema),
+                                     ("identifier", identifier)) if v is not None}
+        return replace(self, quote_policy=replace(self.quote_policy, **policy))
+
+    def replace_path(self, **parts):
+        return replace(self, **parts)
+
+    def matches(self, database=None, schema=None, identifier=None) -> bool:
+        pairs = ((database, self.database), (schema, self.schema), (identifier, self.identifier))
+        return all(want is None or (have or "").lower() == want.lower() for want, have in pairs)
+
+    def render(self) -> str:
+        return self._render(True, True, True)
+
+    def _render(self, database: bool, schema: bool, identifier: bool) -> str:
+        parts = []
+        for include, value, quoted in (
+            (database, self.database, self.quote_policy.database),
+            (schema, self.schema, self.quote_policy.schema),
+            (identifier, self.identifier, self.quote_policy.identifier),
+        ):
+            if include and value:
+                parts.append(quote_identifier(value, self.quote_character) if quoted else value)
+        return ".".join(parts)
+
+    def __str__(self) -> str:
+        if self.limit is not None:
+            return f"(select * from {self.render()} limit {self.limit})"
+        return self.render()
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """A relation rendered with some of its parts left out (``include``/``without_identifier``)."""
+
+    relation: Relation
+    database: bool
+    schema: bool
+    identifier: bool
+
+    def __str__(self) -> str:
+        return self.relation._render(self.database, self.schema, self.identifier)
+
+    def __getattr__(self, item):
+        return getattr(self.relation, item)
+
+
+def quote_identifier(name: str, char: str = '"') -> str:
+    return f"{char}{name.replace(char, char * 2)}{char}"
+
+
+_STRING = re.compile(r"^(character varying|varchar|text|string|char|character|bpchar)\b", re.I)
+_NUMERIC = re.compile(r"^(numeric|decimal)\b", re.I)
+_INTEGER = re.compile(r"^(tinyint|smallint|integer|int|bigint|hugeint|int2|int4|int8|utinyint|usmallint|"
+                      r"uinteger|ubigint|uhugeint)\b", re.I)
+_FLOAT = re.compile(r"^(float|double|real|float4|float8|double precision)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a relation (dbt's ``api.Column``)."""
+
+    name: str
+    data_type: str
+    char_size: int | None = None
+    numeric_precision: int | None = None
+    numeric_scale: int | None = None
+
+    @classmethod
+    def create(cls, name, label_or_dtype):
+        return cls(name, label_or_dtype)
+
+    @property
+    def column(self) -> str:
+        return self.name
+
+    @property
+    def quoted(self) -> str:
+        return quote_identifier(self.name)
+
+    @property
+    def dtype(self) -> str:
+        return self.data_type
+
+    def is_string(self) -> bool:
+        return bool(_STRING.match(self.data_type))
+
+    def is_numeric(self) -> bool:
+        return bool(_NUMERIC.match(self.data_type))
+
+    def is_integer(self) -> bool:
+        return bool(_INTEGER.match(self.data_type))
+
+    def is_float(self) -> bool:
+        return bool(_FLOAT.match(self.data_type))
+
+    def is_number(self) -> bool:
+        return self.is_integer() or self.is_float() or self.is_numeric()
+
+    @property
+    def string_size(self) -> int | None:
+        return self.char_size
+
+    def literal(self, value) -> str:
+        return f"{value}::{self.data_type}"
+
+    def __str__(self) -> str:
+        return self.name

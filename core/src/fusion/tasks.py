@@ -1,0 +1,199 @@
+"""What each command does, given an Invocation. Returns the process exit code."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import orjson
+
+from fusion import events
+from fusion.errors import FusionError, SelectionError
+from fusion.execution.results import NodeResult
+from fusion.graph.selector import Selector
+from fusion.invocation import Invocation
+from fusion.manifest import artifacts
+from fusion.manifest.nodes import Node
+
+
+def _selected(inv: Invocation) -> set[str]:
+    flags = inv.flags
+    selected = Selector(inv.manifest, inv.graph).select(flags.select, flags.exclude, flags.indirect_selection)
+    if flags.resource_types:
+        selected = {uid for uid in selected
+                    if _resource_type(inv, uid) in flags.resource_types}
+    return selected
+
+
+def _resource_type(inv: Invocation, uid: str) -> str:
+    return uid.split(".", 1)[0]
+
+
+def parse_task(inv: Invocation) -> int:
+    start = time.perf_counter()
+    manifest = inv.manifest
+    inv.graph  # noqa: B018 - cycles are parse errors
+    artifacts.write_manifest(manifest, inv)
+    counts = _counts(manifest.nodes.values())
+    events.emit("ParseDone", f"Parsed {counts} in {time.perf_counter() - start:.2f}s", level="result")
+    return 0
+
+
+def _counts(nodes) -> str:
+    tally: dict[str, int] = {}
+    for node in nodes:
+        tally[node.resource_type] = tally.get(node.resource_type, 0) + 1
+    return ", ".join(f"{n} {t}{'s' if n != 1 else ''}" for t, n in sorted(tally.items())) or "nothing"
+
+
+def compile_task(inv: Invocation, inline: str | None) -> int:
+    from fusion.execution.runner import COMMAND_TYPES, NodeRunner, plan
+
+    if inline is not None:
+        events.emit("CompiledInline", _compile_inline(inv, inline).sql, level="result")
+        return 0
+    the_plan = plan(inv, _selected(inv), "compile")
+    runner = NodeRunner(inv, len(the_plan.order))
+    errors = 0
+    for uid in the_plan.order:
+        node = inv.manifest.nodes[uid]
+        if node.resource_type not in COMMAND_TYPES["compile"] or node.resource_type == "seed":
+            continue
+        try:
+            runner.compile_only(uid)
+        except FusionError as exc:
+            errors += 1
+            events.emit("CompileError", f"Error: {exc}", level="error", unique_id=uid)
+    artifacts.write_manifest(inv.manifest, inv)
+    events.emit("CompileDone", f"Compiled {len(the_plan.order) - errors} node(s), {errors} error(s)",
+                level="result")
+    return 1 if errors else 0
+
+
+def _compile_inline(inv: Invocation, sql: str):
+    from fusion.execution.compiler import Compiler
+
+    node = Node(unique_id=f"sql_operation.{inv.project.name}.inline_query", resource_type="sql_operation",
+                package_name=inv.project.name, name="inline_query", path="inline_query.sql",
+                original_file_path="<inline>", fqn=[inv.project.name, "inline_query"], raw_code=sql,
+                checksum="", config={"materialized": "view"},
+                database=inv.adapter.default_database, schema=inv.profile.target.get("schema", ""),
+                alias="inline_query")
+    from fusion.parse.parser import ProjectParser
+
+    capture = ProjectParser(inv.project, inv.runtime, inv.manifest)._render_for_parse(node, sql)
+    for ref in capture.refs:
+        if inv.manifest.resolve_ref(ref, node.package_name) is None:
+            raise FusionError(f"the inline query refers to {ref.name!r}, which was not found")
+    return Compiler(inv.runtime, inv.manifest).compile(node)
+
+
+def execute_task(inv: Invocation) -> int:
+    from fusion.execution.runner import execute
+
+    start = time.perf_counter()
+    selected = _selected(inv)
+    inv.adapter  # noqa: B018 - a bad profile fails before anything runs
+    artifacts.write_manifest(inv.manifest, inv)
+    results = execute(inv, selected, inv.flags.which)
+    elapsed = time.perf_counter() - start
+    artifacts.write_run_results(results, elapsed, inv)
+    artifacts.write_manifest(inv.manifest, inv)
+    _summary(results, elapsed)
+    return 1 if any(r.failed for r in results) else 0
+
+
+def _summary(results: list[NodeResult], elapsed: float) -> None:
+    tally = {"pass": 0, "warn": 0, "error": 0, "skip": 0}
+    for r in results:
+        key = {"success": "pass", "pass": "pass", "warn": "warn", "skipped": "skip"}.get(r.status, "error")
+        tally[key] += 1
+    total = len(results)
+    events.emit("RunSummary",
+                f"\nFinished running {total} node(s) in {elapsed:.2f}s.\n"
+                f"Done. PASS={tally['pass']} WARN={tally['warn']} ERROR={tally['error']} "
+                f"SKIP={tally['skip']} TOTAL={total}", level="result", **tally)
+
+
+def list_task(inv: Invocation, output: str) -> int:
+    manifest = inv.manifest
+    objects = {**manifest.nodes, **manifest.sources, **manifest.exposures}
+    for uid in sorted(_selected(inv)):
+        obj = objects[uid]
+        if output == "name":
+            line = obj.name
+        elif output == "path":
+            line = obj.original_file_path
+        elif output == "json":
+            line = orjson.dumps({"name": obj.name, "resource_type": obj.resource_type,
+                                 "package_name": obj.package_name, "unique_id": uid,
+                                 "original_file_path": obj.original_file_path}).decode()
+        elif obj.resource_type == "source":
+            line = f"source:{'.'.join(obj.fqn[:1] + [obj.source_name, obj.name])}"
+        elif obj.resource_type == "exposure":
+            line = f"exposure:{'.'.join(obj.fqn)}"
+        else:
+            line = ".".join(obj.fqn)
+        events.emit("ListItem", line, level="result")
+    return 0
+
+
+def show_task(inv: Invocation, inline: str | None, limit: int, output: str) -> int:
+    from fusion.execution.compiler import Compiler
+
+    if inline is not None:
+        sql = _compile_inline(inv, inline).sql
+    else:
+        selected = [uid for uid in _selected(inv) if uid in inv.manifest.nodes
+                    and inv.manifest.nodes[uid].resource_type in ("model", "seed", "test", "analysis")]
+        if len(selected) != 1:
+            raise SelectionError(f"show needs exactly one node; --select matched {len(selected)}",
+                                 hint="pass --select <model> or --inline '<sql>'")
+        node = inv.manifest.nodes[selected[0]]
+        sql = (f"select * from {node.relation_name}" if node.resource_type == "seed"
+               else Compiler(inv.runtime, inv.manifest).compile(node).sql)
+    query = sql if limit < 0 else f"select * from (\n{sql}\n) as fusion_show limit {limit}"
+    _, table = inv.adapter.execute(query, fetch=True)
+    if output == "json":
+        events.emit("ShowResult", orjson.dumps({"show": table.to_pylist()}, default=str).decode(), level="result")
+    else:
+        events.emit("ShowResult", _format_table(table), level="result")
+    return 0
+
+
+def _format_table(table) -> str:
+    names = table.column_names
+    rows = [["" if v is None else str(v) for v in row.values()] for row in table.to_pylist()]
+    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+    line = "| " + " | ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)) + " |"
+    rule = "| " + " | ".join("-" * w for w in widths) + " |"
+    body = ["| " + " | ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) + " |" for r in rows]
+    return "\n".join([line, rule, *body])
+
+
+def debug_task(inv: Invocation) -> int:
+    from fusion import __version__
+
+    events.emit("Debug", f"fusion version: {__version__}", level="result")
+    events.emit("Debug", f"project: {inv.project.name} ({inv.project_dir})", level="result")
+    events.emit("Debug", f"profile: {inv.profile.name} target {inv.profile.target_name} ({inv.profile.path})",
+                level="result")
+    events.emit("Debug", f"adapter: {inv.adapter_spec.name}", level="result")
+    inv.adapter.execute("select 1")
+    events.emit("Debug", "Connection test: OK", level="result")
+    events.emit("Debug", "All checks passed!", level="result")
+    return 0
+
+
+def clean_task(inv: Invocation) -> int:
+    project = inv.project
+    root = inv.project_dir.resolve()
+    for name in dict.fromkeys([*project.clean_targets, project.target_path]):
+        path = (root / name).resolve()
+        if root not in path.parents:
+            raise FusionError(f"refusing to delete {path}: it is not inside the project",
+                              path="dbt_project.yml", hint="clean-targets must be folders inside the project")
+        if path.exists():
+            shutil.rmtree(path)
+            events.emit("Clean", f"Deleted {name}", level="result")
+    return 0

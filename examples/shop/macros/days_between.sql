@@ -1,0 +1,15 @@
+{#-
+  Whole days from start_expr to end_expr. Dispatched so that each adapter
+  can use its own date arithmetic; DuckDB has date_diff().
+-#}
+{% macro shop_days_between(start_expr, end_expr) -%}
+    {{ return(adapter.dispatch('shop_days_between', 'shop')(start_expr, end_expr)) }}
+{%- endmacro %}
+
+{% macro default__shop_days_between(start_expr, end_expr) -%}
+    (cast({{ end_expr }} as date) - cast({{ start_expr }} as date))
+{%- endmacro %}
+
+{% macro duckdb__shop_days_between(start_expr, end_expr) -%}
+    date_diff('day', cast({{ start_expr }} as date), cast({{ end_expr }} as date))
+{%- endmacro %}
