@@ -50,7 +50,9 @@ class RelationCache:
     """Known relations per (database, schema), filled on first look and kept up to date."""
 
     schemas: dict[tuple[str, str], dict[str, Relation]] = field(default_factory=dict)
+    created_schemas: set[tuple[str, str]] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    schema_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @staticmethod
     def key(database: str | None, schema: str | None) -> tuple[str, str]:
@@ -148,8 +150,7 @@ class Adapter:
                     raise DatabaseError(
                         f"could not open the {self.type_name} database: {exc}",
                         path=self.profile_path,
-                        hint="check the target's connection settings in profiles.yml")
-                    from exc
+                        hint="check the target's connection settings in profiles.yml") from exc
             return self._database
 
     def connection(self):
@@ -277,13 +278,14 @@ class Adapter:
 
     # --- DDL helpers used by materializations ------------------------------------------
     def create_schema(self, database: str | None, schema: str) -> None:
+        """Create the schema once per invocation (serialised: concurrent DDL on it conflicts)."""
         key = RelationCache.key(database, schema)
-        with self.cache.lock:
-            if key in self.cache.schemas:
+        with self.cache.schema_lock:
+            if key in self.cache.created_schemas:
                 return
-        rel = self.relation(database, schema, None)
-        self.execute(f"create schema if not exists {rel.without_identifier()}")
-        self._schema_relations(database, schema)
+            rel = self.relation(database, schema, None)
+            self.execute(f"create schema if not exists {rel.without_identifier()}")
+            self.cache.created_schemas.add(key)
 
     def drop_relation(self, relation: Relation) -> None:
         kind = "view" if relation.type == "view" else "table"

@@ -70,7 +70,7 @@ def command(fn):
 
     @functools.wraps(fn)
     def wrapper(**kwargs):
-        which = fn.__name__.removesuffix("_command")
+        which = click.get_current_context().command.name
         invocation = _invocation(which, kwargs)
         try:
             code = fn(invocation, **{k: v for k, v in kwargs.items()
@@ -127,7 +127,6 @@ def _execution_command(name: str, help_text: str):
 
         return execute_task(inv)
 
-    _cmd.__name__ = f"{name}_command"
     return _cmd
 
 

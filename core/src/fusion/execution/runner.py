@@ -39,21 +39,32 @@ def plan(invocation: Invocation, selected: set[str], command: str) -> Plan:
     """Executable selected nodes in DAG order; in ``build`` tests gate what depends on their model."""
     manifest = invocation.manifest
     types = COMMAND_TYPES[command]
-    chosen = [uid for uid in _topological(invocation) if uid in selected
-              and uid in manifest.nodes and manifest.nodes[uid].resource_type in types]
+    chosen = [uid for uid in _topological(invocation) if uid in selected and uid in manifest.nodes
+              and manifest.nodes[uid].resource_type in types and not manifest.nodes[uid].is_ephemeral]
     wanted = set(chosen)
     parents = {uid: set(manifest.nodes[uid].depends_on_nodes) for uid in chosen}
     if command == "build":
-        for uid in chosen:
-            node = manifest.nodes[uid]
-            if node.resource_type != "test":
-                continue
-            for tested in node.depends_on_nodes:
-                for child in invocation.graph.children.get(tested, ()):
-                    if child in wanted and child != uid and child not in node.depends_on_nodes \
-                            and manifest.nodes[child].resource_type != "test":
-                        parents[child].add(uid)
+        _gate_on_tests(invocation, chosen, wanted, parents)
     return Plan(chosen, _transitive_within(parents, wanted, invocation))
+
+
+def _gate_on_tests(invocation: Invocation, chosen: list[str], wanted: set[str],
+                   parents: dict[str, set[str]]) -> None:
+    """Make what is built from a tested node wait for its tests, unless the test itself
+    (through another parent) depends on that downstream node."""
+    manifest, graph = invocation.manifest, invocation.graph
+    for uid in chosen:
+        node = manifest.nodes[uid]
+        if node.resource_type != "test":
+            continue
+        upstream = set(node.depends_on_nodes)
+        for parent in node.depends_on_nodes:
+            upstream |= graph.ancestors(parent)
+        for tested in node.depends_on_nodes:
+            for child in graph.children.get(tested, ()):
+                if child in wanted and child not in upstream and child != uid \
+                        and manifest.nodes[child].resource_type != "test":
+                    parents[child].add(uid)
 
 
 def _transitive_within(parents: dict[str, set[str]], wanted: set[str], invocation) -> dict[str, set[str]]:
@@ -247,4 +258,7 @@ def execute(invocation: Invocation, selected: set[str], command: str) -> list[No
     by_id = run_dag(the_plan.order, the_plan.parents, invocation.profile.threads, runner.run,
                     runner.skip, blocks=lambda r: r.failed, fail_fast=invocation.flags.fail_fast)
     node_results = [by_id[uid] for uid in the_plan.order if uid in by_id]
+    if command == "build":  # dbt reports selected exposures as no-ops
+        node_results += [NodeResult(uid, "no-op", None) for uid in sorted(selected)
+                         if uid in invocation.manifest.exposures]
     return results + node_results + run_hooks(invocation, "on-run-end", node_results)

@@ -62,4 +62,7 @@ def run_dag(items: list[str], parents: dict[str, set[str]], threads: int,
                 if failed and fail_fast:
                     stopping = True
                 settle(release(uid, uid if failed else None))
+    if len(results) != len(items):  # a cycle slipped through: never silently drop work
+        stuck = sorted(set(items) - set(results))
+        raise RuntimeError(f"scheduler could not order {len(stuck)} item(s), e.g. {stuck[:3]}")
     return results

@@ -147,6 +147,7 @@ class ProjectParser:
         self.manifest.add_node(node)
 
     def _parse_source(self, file: SourceFile, source: dict[str, Any], table: dict[str, Any]) -> None:
+        source, table = self._render_yaml(file, source), self._render_yaml(file, table)
         source_name, table_name = source["name"], table["name"]
         fqn = [file.package, *file.folders, source_name, table_name]
         config = merge_config(self.project.config_for("source", fqn),
@@ -172,6 +173,16 @@ class ProjectParser:
         )
         src.relation_name = self.runtime.adapter.relation(database, schema, identifier).render()
         self.manifest.add_source(src)
+
+    def _render_yaml(self, file: SourceFile, entry: dict[str, Any]) -> dict[str, Any]:
+        """Render templated scalar values of a YAML entry (``schema: "{{ target.schema }}"``)."""
+        from fusion.project.render import render_value
+
+        members = {**self.runtime.base_members(False), "var": lambda name, default=None: self.runtime.vars.get(
+            name, file.package, default)}
+        keys = ("database", "schema", "identifier", "loader", "loaded_at_field")
+        return {k: (render_value(v, members, file.original_file_path) if k in keys else v)
+                for k, v in entry.items()}
 
     def _parse_hooks(self) -> None:
         project = self.project

@@ -1,0 +1,57 @@
+"""Shared fixtures: copies of example projects, and running the real ``fusion`` CLI."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+SCHEMAS = REPO.parent / "shared" / "schemas" / "dbt"
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def run_fusion(project: Path, *args: str, env: dict[str, str] | None = None) -> CliResult:
+    """Run the real CLI in a child process with ``project`` as working directory."""
+    proc = subprocess.run([sys.executable, "-m", "fusion", *args], cwd=project, capture_output=True,
+                          text=True, env=env, timeout=300)
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def shop(tmp_path, monkeypatch) -> Path:
+    """A fresh copy of examples/shop whose DuckDB file lives in the test's temp folder."""
+    project = tmp_path / "shop"
+    shutil.copytree(EXAMPLES / "shop", project, ignore=shutil.ignore_patterns("target", "logs", "*.duckdb*"))
+    (tmp_path / "db").mkdir()
+    monkeypatch.setenv("SHOP_DUCKDB_PATH", str(tmp_path / "db" / "shop.duckdb"))
+    return project
+
+
+def write_project(root: Path, files: dict[str, str], profile_path: str = "db.duckdb") -> Path:
+    """A small dbt project written from a dict of relative paths to contents."""
+    defaults = {
+        "dbt_project.yml": "name: proj\nprofile: proj\nconfig-version: 2\n",
+        "profiles.yml": f"proj:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+                        f"      path: {profile_path}\n      schema: main\n      threads: 2\n",
+    }
+    for rel, text in {**defaults, **files}.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
