@@ -41,6 +41,13 @@ class Plugins:
         self.manager.register(module, name=name)
         self.origins[name] = (distribution, version)
 
+    def validate(self) -> None:
+        """Every hook a plugin implements must be one Fusion defines."""
+        try:
+            self.manager.check_pending()
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(f"a plugin implements a hook that Fusion does not define: {exc}") from exc
+
     def describe(self) -> list[PluginInfo]:
         infos = []
         for name, plugin in self.manager.list_name_plugin():
@@ -66,6 +73,11 @@ def _load_entry_point(plugins: Plugins, entry_point: importlib.metadata.EntryPoi
 @functools.cache
 def get_plugins() -> Plugins:
     """The process-wide plugins, loaded once."""
+    return load_plugins()
+
+
+def load_plugins() -> Plugins:
+    """Built-in plugins plus every installed ``fusion`` entry point, validated."""
     plugins = Plugins(pluggy.PluginManager("fusion"))
     plugins.manager.add_hookspecs(hookspecs)
     for module_name in DEFAULT_PLUGINS:
@@ -73,8 +85,5 @@ def get_plugins() -> Plugins:
     for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         if plugins.manager.get_plugin(entry_point.name) is None:
             _load_entry_point(plugins, entry_point)
-    try:
-        plugins.manager.check_pending()
-    except pluggy.PluginValidationError as exc:
-        raise PluginError(f"a plugin implements a hook that Fusion does not define: {exc}") from exc
+    plugins.validate()
     return plugins

@@ -43,7 +43,7 @@ def parse_criterion(text: str) -> Criterion:
         raise SelectionError(f"unknown selection method {method!r} in {text!r}",
                              hint="known methods: " + ", ".join(METHODS))
     if match.group("at") and match.group("up") is not None:
-        raise SelectionError(f"{text!r}: '@' and a leading '+' cannot be combined")
+        raise SelectionError(f"invalid selector {text!r}: '@' and a leading '+' cannot be combined")
     up, down = match.group("up"), match.group("down")
     return Criterion(method, value, up is not None, int(up) if up else None,
                      down is not None, int(down) if down else None, bool(match.group("at")))
