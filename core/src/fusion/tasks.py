@@ -104,15 +104,18 @@ def execute_task(inv: Invocation) -> int:
 
 
 def _summary(results: list[NodeResult], elapsed: float) -> None:
-    tally = {"pass": 0, "warn": 0, "error": 0, "skip": 0}
+    tally = {"pass": 0, "warn": 0, "error": 0, "skip": 0, "no-op": 0}
     for r in results:
-        key = {"success": "pass", "pass": "pass", "warn": "warn", "skipped": "skip"}.get(r.status, "error")
+        key = {"success": "pass", "pass": "pass", "warn": "warn", "skipped": "skip",
+               "no-op": "no-op"}.get(r.status, "error")
         tally[key] += 1
     total = len(results)
+    noop = f" NO-OP={tally['no-op']}" if tally["no-op"] else ""
     events.emit("RunSummary",
                 f"\nFinished running {total} node(s) in {elapsed:.2f}s.\n"
                 f"Done. PASS={tally['pass']} WARN={tally['warn']} ERROR={tally['error']} "
-                f"SKIP={tally['skip']} TOTAL={total}", level="result", **tally)
+                f"SKIP={tally['skip']}{noop} TOTAL={total}", level="result",
+                **{k.replace("-", "_"): v for k, v in tally.items()})
 
 
 def list_task(inv: Invocation, output: str) -> int:
@@ -145,7 +148,7 @@ def show_task(inv: Invocation, inline: str | None, limit: int, output: str) -> i
         sql = _compile_inline(inv, inline).sql
     else:
         selected = [uid for uid in _selected(inv) if uid in inv.manifest.nodes
-                    and inv.manifest.nodes[uid].resource_type in ("model", "seed", "test", "analysis")]
+                    and inv.manifest.nodes[uid].resource_type in ("model", "seed", "analysis")]
         if len(selected) != 1:
             raise SelectionError(f"show needs exactly one node; --select matched {len(selected)}",
                                  hint="pass --select <model> or --inline '<sql>'")

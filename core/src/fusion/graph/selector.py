@@ -57,25 +57,26 @@ class Selector:
 
     def select(self, select: Iterable[str] | None, exclude: Iterable[str] | None,
                indirect: str = "eager") -> set[str]:
-        chosen = self._union(select) if select else {
+        """Tests of selected nodes join each criterion before intersections (as in dbt)."""
+        chosen = self._union(select, indirect) if select else {
             uid for uid, obj in self._all.items() if obj.resource_type != "operation"}
-        excluded = self._union(exclude) if exclude else set()
-        chosen -= excluded
-        if indirect != "empty":
-            chosen |= self._tests_of(chosen, indirect)
+        excluded = self._union(exclude, "empty") if exclude else set()
+        excluded |= self._tests_of(excluded, "eager")  # a test of an excluded node goes too
         return chosen - excluded
 
-    def _union(self, specs: Iterable[str]) -> set[str]:
+    def _union(self, specs: Iterable[str], indirect: str) -> set[str]:
         out: set[str] = set()
         for spec in specs:
             for token in spec.split():
-                out |= self._intersection(token)
+                out |= self._intersection(token, indirect)
         return out
 
-    def _intersection(self, token: str) -> set[str]:
+    def _intersection(self, token: str, indirect: str) -> set[str]:
         result: set[str] | None = None
         for part in token.split(","):
             found = self._criterion(parse_criterion(part))
+            if indirect != "empty":
+                found |= self._tests_of(found, indirect)
             result = found if result is None else result & found
         return result or set()
 
