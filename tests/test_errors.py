@@ -119,3 +119,14 @@ def test_failing_test_skips_downstream_in_build(tmp_path):
 def test_missing_var_names_the_model(tmp_path):
     project = write_project(tmp_path, {"models/a.sql": "select {{ var('not_set') }} as x\n"})
     _fails_clearly(run_fusion(project, "parse"), "models/a.sql", "not_set")
+
+
+def test_project_config_values_render_vars(tmp_path):
+    project = write_project(tmp_path, {
+        "dbt_project.yml": "name: proj\nprofile: proj\nvars:\n  as_table: false\nmodels:\n  proj:\n"
+                           "    +materialized: \"{{ 'table' if var('as_table') else 'view' }}\"\n",
+        "models/a.sql": GOOD_MODEL,
+    })
+    assert "created sql view model" in run_fusion(project, "run").output
+    result = run_fusion(project, "run", "--vars", "{as_table: true}")
+    assert result.code == 0 and "created sql table model main.a" in result.output, result.output

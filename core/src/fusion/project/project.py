@@ -100,7 +100,10 @@ def load_project(project_dir: Path, env_var, cli_vars: dict[str, Any]) -> Projec
         raise ProjectError("`name` is required and must be a valid identifier (letters, digits, _)",
                            path=shown)
     hooks = {key: _str_list(raw, key, [], shown) for key in ("on-run-start", "on-run-end")}
-    configs = {section: raw.get(section) or {} for section in set(CONFIG_SECTIONS.values()) | {"tests"}}
+    # config trees may use var(): command-line vars first, then the project's own vars
+    tree_members = base_members(env_var, {**(raw.get("vars") or {}), **cli_vars})
+    configs = {section: render_value(raw.get(section) or {}, tree_members, shown)
+               for section in set(CONFIG_SECTIONS.values()) | {"tests"}}
     if configs.get("tests") and not configs.get("data_tests"):
         configs["data_tests"] = configs["tests"]
     dispatch = {}

@@ -43,10 +43,12 @@ def _coerce(text: str) -> Any:
 
 
 def base_members(env_var: Callable[..., str], cli_vars: dict[str, Any]) -> dict[str, Any]:
-    def var(name, default=None):
+    missing = object()
+
+    def var(name, default=missing):
         if name in cli_vars:
             return cli_vars[name]
-        if default is None:
+        if default is missing:
             raise CompilationError(f"Required var {name!r} not found in config")
         return default
 
