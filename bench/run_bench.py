@@ -77,6 +77,7 @@ class Measurement:
     nodes: int | None = None  # len(manifest["nodes"]) after parse, as a sanity check
     error_lines: list[str] = field(default_factory=list)
     log_prefix: str = ""
+    failed_attempt: str = ""
 
     @property
     def median_s(self) -> float | None:
@@ -284,6 +285,7 @@ def measure(m: Measurement, exe: Path, project: Path, db_path: Path, repeat: int
             err_tail = tail(prefix.with_suffix(".stderr"))
             out_tail = tail(prefix.with_suffix(".stdout"))
             m.error = f"exit {rc}"
+            m.failed_attempt = f"repetition {rep} exited {rc} after {wall:.2f} s, peak {rss / 1024:.0f} MB"
             m.log_prefix = str(prefix)
             m.error_lines = first_errors([prefix.with_suffix(".stderr"), prefix.with_suffix(".stdout")])
             msg = [f"!! {m.tool} {m.command} (N={m.n_models}) exited {rc} after {wall:.1f}s",
@@ -337,6 +339,8 @@ def render(results: list[Measurement], facts: list[tuple[str, str]]) -> str:
         lines += ["", "## Failures", ""]
         for m in failed:
             lines += [f"### N={m.n_models:,} {m.tool} {m.command}: {m.error}", "",
+                      f"The {m.failed_attempt} (not comparable: the command did not do all its work).",
+                      "",
                       f"Logs: `{m.log_prefix}.stdout` / `.stderr`. First error messages:", "", "```"]
             lines += m.error_lines or ["(no line mentioning an error; see the logs)"]
             lines += ["```", ""]
