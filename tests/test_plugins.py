@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 import pytest
 from click.testing import CliRunner
-
 from conftest import run_fusion, write_project
 from fusion.cli import cli
 from fusion.errors import PluginError

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import adbc_driver_manager.dbapi as dbapi
 import pytest
-
 from conftest import REPO, run_fusion
 from fusion.drivers import DriverRequirement, open_database
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from fusion.drivers import DriverRequirement, open_database
-from fusion.errors import DatabaseError, ProjectError
+from fusion.errors import DatabaseError, PluginError
 from fusion.relation import Column, QuotePolicy, Relation
 
 
@@ -144,8 +144,8 @@ class Adapter:
             if self._database is None:
                 try:
                     self._database = open_database(self.spec.driver, self.driver_options())
-                except ProjectError:
-                    raise
+                except PluginError:
+                    raise  # a missing or wrong driver already says what to install
                 except Exception as exc:
                     raise DatabaseError(
                         f"could not open the {self.type_name} database: {exc}",

@@ -14,19 +14,15 @@ from fusion.graph.selector import Selector
 from fusion.invocation import Invocation
 from fusion.manifest import artifacts
 from fusion.manifest.nodes import Node
+from fusion.parse.parser import capture_dependencies
 
 
 def _selected(inv: Invocation) -> set[str]:
     flags = inv.flags
     selected = Selector(inv.manifest, inv.graph).select(flags.select, flags.exclude, flags.indirect_selection)
     if flags.resource_types:
-        selected = {uid for uid in selected
-                    if _resource_type(inv, uid) in flags.resource_types}
+        selected = {uid for uid in selected if uid.split(".", 1)[0] in flags.resource_types}
     return selected
-
-
-def _resource_type(inv: Invocation, uid: str) -> str:
-    return uid.split(".", 1)[0]
 
 
 def parse_task(inv: Invocation) -> int:
@@ -79,9 +75,7 @@ def _compile_inline(inv: Invocation, sql: str):
                 checksum="", config={"materialized": "view"},
                 database=inv.adapter.default_database, schema=inv.profile.target.get("schema", ""),
                 alias="inline_query")
-    from fusion.parse.parser import ProjectParser
-
-    capture = ProjectParser(inv.project, inv.runtime, inv.manifest)._render_for_parse(node, sql)
+    capture = capture_dependencies(inv.runtime, inv.manifest, node, sql)
     for ref in capture.refs:
         if inv.manifest.resolve_ref(ref, node.package_name) is None:
             raise FusionError(f"the inline query refers to {ref.name!r}, which was not found")
@@ -94,7 +88,6 @@ def execute_task(inv: Invocation) -> int:
     start = time.perf_counter()
     selected = _selected(inv)
     inv.adapter  # noqa: B018 - a bad profile fails before anything runs
-    artifacts.write_manifest(inv.manifest, inv)
     results = execute(inv, selected, inv.flags.which)
     elapsed = time.perf_counter() - start
     artifacts.write_run_results(results, elapsed, inv)

@@ -39,7 +39,7 @@ def plan(invocation: Invocation, selected: set[str], command: str) -> Plan:
     """Executable selected nodes in DAG order; in ``build`` tests gate what depends on their model."""
     manifest = invocation.manifest
     types = COMMAND_TYPES[command]
-    chosen = [uid for uid in _topological(invocation) if uid in selected and uid in manifest.nodes
+    chosen = [uid for uid in invocation.graph.order if uid in selected and uid in manifest.nodes
               and manifest.nodes[uid].resource_type in types and not manifest.nodes[uid].is_ephemeral]
     wanted = set(chosen)
     parents = {uid: set(manifest.nodes[uid].depends_on_nodes) for uid in chosen}
@@ -58,8 +58,9 @@ def _gate_on_tests(invocation: Invocation, chosen: list[str], wanted: set[str],
         if node.resource_type != "test":
             continue
         upstream = set(node.depends_on_nodes)
-        for parent in node.depends_on_nodes:
-            upstream |= graph.ancestors(parent)
+        if len(upstream) > 1:  # a single-parent test cannot be downstream of its parent's children
+            for parent in node.depends_on_nodes:
+                upstream |= graph.ancestors(parent)
         for tested in node.depends_on_nodes:
             for child in graph.children.get(tested, ()):
                 if child in wanted and child not in upstream and child != uid \
@@ -83,21 +84,6 @@ def _transitive_within(parents: dict[str, set[str]], wanted: set[str], invocatio
                 stack.extend(invocation.graph.parents.get(parent, ()))
         out[uid] = found
     return out
-
-
-def _topological(invocation: Invocation) -> list[str]:
-    graph = invocation.graph
-    indegree = {uid: len(p) for uid, p in graph.parents.items()}
-    ready = sorted(uid for uid, n in indegree.items() if n == 0)
-    order = []
-    while ready:
-        uid = ready.pop(0)
-        order.append(uid)
-        for child in sorted(graph.children.get(uid, ())):
-            indegree[child] -= 1
-            if indegree[child] == 0:
-                ready.append(child)
-    return order
 
 
 class NodeRunner:

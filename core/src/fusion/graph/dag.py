@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections import deque
-from dataclasses import dataclass
+import heapq
+from dataclasses import dataclass, field
 
 from fusion.errors import CompilationError
 from fusion.manifest.manifest import Manifest
@@ -14,26 +14,34 @@ class Graph:
     parents: dict[str, list[str]]
     children: dict[str, list[str]]
 
+    order: list[str] = field(default_factory=list)  # topological, ties broken by unique_id
+
     @classmethod
     def from_manifest(cls, manifest: Manifest) -> Graph:
-        graph = cls(manifest.parent_map(), manifest.child_map())
-        graph.check_acyclic(manifest)
+        parents = manifest.parent_map()
+        children: dict[str, list[str]] = {uid: [] for uid in parents}
+        for uid in sorted(parents):
+            for parent in parents[uid]:
+                children.setdefault(parent, []).append(uid)
+        graph = cls(parents, children)
+        graph.order = graph._topological_order(manifest)
         return graph
 
-    def check_acyclic(self, manifest: Manifest) -> None:
+    def _topological_order(self, manifest: Manifest) -> list[str]:
         """Kahn's algorithm; on a cycle, name its members in order."""
         indegree = {uid: len(p) for uid, p in self.parents.items()}
-        ready = deque(uid for uid, n in indegree.items() if n == 0)
-        seen = 0
+        ready = [uid for uid, n in indegree.items() if n == 0]
+        heapq.heapify(ready)
+        order = []
         while ready:
-            uid = ready.popleft()
-            seen += 1
+            uid = heapq.heappop(ready)
+            order.append(uid)
             for child in self.children.get(uid, ()):
                 indegree[child] -= 1
                 if indegree[child] == 0:
-                    ready.append(child)
-        if seen == len(indegree):
-            return
+                    heapq.heappush(ready, child)
+        if len(order) == len(indegree):
+            return order
         cycle = self._find_cycle({uid for uid, n in indegree.items() if n > 0})
         first = manifest.nodes.get(cycle[0])
         raise CompilationError(

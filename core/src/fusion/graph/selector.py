@@ -54,6 +54,11 @@ class Selector:
         self.manifest = manifest
         self.graph = graph
         self._all = {**manifest.nodes, **manifest.sources, **manifest.exposures}
+        self._tests_by_parent: dict[str, list[str]] = {}
+        for uid, node in manifest.nodes.items():
+            if node.resource_type == "test":
+                for parent in set(node.depends_on_nodes):
+                    self._tests_by_parent.setdefault(parent, []).append(uid)
 
     def select(self, select: Iterable[str] | None, exclude: Iterable[str] | None,
                indirect: str = "eager") -> set[str]:
@@ -96,11 +101,10 @@ class Selector:
 
     def _tests_of(self, chosen: set[str], indirect: str) -> set[str]:
         tests = set()
-        for uid, node in self.manifest.nodes.items():
-            if node.resource_type != "test" or uid in chosen or not node.depends_on_nodes:
-                continue
-            parents = set(node.depends_on_nodes)
-            if (indirect == "eager" and parents & chosen) or parents <= chosen:
+        candidates = {t for uid in chosen for t in self._tests_by_parent.get(uid, ())} - chosen
+        for uid in candidates:
+            parents = set(self.manifest.nodes[uid].depends_on_nodes)
+            if indirect == "eager" or parents <= chosen:
                 tests.add(uid)
         return tests
 

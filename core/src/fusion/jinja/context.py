@@ -22,8 +22,8 @@ import yaml
 from fusion import __version__
 from fusion.errors import CompilationError
 from fusion.jinja.environment import MacroReturn, environment, template_error_line
-from fusion.project.env import EnvReader
 from fusion.jinja.macros import CORE_PACKAGE, MacroDef, MacroFile, MacroRegistry
+from fusion.project.env import EnvReader
 from fusion.relation import Column, Relation
 
 

@@ -84,7 +84,7 @@ def _native(value, kind):
     except (ValueError, SyntaxError):
         if kind is object:
             return value
-        raise CompilationError(f"could not convert {value!r} to {getattr(kind, '__name__', 'a number')}")
+        raise CompilationError(f"could not convert {value!r} to {getattr(kind, '__name__', 'a number')}") from None
     return parsed
 
 

@@ -144,9 +144,6 @@ class AdapterWrapper:
     def check_schema_exists(self, database, schema) -> bool:
         if not self._execute:
             return False
-        return bool(self._adapter._schema_relations(database, schema)) or self._schema_listed(database, schema)
-
-    def _schema_listed(self, database, schema) -> bool:
         _, table = self._adapter.execute(
             "select count(*) from information_schema.schemata where schema_name = "
             + self._adapter.string_literal(schema), fetch=True)

@@ -60,8 +60,8 @@ def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
         "exposures": {uid: exp.to_dict() for uid, exp in manifest.exposures.items()},
         "metrics": {}, "groups": {}, "selectors": {},
         "disabled": {uid: [n.to_dict() for n in nodes] for uid, nodes in manifest.disabled.items()},
-        "parent_map": manifest.parent_map(),
-        "child_map": manifest.child_map(),
+        "parent_map": invocation.graph.parents,
+        "child_map": invocation.graph.children,
         "group_map": {}, "saved_queries": {}, "semantic_models": {}, "unit_tests": {},
     }
 

@@ -55,9 +55,3 @@ class Manifest:
         parents.update({uid: sorted(set(e.depends_on_nodes)) for uid, e in self.exposures.items()})
         return parents
 
-    def child_map(self) -> dict[str, list[str]]:
-        children: dict[str, set[str]] = {uid: set() for uid in (*self.nodes, *self.sources, *self.exposures)}
-        for uid, parents in self.parent_map().items():
-            for parent in parents:
-                children.setdefault(parent, set()).add(uid)
-        return {uid: sorted(kids) for uid, kids in children.items()}

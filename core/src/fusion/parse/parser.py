@@ -17,7 +17,7 @@ from fusion.config import merge_config, normalize_config, with_defaults
 from fusion.errors import CompilationError, ProjectError
 from fusion.jinja.context import Runtime
 from fusion.jinja.environment import environment
-from fusion.jinja.macros import CORE_PACKAGE, MacroFile, MacroRegistry
+from fusion.jinja.macros import CORE_PACKAGE, MacroFile, MacroRegistry, macros_in_file
 from fusion.jinja.node_context import Capture, node_namespace
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.nodes import DocBlock, Exposure, Node, RefCall, Source
@@ -107,15 +107,8 @@ class ProjectParser:
         node.refs, node.sources = capture.refs, capture.sources
         self._add(node)
 
-    def _render_for_parse(self, node: Node, text: str, extra: dict[str, Any] | None = None) -> Capture:
-        capture = Capture()
-        if "{" not in text:
-            return capture  # plain SQL: nothing to render
-        template = environment().compile_source(text, node.original_file_path)
-        namespace = node_namespace(self.runtime, self.manifest, node, execute=False, capture=capture,
-                                   extra=extra)
-        namespace.render(template)
-        return capture
+    def _render_for_parse(self, node: Node, text: str) -> Capture:
+        return capture_dependencies(self.runtime, self.manifest, node, text)
 
     def _parse_seed(self, file: SourceFile, props: Properties) -> None:
         name = file.stem
@@ -203,8 +196,7 @@ class ProjectParser:
     def _parse_docs(self, resource_dirs: list[str]) -> None:
         project = self.project
         for file in find_files(project.name, project.root, project.docs_paths or resource_dirs, (".md",)):
-            for macro in MacroRegistry(project.name).add_file(
-                    MacroFile(project.name, file.original_file_path, file.text)):
+            for macro in macros_in_file(MacroFile(project.name, file.original_file_path, file.text)):
                 if not macro.name.startswith("docs_"):
                     continue
                 name = macro.name[len("docs_"):]
@@ -320,6 +312,16 @@ class ProjectParser:
                         hint="declare it under `sources:` in a properties YAML file")
                 deps.append(found.unique_id)
             node.depends_on_nodes = list(dict.fromkeys(deps))
+
+
+def capture_dependencies(runtime: Runtime, manifest: Manifest, node: Node, text: str) -> Capture:
+    """Render ``text`` in parse mode and return the refs, sources and config it declares."""
+    capture = Capture()
+    if "{" not in text:
+        return capture  # plain SQL: nothing to render
+    template = environment().compile_source(text, node.original_file_path)
+    node_namespace(runtime, manifest, node, execute=False, capture=capture).render(template)
+    return capture
 
 
 def _missing_ref_message(manifest: Manifest, node, ref: RefCall) -> str:
