@@ -129,3 +129,47 @@ def test_project_config_values_render_vars(tmp_path):
     assert "created sql view model" in run_fusion(project, "run").output
     result = run_fusion(project, "run", "--vars", "{as_table: true}")
     assert result.code == 0 and "created sql table model main.a" in result.output, result.output
+
+
+def test_seed_with_ragged_row_names_file_and_line(tmp_path):
+    project = write_project(tmp_path, {"seeds/s.csv": "a,b\n1,2\n3\n"})
+    result = run_fusion(project, "seed")
+    assert result.code == 1 and "Traceback" not in result.output
+    assert "seeds/s.csv:3" in result.output and "header has 2 columns" in result.output
+
+
+def test_unsupported_incremental_strategy_is_reported(tmp_path):
+    project = write_project(tmp_path, {
+        "models/i.sql": "{{ config(materialized='incremental', incremental_strategy='teleport') }}\nselect 1 as id\n"})
+    result = run_fusion(project, "run")
+    assert result.code == 1
+    assert "incremental strategy 'teleport' is not supported by duckdb" in result.output
+
+
+def test_clean_refuses_targets_outside_the_project(tmp_path):
+    outside = tmp_path / "precious"
+    outside.mkdir()
+    project = write_project(tmp_path / "p", {
+        "dbt_project.yml": "name: proj\nprofile: proj\nclean-targets: ['../precious']\n"})
+    _fails_clearly(run_fusion(project, "clean"), "refusing to delete")
+    assert outside.is_dir()
+
+
+def test_two_models_with_one_name_are_rejected(tmp_path):
+    project = write_project(tmp_path, {"models/a/x.sql": GOOD_MODEL, "models/b/x.sql": GOOD_MODEL})
+    _fails_clearly(run_fusion(project, "parse"), "two resources are named 'x'", "models/a/x.sql", "models/b/x.sql")
+
+
+def test_yaml_for_a_missing_model_names_the_yaml_file(tmp_path):
+    project = write_project(tmp_path, {"models/a.sql": GOOD_MODEL,
+                                       "models/s.yml": "version: 2\nmodels:\n  - name: ghost\n"})
+    _fails_clearly(run_fusion(project, "parse"), "models/s.yml", "'ghost'")
+
+
+def test_missing_env_var_in_profile(tmp_path, monkeypatch):
+    monkeypatch.delenv("FUSION_TEST_UNSET_VAR", raising=False)
+    project = write_project(tmp_path, {
+        "profiles.yml": "proj:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+                        "      path: \"{{ env_var('FUSION_TEST_UNSET_VAR') }}\"\n      schema: main\n",
+        "models/a.sql": GOOD_MODEL})
+    _fails_clearly(run_fusion(project, "run"), "profiles.yml", "FUSION_TEST_UNSET_VAR")
