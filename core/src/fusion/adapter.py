@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from fusion.drivers import DriverRequirement, open_database
 from fusion.errors import DatabaseError, PluginError
+from fusion.trust.errors import TrustError
 from fusion.relation import Column, QuotePolicy, Relation
 
 
@@ -79,8 +80,9 @@ class Adapter:
         "datetime": "timestamp", "boolean": "boolean", "text": "text",
     }
 
-    def __init__(self, spec: AdapterSpec, target: dict[str, Any], profile_path: str):
+    def __init__(self, spec: AdapterSpec, target: dict[str, Any], profile_path: str, drivers=None):
         self.spec = spec
+        self.drivers = drivers  # fusion.drivers.manager.DriverManager (None: the process default)
         self.target = target
         self.profile_path = profile_path
         self.credentials = self.parse_credentials(target)
@@ -143,9 +145,9 @@ class Adapter:
         with self._database_lock:
             if self._database is None:
                 try:
-                    self._database = open_database(self.spec.driver, self.driver_options())
-                except PluginError:
-                    raise  # a missing or wrong driver already says what to install
+                    self._database = open_database(self.spec.driver, self.driver_options(), self.drivers)
+                except (PluginError, TrustError):
+                    raise  # driver problems already say what to do
                 except Exception as exc:
                     raise DatabaseError(
                         f"could not open the {self.type_name} database: {exc}",

@@ -201,7 +201,8 @@ def plugins_list():
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
     for info in infos:
-        click.echo(f"{info.name:40} {info.distribution} {info.version}  hooks: {', '.join(info.hooks)}")
+        state = f"hooks: {', '.join(info.hooks)}" if info.allowed else "blocked by policy (not imported)"
+        click.echo(f"{info.name:40} {info.distribution} {info.version}  {state}")
 
 
 def main():

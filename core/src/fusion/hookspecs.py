@@ -48,3 +48,14 @@ def fusion_register_commands(cli):
 
     ``cli`` is the root ``click.Group``; attach commands with ``cli.add_command(...)``.
     """
+
+
+@hookspec
+def fusion_register_driver_sources(register):
+    """Register where driver artifacts can come from.
+
+    Call ``register(source)`` with a ``fusion.drivers.sources.DriverSource``: the ``source``
+    name used in signed indexes (``pypi``, ``https``, ``bundle``, or an enterprise store) and a
+    ``fetch(artifact, repository)`` returning the library bytes. Sources are not trusted: the
+    core checks every byte against the signed index before caching or loading it.
+    """

@@ -87,6 +87,10 @@ class Invocation:
     def adapter_spec(self) -> AdapterSpec:
         adapter_type = str(self.profile.target["type"])
         specs = registered_adapters()
+        blocked = get_plugins().blocked
+        if adapter_type not in specs and adapter_type in blocked:
+            raise PluginError(f"the adapter {adapter_type!r} ({blocked[adapter_type][0]}) is denied by policy",
+                              path=self.profile.path, hint="`fusion policy show --effective` shows why")
         if adapter_type not in specs:
             installed = ", ".join(sorted(specs)) or "none"
             raise PluginError(f"no adapter is installed for type {adapter_type!r} (installed: {installed})",
@@ -96,7 +100,13 @@ class Invocation:
     @functools.cached_property
     def adapter(self) -> Adapter:
         spec = self.adapter_spec
-        return spec.adapter_class(spec, self.profile.target, self.profile.path)
+        return spec.adapter_class(spec, self.profile.target, self.profile.path, self.drivers)
+
+    @functools.cached_property
+    def drivers(self):
+        from fusion.drivers.manager import DriverManager
+
+        return DriverManager(project_dir=self.project_dir)
 
     @functools.cached_property
     def target_path(self) -> Path:

@@ -15,7 +15,7 @@ from fusion.errors import PluginError
 ENTRY_POINT_GROUP = "fusion"
 
 #: Built-in plugins, registered through the same hooks a third party would use.
-DEFAULT_PLUGINS = ("fusion.materializations.builtin",)
+DEFAULT_PLUGINS = ("fusion.materializations.builtin", "fusion.drivers.sources", "fusion.drivers.commands")
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class PluginInfo:
     distribution: str
     version: str
     hooks: tuple[str, ...]
+    allowed: bool = True
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Plugins:
 
     manager: pluggy.PluginManager
     origins: dict[str, tuple[str, str]] = field(default_factory=dict)
+    blocked: dict[str, tuple[str, str]] = field(default_factory=dict)  # denied by policy, never imported
 
     @property
     def hook(self):
@@ -54,12 +56,16 @@ class Plugins:
             dist, version = self.origins.get(name, ("unknown", "unknown"))
             hooks = tuple(sorted(h.name for h in self.manager.get_hookcallers(plugin) or ()))
             infos.append(PluginInfo(name, dist, version, hooks))
+        infos += [PluginInfo(name, dist, version, (), allowed=False) for name, (dist, version) in self.blocked.items()]
         return sorted(infos, key=lambda p: p.name)
 
 
-def _load_entry_point(plugins: Plugins, entry_point: importlib.metadata.EntryPoint) -> None:
+def _load_entry_point(plugins: Plugins, entry_point: importlib.metadata.EntryPoint, policy) -> None:
     dist = entry_point.dist
     dist_name, version = (dist.metadata["Name"], dist.version) if dist else ("unknown", "unknown")
+    if not policy.adapter_allowed(dist_name):
+        plugins.blocked[entry_point.name] = (dist_name, version)
+        return
     try:
         module = entry_point.load()
     except Exception as exc:  # a broken third-party plugin must not crash with a traceback
@@ -82,8 +88,11 @@ def load_plugins() -> Plugins:
     plugins.manager.add_hookspecs(hookspecs)
     for module_name in DEFAULT_PLUGINS:
         plugins.register(importlib.import_module(module_name), module_name, "fusion-core", __version__)
+    from fusion.drivers.policy import load_policy
+
+    policy = load_policy()  # system and user levels: plugins load before any project is known
     for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         if plugins.manager.get_plugin(entry_point.name) is None:
-            _load_entry_point(plugins, entry_point)
+            _load_entry_point(plugins, entry_point, policy)
     plugins.validate()
     return plugins
