@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["driver_repo"]  # fixtures of the signed-driver tests
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 SCHEMAS = REPO.parent / "shared" / "schemas" / "dbt"

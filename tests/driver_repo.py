@@ -16,8 +16,12 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
+from fusion.drivers import policy as policy_module
+from fusion.drivers.cache import DriverCache
+from fusion.drivers.manager import DriverManager
+from fusion.drivers.policy import load_policy
 from fusion.trust.envelope import INDEX_TYPE, ROOT_TYPE, key_id, public_key_bytes, sign_envelope
 from fusion.trust.metadata import format_time
 
@@ -142,3 +146,50 @@ def serve(folder: Path) -> Server:
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return Server(httpd, handler)
+
+
+DRIVER = "testsqlite"
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    """Isolated cache, user config and system policy; only the test repository is allowed."""
+    monkeypatch.setenv("FUSION_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setattr(policy_module, "SYSTEM_POLICY", tmp_path / "system-policy.toml")
+    monkeypatch.delenv("FUSION_REPOSITORIES", raising=False)
+    monkeypatch.delenv("FUSION_OFFLINE", raising=False)
+    (tmp_path / "config" / "fusion").mkdir(parents=True)
+    (tmp_path / "config" / "fusion" / "policy.toml").write_text('repositories = ["testrepo"]\n')
+    return tmp_path
+
+
+@pytest.fixture
+def repo(env, monkeypatch):
+    repo = SignedRepo(env / "repo")
+    repo.write_root()
+    server = serve(repo.folder)
+    repo.url = server.url
+    repo.server = server
+    lib, entrypoint = sqlite_library()
+    repo.lib, repo.entrypoint = lib, entrypoint
+    repo.artifact = repo.add_blob(lib)
+    repo.write_index({DRIVER: driver_entry(repo.artifact, entrypoint)})
+    monkeypatch.setenv("FUSION_REPOSITORIES", json.dumps(
+        [{"name": repo.name, "url": repo.url, "root_sha256": repo.root1_sha256}]))
+    yield repo
+    server.httpd.shutdown()
+
+
+def manager(**policy_overrides) -> DriverManager:
+    policy = load_policy()
+    for key, value in policy_overrides.items():
+        setattr(policy, key, value)
+    return DriverManager(policy=policy, cache=DriverCache())
+
+
+def cached_files(env) -> list[str]:
+    """Library and temp files in the cache (metadata and locks do not count)."""
+    root = env / "cache"
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*")
+                  if p.is_file() and ({"libs", "tmp"} & set(p.relative_to(root).parts)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -11,20 +10,17 @@ import textwrap
 import zipfile
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
-from conftest import REPO, run_fusion, write_project
-from driver_repo import driver_entry
+from conftest import run_fusion, write_project
+from driver_repo import DRIVER, manager
 from fusion.drivers import safe_options
 from fusion.drivers.bundle import import_bundle, write_bundle
-from fusion.drivers.cache import DriverCache
 from fusion.drivers.policy import load_policy
 from fusion.errors import ProjectError
 from fusion.trust.errors import TrustError
 from fusion.trust.metadata import check_lib_name, check_relative_url
 from fusion.trust.strict_json import loads_strict
-from test_driver_trust import DRIVER, env, manager, repo  # noqa: F401 - shared fixtures
+from hypothesis import given
+from hypothesis import strategies as st
 
 EVIL_C = textwrap.dedent("""
     #include <stdio.h>

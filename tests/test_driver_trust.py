@@ -12,61 +12,12 @@ import os
 import adbc_driver_manager
 import adbc_driver_manager.dbapi as dbapi
 import pytest
-
-from driver_repo import SignedRepo, driver_entry, later, new_key, serve, sqlite_library
-from fusion.drivers import policy as policy_module
+from driver_repo import DRIVER, SignedRepo, cached_files, driver_entry, later, manager, new_key
 from fusion.drivers.cache import DriverCache
 from fusion.drivers.loader import VerifiedLibrary, _open_checked
-from fusion.drivers.manager import DriverManager
 from fusion.drivers.policy import load_policy
-from fusion.trust.errors import TrustError
 from fusion.trust.envelope import ROOT_TYPE
-
-DRIVER = "testsqlite"
-
-
-@pytest.fixture
-def env(tmp_path, monkeypatch):
-    """Isolated cache, user config and system policy; only the test repository is allowed."""
-    monkeypatch.setenv("FUSION_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setattr(policy_module, "SYSTEM_POLICY", tmp_path / "system-policy.toml")
-    monkeypatch.delenv("FUSION_REPOSITORIES", raising=False)
-    monkeypatch.delenv("FUSION_OFFLINE", raising=False)
-    (tmp_path / "config" / "fusion").mkdir(parents=True)
-    (tmp_path / "config" / "fusion" / "policy.toml").write_text('repositories = ["testrepo"]\n')
-    return tmp_path
-
-
-@pytest.fixture
-def repo(env, monkeypatch):
-    repo = SignedRepo(env / "repo")
-    repo.write_root()
-    server = serve(repo.folder)
-    repo.url = server.url
-    repo.server = server
-    lib, entrypoint = sqlite_library()
-    repo.lib, repo.entrypoint = lib, entrypoint
-    repo.artifact = repo.add_blob(lib)
-    repo.write_index({DRIVER: driver_entry(repo.artifact, entrypoint)})
-    monkeypatch.setenv("FUSION_REPOSITORIES", json.dumps(
-        [{"name": repo.name, "url": repo.url, "root_sha256": repo.root1_sha256}]))
-    yield repo
-    server.httpd.shutdown()
-
-
-def manager(**policy_overrides) -> DriverManager:
-    policy = load_policy()
-    for key, value in policy_overrides.items():
-        setattr(policy, key, value)
-    return DriverManager(policy=policy, cache=DriverCache())
-
-
-def cached_files(env) -> list[str]:
-    """Library and temp files in the cache (metadata and locks do not count)."""
-    root = env / "cache"
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*")
-                  if p.is_file() and ({"libs", "tmp"} & set(p.relative_to(root).parts)))
+from fusion.trust.errors import TrustError
 
 
 def test_verified_driver_loads_and_works(repo):
@@ -305,3 +256,74 @@ def test_wrong_length_in_cache_is_refused(repo):
     lying = VerifiedLibrary(library.path, library.lib_sha256, library.lib_length + 1, library.entrypoint, "x")
     with pytest.raises(TrustError, match="bytes, the signed index says"):
         _open_checked(lying)
+
+
+# the pypi source, through real pip, from a local wheel directory (no network) ---------------
+def _wheel(folder, lib: bytes) -> tuple[str, bytes]:
+    import base64
+    import hashlib
+    import zipfile
+
+    name = "fusion_test_driver-1.0.0-py3-none-any.whl"
+    record_hash = base64.urlsafe_b64encode(hashlib.sha256(lib).digest()).rstrip(b"=").decode()
+    meta = "Metadata-Version: 2.1\nName: fusion-test-driver\nVersion: 1.0.0\n"
+    wheel_meta = "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    with zipfile.ZipFile(folder / name, "w") as zf:
+        zf.writestr("fusion_test_driver/libdriver.so", lib)
+        zf.writestr("fusion_test_driver-1.0.0.dist-info/METADATA", meta)
+        zf.writestr("fusion_test_driver-1.0.0.dist-info/WHEEL", wheel_meta)
+        zf.writestr("fusion_test_driver-1.0.0.dist-info/RECORD",
+                    f"fusion_test_driver/libdriver.so,sha256={record_hash},{len(lib)}\n")
+    return name, (folder / name).read_bytes()
+
+
+def test_pypi_source_downloads_the_pinned_wheel_with_pip(repo, env, monkeypatch):
+    import hashlib
+
+    wheels = env / "wheels"
+    wheels.mkdir()
+    name, wheel = _wheel(wheels, repo.lib)
+    artifact = {"source": "pypi", "url": name, "length": len(wheel), "sha256": hashlib.sha256(wheel).hexdigest(),
+                "lib_name": "libdriver.so", "lib_length": len(repo.lib),
+                "lib_sha256": hashlib.sha256(repo.lib).hexdigest(),
+                "member": "fusion_test_driver/libdriver.so", "wheel": "fusion-test-driver==1.0.0"}
+    repo.write_index({DRIVER: driver_entry(artifact, repo.entrypoint)})
+    monkeypatch.setenv("PIP_NO_INDEX", "1")  # the user's own pip configuration is honoured
+    monkeypatch.setenv("PIP_FIND_LINKS", str(wheels))
+    assert manager().library(DRIVER).path.read_bytes() == repo.lib
+
+    tampered = bytearray(wheel)
+    tampered[-100] ^= 1
+    (wheels / name).write_bytes(bytes(tampered))
+    DriverCache().library_path(artifact["lib_sha256"], "libdriver.so").unlink()
+    with pytest.raises(TrustError, match="does not match the sha256"):
+        manager().library(DRIVER)
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda e: e["versions"]["1.0.0"].update(entrypoint=True),
+    lambda e: e["versions"]["1.0.0"].update(yanked="false"),
+    lambda e: e["versions"]["1.0.0"].update(artifacts=[1, 2]),
+    lambda e: e.update(versions=[1]),
+    lambda e: e["versions"]["1.0.0"]["artifacts"]["linux_amd64"].update(lib_name="lib.so\n"),
+    lambda e: e["versions"]["1.0.0"]["artifacts"]["linux_amd64"].update(sha256="0" * 64 + "\n"),
+])
+def test_malformed_signed_index_content_is_refused(repo, mutate):
+    entry = driver_entry(repo.artifact, repo.entrypoint)
+    mutate(entry)
+    repo.write_index({DRIVER: entry})
+    with pytest.raises(TrustError):
+        manager().repositories  # noqa: B018
+
+
+@pytest.mark.parametrize("expires", ["2030-01-01T00:00:00+05:00Z", "2030-01-01", "2030-01-01T00:00:00"])
+def test_only_exact_utc_times_are_accepted(repo, expires):
+    repo.write_index({DRIVER: driver_entry(repo.artifact, repo.entrypoint)}, expires=expires)
+    with pytest.raises(TrustError, match="UTC time"):
+        manager().repositories  # noqa: B018
+
+
+def test_negative_index_version_is_refused(repo):
+    repo.write_index({DRIVER: driver_entry(repo.artifact, repo.entrypoint)}, version=-5)
+    with pytest.raises(TrustError, match=">= 1"):
+        manager().repositories  # noqa: B018

@@ -14,8 +14,8 @@ from typing import Any, ClassVar
 
 from fusion.drivers import DriverRequirement, open_database
 from fusion.errors import DatabaseError, PluginError
-from fusion.trust.errors import TrustError
 from fusion.relation import Column, QuotePolicy, Relation
+from fusion.trust.errors import TrustError
 
 
 @dataclass(frozen=True)

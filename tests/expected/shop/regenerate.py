@@ -50,13 +50,13 @@ def run_dbt(project_dir: Path, db_path: Path, extra_args):
     env["SHOP_DUCKDB_PATH"] = str(db_path)
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     cmd = [str(DBT), "build", "--profiles-dir", str(project_dir)] + extra_args
-    print("+ (cd %s && SHOP_DUCKDB_PATH=%s %s)" % (project_dir, db_path, " ".join(cmd)))
+    print("+ (cd {} && SHOP_DUCKDB_PATH={} {})".format(project_dir, db_path, " ".join(cmd)))
     proc = subprocess.run(cmd, cwd=project_dir, env=env, capture_output=True, text=True)
-    log_path = project_dir / ("dbt-build-%d.log" % len(list(project_dir.glob("dbt-build-*.log"))))
+    log_path = project_dir / (f"dbt-build-{len(list(project_dir.glob('dbt-build-*.log')))}.log")
     log_path.write_text(proc.stdout + proc.stderr)
     if proc.returncode != 0:
         sys.stdout.write(proc.stdout[-5000:])
-        raise SystemExit("dbt build exited with %d (log: %s)" % (proc.returncode, log_path))
+        raise SystemExit(f"dbt build exited with {proc.returncode} (log: {log_path})")
     return json.loads((project_dir / "target" / "run_results.json").read_text())
 
 
@@ -104,16 +104,14 @@ def dump_database(db_path: Path, out_dir: Path):
                 """,
                 [schema, name],
             ).fetchall()
-            columns["%s.%s" % (schema, name)] = [[c, t] for c, t in cols]
+            columns[f"{schema}.{name}"] = [[c, t] for c, t in cols]
             select_list = ", ".join(
-                "cast(%s as varchar) as %s" % (quote_ident(c), quote_ident(c)) for c, _ in cols
+                f"cast({quote_ident(c)} as varchar) as {quote_ident(c)}" for c, _ in cols
             )
-            order_by = ", ".join("%d asc nulls last" % (i + 1) for i in range(len(cols)))
-            sql = "select %s from %s.%s order by %s" % (
-                select_list, quote_ident(schema), quote_ident(name), order_by,
-            )
+            order_by = ", ".join(f"{i + 1} asc nulls last" for i in range(len(cols)))
+            sql = f"select {select_list} from {quote_ident(schema)}.{quote_ident(name)} order by {order_by}"
             rows = con.execute(sql).fetchall()
-            with open(out_dir / ("%s.%s.csv" % (schema, name)), "w", newline="", encoding="utf-8") as fh:
+            with open(out_dir / (f"{schema}.{name}.csv"), "w", newline="", encoding="utf-8") as fh:
                 writer = csv.writer(fh, lineterminator="\n")
                 writer.writerow([c for c, _ in cols])
                 for row in rows:
@@ -130,7 +128,7 @@ def write_json(path: Path, data):
 def main():
     keep = "--keep" in sys.argv[1:]
     if not DBT.exists():
-        raise SystemExit("dbt Core venv not found at %s" % VENV)
+        raise SystemExit(f"dbt Core venv not found at {VENV}")
     tmp = Path(tempfile.mkdtemp(prefix="shop-expected-"))
     project_dir = tmp / "shop"
     shutil.copytree(
@@ -158,10 +156,10 @@ def main():
         if dest.exists():
             shutil.rmtree(dest)
         shutil.copytree(stage, dest)
-        print("wrote %s (%d files)" % (dest, len(list(dest.iterdir()))))
+        print(f"wrote {dest} ({len(list(dest.iterdir()))} files)")
 
     if keep:
-        print("kept %s" % tmp)
+        print(f"kept {tmp}")
     else:
         shutil.rmtree(tmp)
 

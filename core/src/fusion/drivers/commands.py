@@ -167,9 +167,9 @@ def trust_list():
 @click.option("--root-sha256", required=True, help="sha256 of the repository's root/1.root.json, from its publisher")
 def trust_add(url, name, root_sha256):
     """Trust a community or enterprise repository, pinned by the hash of its first root."""
+    from fusion.drivers.cache import DriverCache
     from fusion.drivers.policy import load_policy
     from fusion.drivers.repositories import RepositoryConfig, TrustedRepository
-    from fusion.drivers.cache import DriverCache
 
     entries = [e for e in _read_repos() if e.get("name") != name]
     try:

@@ -83,9 +83,10 @@ class TrustedRepository:
     def name(self) -> str:
         return self.config.name
 
-    def _get(self, path: str, max_bytes: int = MAX_DOCUMENT_BYTES) -> bytes:
+    def get(self, path: str, max_bytes: int = MAX_DOCUMENT_BYTES, progress=None) -> bytes:
+        """A file of the repository's server, never more than ``max_bytes``."""
         return http_get(f"{self.config.url.rstrip('/')}/{path}", max_bytes,
-                        ca_bundle=self.policy.ca_bundle, proxy=self.policy.proxy)
+                        ca_bundle=self.policy.ca_bundle, proxy=self.policy.proxy, progress=progress)
 
     # --- root --------------------------------------------------------------------------
     def _first_root(self) -> bytes:
@@ -95,7 +96,7 @@ class TrustedRepository:
         if raw is None:
             if not self.online:
                 raise TrustError(f"repository {self.name!r} has never been fetched and Fusion is offline")
-            raw = self._get("root/1.root.json")
+            raw = self.get("root/1.root.json")
         if hashlib.sha256(raw).hexdigest() != self.config.root_sha256:
             raise TrustError(f"root v1 of repository {self.name!r} does not match the pinned sha256 "
                              f"{self.config.root_sha256}", hint="the repository was replaced; re-check the "
@@ -111,7 +112,7 @@ class TrustedRepository:
             nxt = self.cache.read_metadata(self.name, name)
             if nxt is None and self.online:
                 try:
-                    nxt = self._get(f"root/{name}")
+                    nxt = self.get(f"root/{name}")
                 except NotFound:
                     nxt = None
             if nxt is None:
@@ -135,7 +136,7 @@ class TrustedRepository:
         seen = state.get("index_version", 0)
         candidates: list[Index] = []
         if self.online:
-            fetched = load_index(self._get("index.json"), self.root)
+            fetched = load_index(self.get("index.json"), self.root)
             self._check_not_rolled_back(fetched, seen, state)
             candidates.append(fetched)
         for raw in (self.cache.read_metadata(self.name, "index.json"),
@@ -156,8 +157,8 @@ class TrustedRepository:
         self._check_not_rolled_back(index, state.get("index_version", 0), state)
         self._check_fresh(index.expires, f"the driver index of {self.name!r}")
         self.cache.write_metadata(self.name, "index.json", index.raw)
-        self.cache.write_metadata(self.name, "state.json", json.dumps(
-            {"index_version": index.version, "index_sha256": index.sha256, "root_version": index.root_version}).encode())
+        state = {"index_version": index.version, "index_sha256": index.sha256, "root_version": index.root_version}
+        self.cache.write_metadata(self.name, "state.json", json.dumps(state).encode())
         self.__dict__["index"] = index
         return index
 

@@ -95,15 +95,27 @@ def fetch_from_https(artifact: Artifact, repository) -> bytes:
     """A blob from the repository's own static server."""
     if not repository.config.url:
         raise TrustError(f"repository {repository.name!r} has no URL to download {artifact.url} from")
-    data = repository._get(artifact.url, artifact.length) if repository.online else None
-    if data is None:
+    if not repository.online:
         raise TrustError(f"cannot download {artifact.url}: Fusion is offline",
                          hint="import a bundle with `fusion drivers import`")
+    data = repository.get(artifact.url, artifact.length, progress=_progress(artifact.length))
     if len(data) != artifact.length or hashlib.sha256(data).hexdigest() != artifact.sha256:
         raise TrustError(f"{artifact.url} from {repository.name!r} does not match the signed index "
                          f"(length or sha256)", hint="nothing was installed")
     return data if artifact.member is None else read_member(data, artifact.member, artifact.lib_length,
                                                              artifact.url)
+
+
+def _progress(total: int):
+    """A one-line progress display on an interactive terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\r  downloading {done / 1e6:6.1f} / {total / 1e6:.1f} MB", end=end, file=sys.stderr, flush=True)
+
+    return show
 
 
 def fetch_from_bundle(artifact: Artifact, repository) -> bytes:

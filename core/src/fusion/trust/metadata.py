@@ -27,24 +27,24 @@ SOURCES = frozenset({"https", "pypi", "bundle"})
 
 def check_relative_url(value: Any, what: str) -> str:
     """Accept only ``a/b/c.ext`` style paths inside a repository."""
-    if not isinstance(value, str) or not _URL.match(value) or ".." in value.split("/"):
+    if not isinstance(value, str) or not _URL.fullmatch(value) or ".." in value.split("/"):
         raise TrustError(f"{what} {value!r} is not a safe relative path")
     return value
 
 
 def check_lib_name(value: Any, what: str = "lib_name") -> str:
-    if not isinstance(value, str) or not _LIB_NAME.match(value) or value in (".", ".."):
+    if not isinstance(value, str) or not _LIB_NAME.fullmatch(value) or value in (".", ".."):
         raise TrustError(f"{what} {value!r} is not a plain file name")
     return value
 
 
 def parse_time(value: Any, what: str) -> dt.datetime:
-    if not isinstance(value, str) or not value.endswith("Z"):
-        raise TrustError(f"{what} must be an ISO 8601 UTC time ending in Z")
+    if not isinstance(value, str):
+        raise TrustError(f"{what} must be a UTC time like 2030-01-31T00:00:00Z")
     try:
-        return dt.datetime.fromisoformat(value[:-1]).replace(tzinfo=dt.UTC)
+        return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
     except ValueError as exc:
-        raise TrustError(f"{what} {value!r} is not a valid time") from exc
+        raise TrustError(f"{what} {value!r} is not a UTC time like 2030-01-31T00:00:00Z") from exc
 
 
 def format_time(value: dt.datetime) -> str:
@@ -89,7 +89,7 @@ def _parse_root_payload(payload: bytes, raw: bytes) -> Root:
     if doc.get("spec_version") != SPEC_VERSION:
         raise TrustError(f"{what}: unsupported spec_version {doc.get('spec_version')!r}")
     repository = _require(doc, "repository", str, what)
-    if not _REPOSITORY.match(repository):
+    if not _REPOSITORY.fullmatch(repository):
         raise TrustError(f"{what}: invalid repository name {repository!r}")
     version = _require(doc, "version", int, what)
     if version < 1:
@@ -195,7 +195,7 @@ class Index:
 def _parse_artifact(platform: str, doc: Any, what: str) -> Artifact:
     if not isinstance(doc, dict):
         raise TrustError(f"{what}: artifact for {platform} must be a mapping")
-    if not _PLATFORM.match(platform):
+    if not _PLATFORM.fullmatch(platform):
         raise TrustError(f"{what}: invalid platform {platform!r}")
     source = doc.get("source")
     if source not in SOURCES:
@@ -205,17 +205,42 @@ def _parse_artifact(platform: str, doc: Any, what: str) -> Artifact:
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             raise TrustError(f"{what}: `{key}` must be a positive integer")
     for key in ("sha256", "lib_sha256"):
-        if not isinstance(doc.get(key), str) or not _HEX64.match(doc[key]):
+        if not isinstance(doc.get(key), str) or not _HEX64.fullmatch(doc[key]):
             raise TrustError(f"{what}: `{key}` must be 64 lowercase hex characters")
     member = doc.get("member")
     if member is not None:
         check_relative_url(member, f"{what} member")
     wheel = doc.get("wheel")
-    if source == "pypi" and (not isinstance(wheel, str) or not _WHEEL.match(wheel) or member is None):
+    if source == "pypi" and (not isinstance(wheel, str) or not _WHEEL.fullmatch(wheel) or member is None):
         raise TrustError(f"{what}: a pypi artifact needs `wheel` (name==version) and `member`")
     return Artifact(platform, source, check_relative_url(doc.get("url"), f"{what} url"), doc["length"],
                     doc["sha256"], check_lib_name(doc.get("lib_name")), doc["lib_length"], doc["lib_sha256"],
                     member, wheel)
+
+
+_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+!-]{0,63}")
+
+
+def _positive(doc: dict[str, Any], key: str, what: str) -> int:
+    value = _require(doc, key, int, what)
+    if value < 1:
+        raise TrustError(f"{what}: `{key}` must be >= 1")
+    return value
+
+
+def _parse_version(name: str, version: Any, vdoc: Any, what: str) -> DriverVersion:
+    label = f"{what} {name} {version}"
+    if not isinstance(version, str) or not _VERSION.fullmatch(version) or not isinstance(vdoc, dict):
+        raise TrustError(f"{label}: invalid version entry")
+    entrypoint = vdoc.get("entrypoint")
+    if not isinstance(entrypoint, str) or not _ENTRYPOINT.fullmatch(entrypoint):
+        raise TrustError(f"{label}: `entrypoint` must be a C symbol name")
+    yanked = vdoc.get("yanked", False)
+    artifacts = vdoc.get("artifacts") or {}
+    if not isinstance(yanked, bool) or not isinstance(artifacts, dict):
+        raise TrustError(f"{label}: `yanked` must be true/false and `artifacts` a mapping")
+    return DriverVersion(name, version, entrypoint, str(vdoc.get("adbc_api", "")), str(vdoc.get("license", "")),
+                         yanked, {p: _parse_artifact(p, a, label) for p, a in artifacts.items()})
 
 
 def _parse_index_payload(payload: bytes, raw: bytes) -> Index:
@@ -227,22 +252,16 @@ def _parse_index_payload(payload: bytes, raw: bytes) -> Index:
         raise TrustError(f"{what}: unsupported spec_version {doc.get('spec_version')!r}")
     drivers: dict[str, dict[str, Any]] = {}
     for name, entry in _require(doc, "drivers", dict, what).items():
-        if not _NAME.match(name) or not isinstance(entry, dict):
+        if not _NAME.fullmatch(name) or not isinstance(entry, dict) or not isinstance(entry.get("versions", {}), dict):
             raise TrustError(f"{what}: invalid driver entry {name!r}")
-        versions = {}
-        for version, vdoc in (entry.get("versions") or {}).items():
-            label = f"{what} {name} {version}"
-            if not isinstance(vdoc, dict) or not _ENTRYPOINT.match(str(vdoc.get("entrypoint", ""))):
-                raise TrustError(f"{label}: `entrypoint` must be a C symbol name")
-            artifacts = {p: _parse_artifact(p, a, label) for p, a in (vdoc.get("artifacts") or {}).items()}
-            versions[version] = DriverVersion(name, version, vdoc["entrypoint"], str(vdoc.get("adbc_api", "")),
-                                              str(vdoc.get("license", "")), bool(vdoc.get("yanked", False)),
-                                              artifacts)
-        drivers[name] = {"minimum_version": str(entry.get("minimum_version") or "0"), "versions": versions}
-    version = _require(doc, "version", int, what)
-    root_version = _require(doc, "root_version", int, what)
-    return Index(_require(doc, "repository", str, what), version, parse_time(doc.get("expires"), f"{what} expires"),
-                 root_version, drivers, raw)
+        versions = {v: _parse_version(name, v, vdoc, what) for v, vdoc in (entry.get("versions") or {}).items()}
+        minimum = entry.get("minimum_version") or "0"
+        if not isinstance(minimum, str) or not _VERSION.fullmatch(minimum):
+            raise TrustError(f"{what}: invalid minimum_version for {name!r}")
+        drivers[name] = {"minimum_version": minimum, "versions": versions}
+    return Index(_require(doc, "repository", str, what), _positive(doc, "version", what),
+                 parse_time(doc.get("expires"), f"{what} expires"), _positive(doc, "root_version", what),
+                 drivers, raw)
 
 
 def load_index(raw: bytes, root: Root) -> Index:

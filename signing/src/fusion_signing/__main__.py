@@ -1,0 +1,3 @@
+from fusion_signing.cli import main
+
+main()
