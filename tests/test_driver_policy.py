@@ -253,3 +253,15 @@ def test_strict_json_rejects_bad_documents(raw):
 def test_oversized_document_is_refused():
     with pytest.raises(TrustError, match="more than"):
         loads_strict(b" " * (5 * 1024 * 1024), "doc")
+
+
+def test_enterprise_mirror_only_policy_excludes_official(repo):
+    """The env fixture's user policy allows only the test repository: official drivers are out."""
+    with pytest.raises(TrustError, match="no trusted driver 'sqlite'"):
+        manager().select("sqlite")
+    assert [r.name for r in manager().repositories] == ["testrepo"]
+
+
+def test_policy_show_lists_files(env):
+    result = run_fusion(env, "policy", "show")
+    assert result.code == 0 and "user" in result.stdout and "present" in result.stdout

@@ -192,17 +192,27 @@ def plugins_group():
 
 @plugins_group.command("list")
 def plugins_list():
-    """Show each plugin, its distribution, version and hooks."""
+    """Each plugin: distribution, version, hooks; for adapters the driver and whether policy allows it."""
+    from fusion.drivers.policy import load_policy
     from fusion.plugins import get_plugins
 
     try:
-        infos = get_plugins().describe()
+        plugins = get_plugins()
+        policy = load_policy()
+        drivers: dict[str, list[str]] = {}
+        for impl in plugins.manager.hook.fusion_register_adapters.get_hookimpls():
+            impl.function(register=lambda spec, name=impl.plugin_name: drivers.setdefault(name, []).append(
+                f"{spec.name}: driver {spec.driver.name}{spec.driver.versions} "
+                f"({'allowed' if policy.driver_allowed(spec.driver.name) else 'denied by policy'})"))
+        infos = plugins.describe()
     except FusionError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
     for info in infos:
         state = f"hooks: {', '.join(info.hooks)}" if info.allowed else "blocked by policy (not imported)"
         click.echo(f"{info.name:40} {info.distribution} {info.version}  {state}")
+        for line in drivers.get(info.name, []):
+            click.echo(f"{'':40} adapter {line}")
 
 
 def main():

@@ -203,10 +203,15 @@ def policy():
 @policy.command("show")
 @click.option("--effective", is_flag=True, help="Show the merged result and where each value came from.")
 def policy_show(effective):
+    """The policy files consulted (or, with --effective, the merged policy)."""
     from dataclasses import asdict
 
-    from fusion.drivers.policy import load_policy
+    from fusion.drivers.policy import load_policy, policy_files
 
+    if not effective:
+        for path, level in policy_files(Path.cwd()):
+            click.echo(f"{level:8} {path}  ({'present' if path.is_file() else 'absent'})")
+        return
     try:
         merged = load_policy(Path.cwd())
     except FusionError as exc:
@@ -216,7 +221,7 @@ def policy_show(effective):
     for key, value in values.items():
         shown = sorted(value) if isinstance(value, set) else value
         origin = origins.get(key) or next((o for k, o in origins.items() if k.startswith(f"{key}.")), "default")
-        click.echo(f"{key:24} {json.dumps(shown, default=sorted)}   ({origin})")
+        click.echo(f"{key:24} {json.dumps(shown)}   ({origin})")
 
 
 @hookimpl

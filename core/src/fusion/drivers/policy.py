@@ -124,12 +124,17 @@ def _merge(policy: Policy, doc: dict[str, Any], origin: str) -> None:
             policy.origins[key] = origin
 
 
-def load_policy(project_dir: Path | None = None) -> Policy:
-    policy = Policy()
+def policy_files(project_dir: Path | None = None) -> list[tuple[Path, str]]:
+    """The policy files, strictest first."""
     levels = [(SYSTEM_POLICY, "system"), (user_config_dir() / "policy.toml", "user")]
     if project_dir is not None:
         levels.append((project_dir / ".fusion" / "policy.toml", "project"))
-    for path, level in levels:
+    return levels
+
+
+def load_policy(project_dir: Path | None = None) -> Policy:
+    policy = Policy()
+    for path, level in policy_files(project_dir):
         _merge(policy, _read(path, level), f"{level}:{path}")
     if os.environ.get("FUSION_OFFLINE") == "1":  # the environment may only narrow
         policy.offline = True
