@@ -13,7 +13,6 @@ import sys
 import textwrap
 
 import pytest
-
 from conftest import run_fusion
 from driver_repo import serve, sqlite_library
 from fusion.drivers import loader

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.serialization import (
 from fusion.trust.envelope import key_id, public_key_bytes
 
 from fusion_signing.errors import RepoError
+from fusion_signing.files import read_capped
 
 MAX_KEY_FILE_BYTES = 16 * 1024
 
@@ -74,14 +75,7 @@ def generate(out_prefix: str) -> tuple[Path, Path, SigningKey]:
 
 
 def _read(path: str) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_KEY_FILE_BYTES + 1)
-    except OSError as exc:
-        raise RepoError(f"cannot read key file {path}: {exc.strerror or exc}") from exc
-    if len(data) > MAX_KEY_FILE_BYTES:
-        raise RepoError(f"{path} is too large to be a key file")
-    return data
+    return read_capped(path, MAX_KEY_FILE_BYTES, "key file")
 
 
 def load_signing_key(path: str) -> SigningKey:

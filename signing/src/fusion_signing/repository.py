@@ -25,6 +25,7 @@ from fusion.trust.metadata import Index, Root, load_index, load_root_self_signed
 from fusion.trust.strict_json import MAX_DOCUMENT_BYTES, loads_strict
 
 from fusion_signing.errors import RepoError
+from fusion_signing.files import read_capped
 
 SPEC_VERSION = "1"
 INDEX_FILE = "index.json"
@@ -67,16 +68,7 @@ def write_atomic(path: Path, data: bytes, *, exclusive: bool = False, mode: int 
 
 def read_document(path: Path) -> bytes:
     """A metadata file, read with the same size cap the client applies."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_DOCUMENT_BYTES + 1)
-    except FileNotFoundError as exc:
-        raise RepoError(f"{path} does not exist") from exc
-    except OSError as exc:
-        raise RepoError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise RepoError(f"{path} is larger than the {MAX_DOCUMENT_BYTES} bytes a client accepts")
-    return data
+    return read_capped(path, MAX_DOCUMENT_BYTES, "metadata file")
 
 
 def trust_error(exc: TrustError, path: Path | None = None, hint: str | None = None) -> RepoError:

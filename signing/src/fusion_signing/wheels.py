@@ -27,6 +27,7 @@ from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel
 from packaging.version import InvalidVersion, Version
 
 from fusion_signing.errors import RepoError
+from fusion_signing.files import read_capped
 
 #: the requirement form the index accepts (fusion.trust.metadata checks the same shape); it must
 #: start with a letter or digit, so it can never be taken by pip as an option
@@ -107,17 +108,6 @@ def download_and_inspect(requirement: str, member: str, pip_platforms: tuple[str
         return lib
 
 
-def _read_limited(path: Path, limit: int) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as exc:
-        raise RepoError(f"cannot read wheel {path}: {exc.strerror or exc}") from exc
-    if len(data) > limit:
-        raise RepoError(f"wheel {path} is larger than {limit} bytes")
-    return data
-
-
 def _find_member(names: list[str], pattern: str, wheel: str) -> str:
     if pattern in names:
         return pattern
@@ -186,7 +176,7 @@ def inspect_wheel(path: Path, member_pattern: str, requirement: str | None = Non
             raise RepoError(f"{filename} is {dist_name} {version}, not {requirement}")
     else:
         requirement = f"{dist_name}=={version}"
-    data = _read_limited(path, MAX_WHEEL_BYTES)
+    data = read_capped(path, MAX_WHEEL_BYTES, "wheel")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as exc:

@@ -67,8 +67,7 @@ def drivers_verify():
     """Re-hash every cached library against the signed indexes."""
     try:
         manager = _manager()
-        known = {a.lib_sha256: (dv, a) for repo in manager.repositories for e in repo.index.drivers.values()
-                 for dv in e["versions"].values() for a in dv.artifacts.values()}
+        known = manager.listed_artifacts()
     except FusionError as exc:
         _fail(exc)
     bad = 0
@@ -90,8 +89,7 @@ def drivers_gc(remove_all):
 
     try:
         manager = _manager()
-        listed = {a.lib_sha256 for repo in manager.repositories for e in repo.index.drivers.values()
-                  for dv in e["versions"].values() for a in dv.artifacts.values()}
+        listed = manager.listed_artifacts()
     except FusionError as exc:
         _fail(exc)
     removed = manager.cache.remove_temp_files()

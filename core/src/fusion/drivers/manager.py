@@ -54,6 +54,11 @@ class DriverManager:
             repo.index  # noqa: B018 - verify now: a bad index fails before anything is chosen
         return repos
 
+    def listed_artifacts(self) -> dict[str, tuple[DriverVersion, Artifact]]:
+        """Every artifact the trusted indexes list, by library hash."""
+        return {a.lib_sha256: (dv, a) for repo in self.repositories for entry in repo.index.drivers.values()
+                for dv in entry["versions"].values() for a in dv.artifacts.values()}
+
     def sources(self) -> dict:
         from fusion.plugins import get_plugins
 

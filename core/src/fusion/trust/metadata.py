@@ -64,14 +64,11 @@ class Role:
     threshold: int
 
 
-@dataclass(frozen=True)
-class Root:
-    repository: str
-    version: int
+class _SignedDocument:
+    """What roots and indexes share: their exact signed bytes and an expiry."""
+
+    raw: bytes
     expires: dt.datetime
-    keys: dict[str, bytes]
-    roles: dict[str, Role]
-    raw: bytes = field(repr=False, default=b"")
 
     @property
     def sha256(self) -> str:
@@ -79,6 +76,16 @@ class Root:
 
     def is_expired(self, now: dt.datetime) -> bool:
         return now >= self.expires
+
+
+@dataclass(frozen=True)
+class Root(_SignedDocument):
+    repository: str
+    version: int
+    expires: dt.datetime
+    keys: dict[str, bytes]
+    roles: dict[str, Role]
+    raw: bytes = field(repr=False, default=b"")
 
 
 def _parse_root_payload(payload: bytes, raw: bytes) -> Root:
@@ -176,20 +183,13 @@ class DriverVersion:
 
 
 @dataclass(frozen=True)
-class Index:
+class Index(_SignedDocument):
     repository: str
     version: int
     expires: dt.datetime
     root_version: int
     drivers: dict[str, dict[str, Any]]  # name -> {"minimum_version": str, "versions": {v: DriverVersion}}
     raw: bytes = field(repr=False, default=b"")
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.raw).hexdigest()
-
-    def is_expired(self, now: dt.datetime) -> bool:
-        return now >= self.expires
 
 
 def _parse_artifact(platform: str, doc: Any, what: str) -> Artifact:
