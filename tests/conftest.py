@@ -57,3 +57,19 @@ def write_project(root: Path, files: dict[str, str], profile_path: str = "db.duc
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     return root
+
+
+def query(db_path: Path, sql: str) -> list[tuple]:
+    """Rows of ``sql`` against a DuckDB file, through Fusion's own verified driver."""
+    import adbc_driver_manager
+    import adbc_driver_manager.dbapi as dbapi
+    from fusion.drivers import DriverRequirement, open_database
+
+    db = open_database(DriverRequirement("duckdb"), {"path": str(db_path)})
+    conn = dbapi.Connection(db, adbc_driver_manager.AdbcConnection(db), autocommit=True)
+    try:
+        cur = conn.cursor()
+        cur.execute(sql)
+        return cur.fetchall()
+    finally:
+        conn.close()

@@ -23,6 +23,27 @@ def _parse_vars(ctx, param, value):
     return parsed
 
 
+class GreedyOption(click.Option):
+    """``--select a b c`` as dbt accepts it: the option takes every following non-option word."""
+
+    def add_to_parser(self, parser, ctx):
+        super().add_to_parser(parser, ctx)
+        for name in self.opts:
+            option = parser._long_opt.get(name) or parser._short_opt.get(name)
+            if option is None:
+                continue
+            original = option.process
+
+            def process(value, state, original=original):
+                words = [value]
+                while state.rargs and not state.rargs[0].startswith("-"):
+                    words.append(state.rargs.pop(0))
+                for word in words:
+                    original(word, state)
+
+            option.process = process
+
+
 def common_options(fn):
     options = [
         click.option("--project-dir", default=None, help="Folder holding dbt_project.yml (default: cwd)."),
@@ -41,9 +62,9 @@ def common_options(fn):
 
 def selection_options(fn):
     options = [
-        click.option("--select", "-s", "select", multiple=True, help="Nodes to include."),
-        click.option("--models", "-m", "select", multiple=True, hidden=True),
-        click.option("--exclude", multiple=True, help="Nodes to leave out."),
+        click.option("--select", "-s", "select", multiple=True, cls=GreedyOption, help="Nodes to include."),
+        click.option("--models", "-m", "select", multiple=True, cls=GreedyOption, hidden=True),
+        click.option("--exclude", multiple=True, cls=GreedyOption, help="Nodes to leave out."),
         click.option("--indirect-selection", type=click.Choice(["eager", "cautious", "buildable", "empty"]),
                      default="eager"),
         click.option("--resource-type", "--resource-types", "resource_types", multiple=True),
@@ -54,6 +75,8 @@ def selection_options(fn):
 
 
 def run_options(fn):
+    fn = click.option("--empty", is_flag=True, help="Build with zero rows from every ref and source.")(fn)
+    fn = click.option("--store-failures", is_flag=True, help="Keep failing test rows in tables.")(fn)
     fn = click.option("--full-refresh", "-f", is_flag=True, help="Rebuild incremental models and seeds.")(fn)
     return click.option("--fail-fast", "-x", is_flag=True, help="Stop at the first failure.")(fn)
 

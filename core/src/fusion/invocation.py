@@ -44,13 +44,16 @@ class Flags:
     indirect_selection: str = "eager"
     resource_types: tuple[str, ...] = ()
     write_json: bool = True
+    empty: bool = False
+    store_failures: bool = False
 
     def as_args(self) -> dict[str, Any]:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
 
     def as_jinja_flags(self) -> dict[str, Any]:
         return {"FULL_REFRESH": self.full_refresh, "WHICH": self.which, "FAIL_FAST": self.fail_fast,
-                "TARGET_PATH": self.target_path, "STORE_FAILURES": False, "WRITE_JSON": self.write_json}
+                "TARGET_PATH": self.target_path, "STORE_FAILURES": self.store_failures,
+                "WRITE_JSON": self.write_json, "EMPTY": self.empty}
 
 
 def registered_adapters() -> dict[str, AdapterSpec]:

@@ -99,8 +99,9 @@ class Relation:
         return ".".join(parts)
 
     def __str__(self) -> str:
-        if self.limit is not None:
-            return f"(select * from {self.render()} limit {self.limit})"
+        if self.limit is not None:  # --empty (limit 0) and sampling read a bounded subquery
+            where = " where false" if self.limit == 0 else ""
+            return f"(select * from {self.render()}{where} limit {self.limit}) _dbt_limit_subq_{self.identifier}"
         return self.render()
 
 

@@ -65,6 +65,8 @@ class Selector:
         """Tests of selected nodes join each criterion before intersections (as in dbt)."""
         chosen = self._union(select, indirect) if select else {
             uid for uid, obj in self._all.items() if obj.resource_type != "operation"}
+        if indirect != "empty":  # tests whose parents are spread over several criteria
+            chosen |= self._tests_of(chosen, indirect)
         excluded = self._union(exclude, "empty") if exclude else set()
         excluded |= self._tests_of(excluded, "eager")  # a test of an excluded node goes too
         return chosen - excluded
@@ -102,10 +104,16 @@ class Selector:
     def _tests_of(self, chosen: set[str], indirect: str) -> set[str]:
         tests = set()
         candidates = {t for uid in chosen for t in self._tests_by_parent.get(uid, ())} - chosen
+        upstream: set[str] | None = None
         for uid in candidates:
             parents = set(self.manifest.nodes[uid].depends_on_nodes)
             if indirect == "eager" or parents <= chosen:
                 tests.add(uid)
+            elif indirect == "buildable":  # parents selected, or built before something selected
+                if upstream is None:
+                    upstream = set().union(*(self.graph.ancestors(u) for u in chosen))
+                if parents <= chosen | upstream:
+                    tests.add(uid)
         return tests
 
     def _matches(self, c: Criterion, obj) -> bool:

@@ -7,7 +7,7 @@ relations, ephemeral models become CTE names, and ``adapter`` talks to the wareh
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fusion.config import merge_config, normalize_config
@@ -207,7 +207,7 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
                 resolution.ephemerals.append(target.unique_id)
             return runtime.adapter.relation(None, None, EPHEMERAL_PREFIX + target.name, "cte").quote(
                 identifier=False)
-        return relation_for(runtime, target)
+        return _maybe_empty(relation_for(runtime, target))
 
     def source(source_name, table_name):
         if capture is not None:
@@ -217,7 +217,11 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
         if found is None:
             raise CompilationError(f"{node.unique_id} depends on source {source_name}.{table_name} "
                                    "which was not found", path=node.original_file_path)
-        return runtime.adapter.relation(found.database, found.schema, found.identifier, "table")
+        return _maybe_empty(runtime.adapter.relation(found.database, found.schema, found.identifier, "table"))
+
+    def _maybe_empty(relation: Relation) -> Relation:
+        """``--empty``: every ref/source reads zero rows, so models build with their schema only."""
+        return replace(relation, limit=0) if runtime.flags.get("EMPTY") else relation
 
     def var(name, default=MISSING):
         return runtime.vars.get(name, node.package_name, default, node)

@@ -1,0 +1,52 @@
+"""Relation steps shared by materializations: intermediate names, swaps, schema creation."""
+
+from __future__ import annotations
+
+from fusion.adapter import AdapterResponse
+from fusion.materializations import MaterializationContext
+from fusion.relation import Relation
+
+
+def with_suffix(relation: Relation, suffix: str, type_: str | None = None) -> Relation:
+    return relation.incorporate(path={"identifier": f"{relation.identifier}{suffix}"},
+                                type=type_ or relation.type)
+
+
+def existing_relation(ctx: MaterializationContext) -> Relation | None:
+    rel = ctx.relation
+    return ctx.adapter.get_relation(rel.database, rel.schema, rel.identifier)
+
+
+def drop_if_exists(ctx: MaterializationContext, relation: Relation) -> None:
+    found = ctx.adapter.get_relation(relation.database, relation.schema, relation.identifier)
+    if found is not None:
+        ctx.adapter.drop_relation(found)
+
+
+def swap_in(ctx: MaterializationContext, built: Relation, existing: Relation | None) -> None:
+    """Replace ``existing`` by ``built`` (same schema), keeping the old one until the new is in."""
+    adapter, target = ctx.adapter, ctx.relation
+    backup = None
+    if existing is not None:
+        backup_rel = with_suffix(target, "__dbt_backup", existing.type)
+        drop_if_exists(ctx, backup_rel)
+        backup = adapter.rename_relation(existing, backup_rel.identifier)
+    adapter.rename_relation(built, target.identifier)
+    if backup is not None:
+        adapter.drop_relation(backup)
+
+
+def prepare_schema(ctx: MaterializationContext) -> None:
+    ctx.adapter.create_schema(ctx.relation.database, ctx.relation.schema)
+
+
+def build_table(ctx: MaterializationContext, existing: Relation | None) -> AdapterResponse:
+    target = ctx.relation.incorporate(type="table")
+    temp = with_suffix(target, "__dbt_tmp", "table")
+    drop_if_exists(ctx, temp)
+    response, _ = ctx.adapter.execute(ctx.macro("create_table_as", False, temp, ctx.sql))
+    ctx.adapter.cache_added(temp)
+    swap_in(ctx, temp, existing)
+    return response
+
+
