@@ -163,10 +163,22 @@ class Adapter:
 
             raw = adbc_driver_manager.AdbcConnection(self._db())
             conn = dbapi.Connection(self._db(), raw, autocommit=True)
+            try:
+                self.on_connect(conn)
+            except BaseException:
+                conn.close()
+                raise
             self._local.conn = conn
             with self._database_lock:
                 self._connections.append(conn)
         return conn
+
+    def on_connect(self, conn) -> None:
+        """Prepare a newly opened connection before its first statement (e.g. ``set role``).
+
+        Called once per connection, on the thread that opened it; an exception closes the
+        connection and propagates. The default does nothing.
+        """
 
     def close(self) -> None:
         with self._database_lock:

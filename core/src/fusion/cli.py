@@ -154,7 +154,7 @@ def _execution_command(name: str, help_text: str):
 
 
 for _name, _help in (("run", "Build selected models."), ("seed", "Load seed CSV files."),
-                     ("test", "Run data tests."),
+                     ("test", "Run data tests."), ("snapshot", "Record changes of snapshot queries."),
                      ("build", "Seeds, models and tests in DAG order; a failing test skips what depends on it.")):
     _execution_command(_name, _help)
 

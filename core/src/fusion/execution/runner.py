@@ -24,6 +24,7 @@ COMMAND_TYPES = {
     "run": {"model"},
     "seed": {"seed"},
     "test": {"test"},
+    "snapshot": {"snapshot"},
     "build": {"model", "seed", "test", "snapshot"},
     "compile": {"model", "test", "analysis", "seed", "snapshot"},
 }
@@ -202,6 +203,8 @@ def _describe(node: Node) -> str:
         return f"loaded seed file {node.schema}.{node.alias}"
     if node.resource_type == "test":
         return f"test {node.name}"
+    if node.resource_type == "snapshot":
+        return f"snapshotted {node.schema}.{node.alias}"
     return f"created sql {node.materialized} model {node.schema}.{node.alias}"
 
 

@@ -15,6 +15,7 @@ from fusion.materializations.relations import (
     swap_in,
     with_suffix,
 )
+from fusion.materializations.snapshot import run_snapshot
 
 
 def run_view(ctx: MaterializationContext) -> MaterializationResult:
@@ -126,3 +127,4 @@ def fusion_register_materializations(register):
     register(Materialization("ephemeral", run_ephemeral))
     register(Materialization("seed", run_seed))
     register(Materialization("test", run_test))
+    register(Materialization("snapshot", run_snapshot))

@@ -28,12 +28,16 @@ def apply_naming(runtime: Runtime, node: Node, namespace_factory) -> None:
     if any(overridden(n) for n in ("generate_schema_name", "generate_alias_name", "generate_database_name")):
         namespace = namespace_factory(node)
 
-    if overridden("generate_schema_name"):
+    if node.resource_type == "snapshot" and config.get("target_schema"):  # legacy: used verbatim
+        node.schema = config["target_schema"]
+    elif overridden("generate_schema_name"):
         node.schema = _call_user_macro(runtime, namespace, "generate_schema_name", custom_schema, node)
     else:
         node.schema = f"{target_schema}_{custom_schema.strip()}" if custom_schema else target_schema
 
-    if overridden("generate_database_name"):
+    if node.resource_type == "snapshot" and config.get("target_database"):
+        node.database = config["target_database"]
+    elif overridden("generate_database_name"):
         node.database = _call_user_macro(runtime, namespace, "generate_database_name", custom_database, node)
     else:
         node.database = custom_database.strip() if custom_database else target_database

@@ -69,6 +69,12 @@ class ProjectParser:
             self._parse_sql(file, "test", props)
         for file in find_files(project.name, project.root, project.seed_paths, (".csv",)):
             self._parse_seed(file, props)
+        for file in find_files(project.name, project.root, project.snapshot_paths, (".sql",)):
+            for name, body in snapshot_blocks(file):
+                self._parse_sql(file, "snapshot", props, name=name, text=body)
+        for file, entry in props.snapshots:
+            self._parse_sql(file, "snapshot", props, name=entry["name"],
+                            text=f"select * from {{{{ {entry['relation']} }}}}")
         for file, source, table in props.sources:
             self._parse_source(file, source, table)
         self._parse_hooks()
@@ -90,18 +96,21 @@ class ProjectParser:
             checksum=file.checksum, config=config, unrendered_config=dict(config),
             root_path=str(file.root))
 
-    def _parse_sql(self, file: SourceFile, resource_type: str, props: Properties) -> None:
-        name = file.stem
+    def _parse_sql(self, file: SourceFile, resource_type: str, props: Properties, name: str | None = None,
+                   text: str | None = None) -> None:
+        """A SQL resource; snapshots pass the name and body of one ``{% snapshot %}`` block."""
+        name = name or file.stem
+        text = file.text if text is None else text
         fqn = [file.package, *file.folders, name]
         patch = props.patches.get((resource_type, name))
         config = self.project.config_for(resource_type, fqn)
         if patch is not None:
             config = merge_config(config, patch.config)
-        node = self._new_node(file, resource_type, name, file.text, fqn, config)
+        node = self._new_node(file, resource_type, name, text, fqn, config)
         if patch is not None:
             node.description, node.columns = patch.description, patch.columns
             node.patch_path = f"{file.package}://{patch.file.original_file_path}"
-        capture = self._render_for_parse(node, file.text)
+        capture = self._render_for_parse(node, text)
         node.config_call_dict = capture.config
         node.config = with_defaults(resource_type, merge_config(config, capture.config))
         node.refs, node.sources = capture.refs, capture.sources
@@ -312,6 +321,18 @@ class ProjectParser:
                         hint="declare it under `sources:` in a properties YAML file")
                 deps.append(found.unique_id)
             node.depends_on_nodes = list(dict.fromkeys(deps))
+
+
+_SNAPSHOT_BLOCK = re.compile(
+    r"{%-?\s*snapshot\s+(\w+)\s*-?%}(.*?){%-?\s*endsnapshot\s*-?%}", re.S)
+
+
+def snapshot_blocks(file: SourceFile) -> list[tuple[str, str]]:
+    """(name, body) of each ``{% snapshot name %}...{% endsnapshot %}`` block in a file."""
+    blocks = _SNAPSHOT_BLOCK.findall(file.text)
+    if not blocks and "{%" in file.text and "snapshot" in file.text:
+        environment().parse_source(file.text, file.original_file_path)  # a syntax error names the line
+    return blocks
 
 
 def capture_dependencies(runtime: Runtime, manifest: Manifest, node: Node, text: str) -> Capture:

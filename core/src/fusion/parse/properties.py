@@ -49,6 +49,7 @@ class Properties:
     sources: list[tuple[SourceFile, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     exposures: list[tuple[SourceFile, dict[str, Any]]] = field(default_factory=list)
     tests: list[TestSpec] = field(default_factory=list)
+    snapshots: list[tuple[SourceFile, dict[str, Any]]] = field(default_factory=list)  # YAML-defined
 
 
 def column_entries(raw_columns: Any, file: SourceFile) -> dict[str, dict[str, Any]]:
@@ -109,6 +110,8 @@ def read_properties(files: list[SourceFile]) -> Properties:
                                    hint="expected one of: " + ", ".join(sorted(KNOWN_TOP_LEVEL)))
         for section, resource_type in PATCHABLE.items():
             for entry in _entries(doc, section, file):
+                if resource_type == "snapshot" and "relation" in entry:
+                    props.snapshots.append((file, entry))
                 _read_patch(props, entry, file, resource_type)
         for entry in _entries(doc, "sources", file):
             for table in entry.get("tables") or []:
