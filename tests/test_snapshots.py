@@ -77,8 +77,9 @@ def test_snapshots_match_dbt_core(tmp_path, monkeypatch):
     assert second.code == 0, second.output
     for relation, expected in EXPECTED.items():
         schema, name = relation.split(".")
-        cols = [c for (c,) in query(db, "select column_name from information_schema.columns where "
-                                        f"table_schema = '{schema}' and table_name = '{name}' order by ordinal_position")]
+        columns_sql = ("select column_name from information_schema.columns where "
+                       f"table_schema = '{schema}' and table_name = '{name}' order by ordinal_position")
+        cols = [c for (c,) in query(db, columns_sql)]
         assert cols == COLUMNS[relation]
         rows = query(db, f"select * from {relation} order by id, 5")
         got = sorted((_canonical(r) for r in rows), key=repr)
