@@ -113,7 +113,7 @@ def _summary(results: list[NodeResult], elapsed: float) -> None:
 
 def list_task(inv: Invocation, output: str) -> int:
     manifest = inv.manifest
-    objects = {**manifest.nodes, **manifest.sources, **manifest.exposures}
+    objects = {**manifest.nodes, **manifest.sources, **manifest.exposures, **manifest.unit_tests}
     for uid in sorted(_selected(inv)):
         obj = objects[uid]
         if output == "name":

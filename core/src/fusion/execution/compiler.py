@@ -42,12 +42,19 @@ class Compiler:
 
     def compile(self, node: Node, extra: dict | None = None) -> Compiled:
         sql, namespace, resolution = self._render(node, extra)
-        ctes = self._ctes_for(resolution.ephemerals)
-        node.extra_ctes = [{"id": uid, "sql": f" {EPHEMERAL_PREFIX}{self.manifest.nodes[uid].name} as (\n{body}\n)"}
-                           for uid, body in ctes]
+        node.extra_ctes = self._cte_entries(resolution)
         final = inject_ctes(sql, [c["sql"] for c in node.extra_ctes])
         node.compiled_code = final
         return Compiled(node, final, namespace)
+
+    def compile_isolated(self, node: Node, extra: dict) -> str:
+        """Render ``node`` with some members replaced (unit tests); the node is not modified."""
+        sql, _, resolution = self._render(node, extra)
+        return inject_ctes(sql, [c["sql"] for c in self._cte_entries(resolution)])
+
+    def _cte_entries(self, resolution: Resolution) -> list[dict[str, str]]:
+        return [{"id": uid, "sql": f" {EPHEMERAL_PREFIX}{self.manifest.nodes[uid].name} as (\n{body}\n)"}
+                for uid, body in self._ctes_for(resolution.ephemerals)]
 
     def _render(self, node: Node, extra: dict | None):
         resolution = Resolution()

@@ -23,9 +23,9 @@ from fusion.materializations.seed_csv import read_seed
 COMMAND_TYPES = {
     "run": {"model"},
     "seed": {"seed"},
-    "test": {"test"},
+    "test": {"test", "unit_test"},
     "snapshot": {"snapshot"},
-    "build": {"model", "seed", "test", "snapshot"},
+    "build": {"model", "seed", "test", "snapshot", "unit_test"},
     "compile": {"model", "test", "analysis", "seed", "snapshot"},
 }
 
@@ -40,10 +40,20 @@ def plan(invocation: Invocation, selected: set[str], command: str) -> Plan:
     """Executable selected nodes in DAG order; in ``build`` tests gate what depends on their model."""
     manifest = invocation.manifest
     types = COMMAND_TYPES[command]
-    chosen = [uid for uid in invocation.graph.order if uid in selected and uid in manifest.nodes
-              and manifest.nodes[uid].resource_type in types and not manifest.nodes[uid].is_ephemeral]
+    chosen = [uid for uid in invocation.graph.order if uid in selected and (
+        (uid in manifest.nodes and manifest.nodes[uid].resource_type in types and not manifest.nodes[uid].is_ephemeral)
+        or (uid in manifest.unit_tests and "unit_test" in types))]
     wanted = set(chosen)
-    parents = {uid: set(manifest.nodes[uid].depends_on_nodes) for uid in chosen}
+    parents = {}
+    for uid in chosen:
+        if uid in manifest.unit_tests:  # runs after the model's inputs, before the model itself
+            model = manifest.unit_tests[uid].depends_on_nodes[0]
+            parents[uid] = set(manifest.nodes[model].depends_on_nodes)
+        else:
+            parents[uid] = set(manifest.nodes[uid].depends_on_nodes)
+    for uid in chosen:
+        if uid in manifest.unit_tests and manifest.unit_tests[uid].depends_on_nodes[0] in wanted:
+            parents[manifest.unit_tests[uid].depends_on_nodes[0]].add(uid)
     if command == "build":
         _gate_on_tests(invocation, chosen, wanted, parents)
     return Plan(chosen, _transitive_within(parents, wanted, invocation))
@@ -55,8 +65,8 @@ def _gate_on_tests(invocation: Invocation, chosen: list[str], wanted: set[str],
     (through another parent) depends on that downstream node."""
     manifest, graph = invocation.manifest, invocation.graph
     for uid in chosen:
-        node = manifest.nodes[uid]
-        if node.resource_type != "test":
+        node = manifest.nodes.get(uid)
+        if node is None or node.resource_type != "test":
             continue
         upstream = set(node.depends_on_nodes)
         if len(upstream) > 1:  # a single-parent test cannot be downstream of its parent's children
@@ -65,7 +75,7 @@ def _gate_on_tests(invocation: Invocation, chosen: list[str], wanted: set[str],
         for tested in node.depends_on_nodes:
             for child in graph.children.get(tested, ()):
                 if child in wanted and child not in upstream and child != uid \
-                        and manifest.nodes[child].resource_type != "test":
+                        and child in manifest.nodes and manifest.nodes[child].resource_type != "test":
                     parents[child].add(uid)
 
 
@@ -111,6 +121,8 @@ class NodeRunner:
                           timing=[{"name": "compile", "started_at": started, "completed_at": now_iso()}])
 
     def run(self, uid: str) -> NodeResult:
+        if uid in self.invocation.manifest.unit_tests:
+            return self._run_unit_test(self.invocation.manifest.unit_tests[uid])
         node = self.invocation.manifest.nodes[uid]
         start = time.perf_counter()
         timing = []
@@ -133,6 +145,22 @@ class NodeRunner:
                             adapter_response=outcome.adapter_response, failures=outcome.failures,
                             compiled_code=compiled_sql, relation_name=node.relation_name)
         self.report(node, result)
+        return result
+
+    def _run_unit_test(self, test) -> NodeResult:
+        from fusion.execution.unit_test import run_unit_test
+
+        start = time.perf_counter()
+        t0 = now_iso()
+        try:
+            outcome = run_unit_test(self.invocation, test)
+        except FusionError as exc:
+            outcome = MaterializationResult("error", str(exc))
+        result = NodeResult(test.unique_id, outcome.status, outcome.message,
+                            thread_id=threading.current_thread().name,
+                            execution_time=time.perf_counter() - start, failures=outcome.failures,
+                            timing=[{"name": "execute", "started_at": t0, "completed_at": now_iso()}])
+        self.report(test, result)
         return result
 
     def _materialize(self, node: Node, compiled) -> MaterializationResult:
@@ -170,8 +198,9 @@ class NodeRunner:
             artifacts.write_sql(self.invocation, artifacts.compiled_file_path(node, folder), sql)
 
     def skip(self, uid: str, cause: str) -> NodeResult:
-        node = self.invocation.manifest.nodes[uid]
-        result = NodeResult(uid, "skipped", None, relation_name=node.relation_name)
+        manifest = self.invocation.manifest
+        node = manifest.nodes.get(uid) or manifest.unit_tests[uid]
+        result = NodeResult(uid, "skipped", None, relation_name=getattr(node, "relation_name", None))
         self.report(node, result)
         return result
 
@@ -186,6 +215,8 @@ class NodeRunner:
             word, text, level = f"WARN {result.failures}", f"WARN {result.failures} {node.name}", "warn"
         elif status == "fail":
             word, text, level = f"FAIL {result.failures}", f"FAIL {result.failures} {node.name}", "error"
+            if node.resource_type == "unit_test" and result.message:
+                events.emit("UnitTestDiff", result.message, level="error", unique_id=node.unique_id)
         elif status == "skipped":
             word, text, level = "SKIP", f"SKIP {label}", "warn"
         else:
@@ -198,11 +229,13 @@ class NodeRunner:
             events.emit("NodeError", f"  {result.message}", level="error", unique_id=node.unique_id)
 
 
-def _describe(node: Node) -> str:
+def _describe(node) -> str:
     if node.resource_type == "seed":
         return f"loaded seed file {node.schema}.{node.alias}"
     if node.resource_type == "test":
         return f"test {node.name}"
+    if node.resource_type == "unit_test":
+        return f"unit_test {node.model}::{node.name}"
     if node.resource_type == "snapshot":
         return f"snapshotted {node.schema}.{node.alias}"
     return f"created sql {node.materialized} model {node.schema}.{node.alias}"

@@ -53,10 +53,10 @@ class Selector:
     def __init__(self, manifest: Manifest, graph: Graph):
         self.manifest = manifest
         self.graph = graph
-        self._all = {**manifest.nodes, **manifest.sources, **manifest.exposures}
+        self._all = {**manifest.nodes, **manifest.sources, **manifest.exposures, **manifest.unit_tests}
         self._tests_by_parent: dict[str, list[str]] = {}
-        for uid, node in manifest.nodes.items():
-            if node.resource_type == "test":
+        for uid, node in {**manifest.nodes, **manifest.unit_tests}.items():
+            if node.resource_type in ("test", "unit_test"):
                 for parent in set(node.depends_on_nodes):
                     self._tests_by_parent.setdefault(parent, []).append(uid)
 
@@ -106,7 +106,7 @@ class Selector:
         candidates = {t for uid in chosen for t in self._tests_by_parent.get(uid, ())} - chosen
         upstream: set[str] | None = None
         for uid in candidates:
-            parents = set(self.manifest.nodes[uid].depends_on_nodes)
+            parents = set(self._all[uid].depends_on_nodes)
             if indirect == "eager" or parents <= chosen:
                 tests.add(uid)
             elif indirect == "buildable":  # parents selected, or built before something selected
@@ -153,6 +153,8 @@ class Selector:
             meta = getattr(obj, "test_metadata", None)
             return obj.resource_type == "test" and meta is not None and fnmatch.fnmatchcase(meta["name"], value)
         if method == "test_type":
+            if obj.resource_type == "unit_test":
+                return value == "unit"
             if obj.resource_type != "test":
                 return False
             generic = getattr(obj, "test_metadata", None) is not None

@@ -60,9 +60,12 @@ def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
         "exposures": {uid: exp.to_dict() for uid, exp in manifest.exposures.items()},
         "metrics": {}, "groups": {}, "selectors": {},
         "disabled": {uid: [n.to_dict() for n in nodes] for uid, nodes in manifest.disabled.items()},
-        "parent_map": invocation.graph.parents,
-        "child_map": invocation.graph.children,
-        "group_map": {}, "saved_queries": {}, "semantic_models": {}, "unit_tests": {},
+        # dbt's maps leave unit tests out; the graph keeps them for selection and scheduling
+        "parent_map": {k: v for k, v in invocation.graph.parents.items() if not k.startswith("unit_test.")},
+        "child_map": {k: [c for c in v if not c.startswith("unit_test.")]
+                      for k, v in invocation.graph.children.items() if not k.startswith("unit_test.")},
+        "group_map": {}, "saved_queries": {}, "semantic_models": {},
+        "unit_tests": {uid: u.to_dict() for uid, u in manifest.unit_tests.items()},
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fusion.jinja.macros import MacroRegistry
-from fusion.manifest.nodes import REFABLE, DocBlock, Exposure, Node, RefCall, Source
+from fusion.manifest.nodes import REFABLE, DocBlock, Exposure, Node, RefCall, Source, UnitTest
 
 
 @dataclass
@@ -17,6 +17,7 @@ class Manifest:
     exposures: dict[str, Exposure] = field(default_factory=dict)
     docs: dict[str, DocBlock] = field(default_factory=dict)
     disabled: dict[str, list[Node]] = field(default_factory=dict)
+    unit_tests: dict[str, UnitTest] = field(default_factory=dict)
     _refable: dict[str, list[Node]] = field(default_factory=dict)
     _sources_by_name: dict[tuple[str, str], Source] = field(default_factory=dict)
 
@@ -53,5 +54,6 @@ class Manifest:
         parents: dict[str, list[str]] = {uid: sorted(set(n.depends_on_nodes)) for uid, n in self.nodes.items()}
         parents.update({uid: [] for uid in self.sources})
         parents.update({uid: sorted(set(e.depends_on_nodes)) for uid, e in self.exposures.items()})
+        parents.update({uid: list(u.depends_on_nodes) for uid, u in self.unit_tests.items()})
         return parents
 

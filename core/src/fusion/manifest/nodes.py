@@ -235,3 +235,39 @@ class DocBlock:
         return {"name": self.name, "resource_type": "doc", "package_name": self.package_name,
                 "path": self.path, "original_file_path": self.original_file_path,
                 "unique_id": self.unique_id, "block_contents": self.block_contents}
+
+
+@dataclass(eq=False)
+class UnitTest:
+    """A ``unit_tests:`` entry: fixed inputs for a model's refs/sources, and the rows to expect."""
+
+    unique_id: str
+    package_name: str
+    name: str
+    model: str  # the tested model's name
+    path: str
+    original_file_path: str
+    fqn: list[str]
+    given: list[dict[str, Any]]
+    expect: dict[str, Any]
+    overrides: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+    config: dict[str, Any] = field(default_factory=lambda: {"tags": [], "meta": {}, "enabled": True})
+    depends_on_nodes: list[str] = field(default_factory=list)  # [the tested model]
+    created_at: float = field(default_factory=time.time)
+
+    resource_type = "unit_test"
+
+    @property
+    def tags(self) -> list[str]:
+        return list(self.config.get("tags", []))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model, "given": self.given, "expect": self.expect, "name": self.name,
+            "resource_type": "unit_test", "package_name": self.package_name, "path": self.path,
+            "original_file_path": self.original_file_path, "unique_id": self.unique_id, "fqn": self.fqn,
+            "description": self.description, "overrides": self.overrides or None,
+            "depends_on": {"macros": [], "nodes": self.depends_on_nodes}, "config": self.config,
+            "checksum": None, "schema": None, "created_at": self.created_at, "versions": None, "version": None,
+        }

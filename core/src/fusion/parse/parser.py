@@ -24,6 +24,7 @@ from fusion.manifest.nodes import DocBlock, Exposure, Node, RefCall, Source
 from fusion.parse.files import SourceFile, find_files
 from fusion.parse.naming import apply_naming
 from fusion.parse.properties import Properties, TestSpec, column_entries, read_properties
+from fusion.parse.unit_tests import parse_unit_test
 from fusion.project.project import Project
 
 BUILTIN_MACROS = Path(__file__).resolve().parent.parent / "jinja" / "macros"
@@ -84,6 +85,10 @@ class ProjectParser:
             self._parse_exposure(file, entry)
         self._check_patches(props)
         self._resolve_dependencies()
+        for file, entry in props.unit_tests:
+            test = parse_unit_test(self.manifest, file, entry)
+            if test.config.get("enabled", True):
+                self.manifest.unit_tests[test.unique_id] = test
         return self.manifest
 
     # --- resources -----------------------------------------------------------------------

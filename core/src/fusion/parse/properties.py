@@ -50,6 +50,7 @@ class Properties:
     exposures: list[tuple[SourceFile, dict[str, Any]]] = field(default_factory=list)
     tests: list[TestSpec] = field(default_factory=list)
     snapshots: list[tuple[SourceFile, dict[str, Any]]] = field(default_factory=list)  # YAML-defined
+    unit_tests: list[tuple[SourceFile, dict[str, Any]]] = field(default_factory=list)
 
 
 def column_entries(raw_columns: Any, file: SourceFile) -> dict[str, dict[str, Any]]:
@@ -122,6 +123,8 @@ def read_properties(files: list[SourceFile]) -> Properties:
                 _add_tests(props, table, file, "source", table["name"], entry["name"])
         for entry in _entries(doc, "exposures", file):
             props.exposures.append((file, entry))
+        for entry in _entries(doc, "unit_tests", file):
+            props.unit_tests.append((file, entry))
     return props
 
 
