@@ -102,3 +102,20 @@ def test_unit_test_for_unknown_model_names_the_yaml(tmp_path):
     project = write_project(tmp_path, {**MODELS, "models/unit.yml": PASSING.replace("model: adults", "model: ghost")})
     result = run_fusion(project, "parse")
     assert result.code == 2 and "models/unit.yml" in result.output and "'ghost'" in result.output
+
+
+def test_manifest_with_unit_tests_is_valid(tmp_path):
+    import json
+
+    import jsonschema
+
+    from conftest import SCHEMAS
+
+    project = write_project(tmp_path, {**MODELS, "models/unit.yml": PASSING})
+    assert run_fusion(project, "parse").code == 0
+    manifest = json.loads((project / "target" / "manifest.json").read_text())
+    schema = json.loads((SCHEMAS / "manifest" / "v12.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(manifest)
+    assert set(manifest["unit_tests"]) == {"unit_test.proj.adults.adults_flagged",
+                                           "unit_test.proj.adults.incremental_only_new"}
+    assert not any(k.startswith("unit_test.") for k in manifest["parent_map"])
