@@ -290,6 +290,21 @@ class Adapter:
         _, table = self.execute(self.columns_sql(relation), fetch=True)
         return [Column(*row) for row in zip(*(c.to_pylist() for c in table.columns), strict=True)]
 
+    def columns_of_query(self, sql: str, near: Relation, columns_ddl: str | None = None) -> list[Column]:
+        """Names and database types of a query's columns (or of a column list when ``columns_ddl``
+        is given), read back from a probe table next to ``near`` that is always rolled back."""
+        probe = self.relation(near.database, near.schema, f"{near.identifier}__dbt_probe", "table")
+        self.create_schema(near.database, near.schema)
+        self.begin()
+        try:
+            if columns_ddl is not None:
+                self.execute(f"create table {probe} ({columns_ddl})")
+            else:
+                self.execute(f"create table {probe} as (select * from (\n{sql}\n) as fusion_probe limit 0)")
+            return self.get_columns_in_relation(probe)
+        finally:
+            self.rollback()
+
     # --- DDL helpers used by materializations ------------------------------------------
     def create_schema(self, database: str | None, schema: str) -> None:
         """Create the schema once per invocation (serialised: concurrent DDL on it conflicts)."""

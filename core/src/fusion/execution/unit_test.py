@@ -94,25 +94,13 @@ def _tag(test: UnitTest) -> str:
     return hashlib.sha256(test.unique_id.encode()).hexdigest()[:10]
 
 
-def query_columns(adapter, sql: str, near) -> list[Column]:
-    """Column names and types of a query, via a probe table that is always rolled back."""
-    probe = adapter.relation(near.database, near.schema, f"{near.identifier}__dbt_unit_probe", "table")
-    adapter.create_schema(near.database, near.schema)
-    adapter.begin()
-    try:
-        adapter.execute(f"create table {probe} as (select * from (\n{sql}\n) as q limit 0)")
-        return adapter.get_columns_in_relation(probe)
-    finally:
-        adapter.rollback()
-
-
 def _this_columns(invocation, test: UnitTest, relation) -> list[Column]:
     """``this`` before the model exists: the model's own output columns (a non-incremental render)."""
     first_run = UnitTest(**{**test.__dict__, "given": [g for g in test.given if g["input"].strip() != "this"],
                             "overrides": {**test.overrides,
                                           "macros": {**(test.overrides.get("macros") or {}), "is_incremental": False}}})
     near = relation.incorporate(path={"identifier": f"{relation.identifier}__{_tag(test)}"})
-    return query_columns(invocation.adapter, build_sql(invocation, first_run), near)
+    return invocation.adapter.columns_of_query(build_sql(invocation, first_run), near)
 
 
 def build_sql(invocation, test: UnitTest) -> str:

@@ -121,6 +121,9 @@ class AdapterWrapper:
     def quote(self, identifier: str) -> str:
         return self._adapter.quote(identifier)
 
+    def quote_string(self, value: str) -> str:
+        return self._adapter.string_literal(str(value))
+
     def quote_as_configured(self, identifier: str, quote_key: str) -> str:
         return self._adapter.quote(identifier)
 

@@ -6,7 +6,9 @@ from fusion.adapter import AdapterResponse
 from fusion.errors import CompilationError
 from fusion.hookspecs import hookimpl
 from fusion.materializations import Materialization, MaterializationContext, MaterializationResult
+from fusion.materializations.contracts import assert_contract, contract_enforced
 from fusion.materializations.incremental import run_incremental
+from fusion.materializations.persist import finish
 from fusion.materializations.relations import (
     build_table,
     drop_if_exists,
@@ -22,6 +24,8 @@ def run_view(ctx: MaterializationContext) -> MaterializationResult:
     prepare_schema(ctx)
     target = ctx.relation.incorporate(type="view")
     existing = existing_relation(ctx)
+    if contract_enforced(ctx):
+        assert_contract(ctx)
     with ctx.adapter.transaction():
         ctx.run_hooks("pre_hook")
         if ctx.adapter.replace_view_in_place:
@@ -35,6 +39,7 @@ def run_view(ctx: MaterializationContext) -> MaterializationResult:
             response, _ = ctx.adapter.execute(ctx.macro("create_view_as", temp, ctx.sql))
             ctx.adapter.cache_added(temp)
             swap_in(ctx, temp, existing)
+        finish(ctx, target)
         ctx.run_hooks("post_hook")
     return MaterializationResult("success", "OK", response)
 
@@ -42,9 +47,12 @@ def run_view(ctx: MaterializationContext) -> MaterializationResult:
 def run_table(ctx: MaterializationContext) -> MaterializationResult:
     prepare_schema(ctx)
     existing = existing_relation(ctx)
+    if contract_enforced(ctx):
+        assert_contract(ctx)
     with ctx.adapter.transaction():
         ctx.run_hooks("pre_hook")
         response = build_table(ctx, existing)
+        finish(ctx, ctx.relation.incorporate(type="table"))
         ctx.run_hooks("post_hook")
     return MaterializationResult("success", "OK", response)
 
@@ -75,6 +83,7 @@ def run_seed(ctx: MaterializationContext) -> MaterializationResult:
         casts = ", ".join(f"cast({adapter.quote(n)} as {t})" for n, t in zip(names, sql_types, strict=True))
         adapter.execute(f"insert into {target} select {casts} from {stage}")
         adapter.execute(f"drop table {stage}")
+        finish(ctx, target)
         ctx.run_hooks("post_hook")
     return MaterializationResult("success", f"INSERT {table.num_rows}",
                                  AdapterResponse(f"INSERT {table.num_rows}", rows_affected=table.num_rows))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from fusion.errors import CompilationError
 from fusion.materializations import MaterializationContext, MaterializationResult
+from fusion.materializations.contracts import assert_contract, contract_enforced
+from fusion.materializations.persist import finish
 from fusion.materializations.relations import (
     build_table,
     drop_if_exists,
@@ -85,6 +87,8 @@ def run_incremental(ctx: MaterializationContext) -> MaterializationResult:
     adapter = ctx.adapter
     existing = existing_relation(ctx)
     strategy = _strategy(ctx)
+    if contract_enforced(ctx):
+        assert_contract(ctx)
     with adapter.transaction():
         ctx.run_hooks("pre_hook")
         if existing is None or _full_refresh(ctx) or existing.type != "table":
@@ -101,5 +105,6 @@ def run_incremental(ctx: MaterializationContext) -> MaterializationResult:
             }
             response, _ = adapter.execute(ctx.macro(f"get_incremental_{strategy.replace('+', '_')}_sql", arguments))
             adapter.drop_relation(staged)
+        finish(ctx, ctx.relation.incorporate(type="table"))
         ctx.run_hooks("post_hook")
     return MaterializationResult("success", "OK", response)

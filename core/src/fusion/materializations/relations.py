@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fusion.adapter import AdapterResponse
 from fusion.materializations import MaterializationContext
+from fusion.materializations.contracts import column_ddl, contract_enforced
 from fusion.relation import Relation
 
 
@@ -44,7 +45,12 @@ def build_table(ctx: MaterializationContext, existing: Relation | None) -> Adapt
     target = ctx.relation.incorporate(type="table")
     temp = with_suffix(target, "__dbt_tmp", "table")
     drop_if_exists(ctx, temp)
-    response, _ = ctx.adapter.execute(ctx.macro("create_table_as", False, temp, ctx.sql))
+    if contract_enforced(ctx):  # checked by the caller before its transaction began
+        names = [ctx.adapter.quote(c["name"]) for c in ctx.node.columns.values()]
+        response, _ = ctx.adapter.execute(ctx.macro("create_table_with_columns", temp,
+                                                    column_ddl(ctx, with_constraints=True), names, ctx.sql))
+    else:
+        response, _ = ctx.adapter.execute(ctx.macro("create_table_as", False, temp, ctx.sql))
     ctx.adapter.cache_added(temp)
     swap_in(ctx, temp, existing)
     return response

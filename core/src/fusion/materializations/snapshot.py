@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from fusion.errors import CompilationError
 from fusion.materializations import MaterializationContext, MaterializationResult
+from fusion.materializations.persist import finish
 from fusion.materializations.relations import drop_if_exists, existing_relation, prepare_schema, with_suffix
 
 META_COLUMNS = ("dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to", "dbt_is_deleted")
@@ -80,5 +81,6 @@ def run_snapshot(ctx: MaterializationContext) -> MaterializationResult:
             insert_cols = [adapter.quote(c) for c in [*columns, *_meta_names(ctx)]]
             response, _ = adapter.execute(ctx.macro("snapshot_merge_sql", existing, staging, insert_cols))
             adapter.drop_relation(staging)
+        finish(ctx, ctx.relation.incorporate(type="table"))
         ctx.run_hooks("post_hook")
     return MaterializationResult("success", "OK", response)

@@ -17,3 +17,7 @@
   )
   {%- endif -%}
 {%- endmacro %}
+
+{% macro duckdb__get_grant_sql(relation, privilege, grantees) -%}
+  {#- DuckDB has no users or roles: grants are accepted and have nothing to apply -#}
+{%- endmacro %}

@@ -66,3 +66,40 @@
 {% macro default__truncate_relation(relation) -%}
   truncate table {{ relation }}
 {%- endmacro %}
+
+{% macro create_table_with_columns(relation, columns_ddl, column_names, sql) -%}
+  {{ adapter.dispatch('create_table_with_columns', 'dbt')(relation, columns_ddl, column_names, sql) }}
+{%- endmacro %}
+
+{% macro default__create_table_with_columns(relation, columns_ddl, column_names, sql) -%}
+  {#- a contracted table: declared columns and constraints first, then the rows -#}
+  create table {{ relation }} ({{ columns_ddl }});
+  insert into {{ relation }} ({{ column_names | join(', ') }})
+  select {{ column_names | join(', ') }} from (
+{{ sql }}
+  ) as model_subq
+{%- endmacro %}
+
+{% macro alter_relation_comment(relation, comment) -%}
+  {{ adapter.dispatch('alter_relation_comment', 'dbt')(relation, comment) }}
+{%- endmacro %}
+
+{% macro default__alter_relation_comment(relation, comment) -%}
+  comment on {{ 'view' if relation.type == 'view' else 'table' }} {{ relation }} is {{ adapter.quote_string(comment) }}
+{%- endmacro %}
+
+{% macro alter_column_comment(relation, column_name, comment) -%}
+  {{ adapter.dispatch('alter_column_comment', 'dbt')(relation, column_name, comment) }}
+{%- endmacro %}
+
+{% macro default__alter_column_comment(relation, column_name, comment) -%}
+  comment on column {{ relation }}.{{ adapter.quote(column_name) }} is {{ adapter.quote_string(comment) }}
+{%- endmacro %}
+
+{% macro get_grant_sql(relation, privilege, grantees) -%}
+  {{ adapter.dispatch('get_grant_sql', 'dbt')(relation, privilege, grantees) }}
+{%- endmacro %}
+
+{% macro default__get_grant_sql(relation, privilege, grantees) -%}
+  grant {{ privilege }} on {{ relation }} to {{ grantees | join(', ') }}
+{%- endmacro %}

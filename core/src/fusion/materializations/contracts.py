@@ -1,0 +1,83 @@
+"""Model contracts (``contract: {enforced: true}``): the query must return exactly the declared
+columns with the declared types, checked before anything is built; constraints are emitted
+into the table's DDL where the warehouse supports them.
+
+Declared types are normalised by the warehouse itself (a probe table with the declared
+column list), so ``int``/``integer``/``int4`` compare equal wherever the database says so.
+"""
+
+from __future__ import annotations
+
+from fusion.errors import CompilationError
+from fusion.materializations import MaterializationContext
+
+CONSTRAINT_SQL = {
+    "not_null": "not null",
+    "unique": "unique",
+    "primary_key": "primary key",
+}
+
+
+def _where(ctx: MaterializationContext) -> str:
+    """The properties YAML that declares the contract (else the model file)."""
+    return (ctx.node.patch_path or "").split("://", 1)[-1] or ctx.node.original_file_path
+
+
+def contract_enforced(ctx: MaterializationContext) -> bool:
+    return bool((ctx.config.get("contract") or {}).get("enforced"))
+
+
+def _declared(ctx: MaterializationContext) -> list[dict]:
+    columns = list(ctx.node.columns.values())
+    missing = [c["name"] for c in columns if not c.get("data_type")]
+    if not columns or missing:
+        raise CompilationError(
+            f"the contract of {ctx.node.name} needs a data_type for every column"
+            + (f" (missing: {', '.join(missing)})" if missing else " (no columns are declared)"),
+            path=_where(ctx),
+            hint="declare `columns:` with `data_type:` in the model's properties YAML")
+    return columns
+
+
+def column_ddl(ctx: MaterializationContext, with_constraints: bool) -> str:
+    adapter = ctx.adapter
+    parts = []
+    for column in _declared(ctx):
+        text = f"{adapter.quote(column['name'])} {column['data_type']}"
+        if with_constraints:
+            for constraint in column.get("constraints") or []:
+                kind = constraint.get("type")
+                if kind in CONSTRAINT_SQL:
+                    text += f" {CONSTRAINT_SQL[kind]}"
+                elif kind == "check" and constraint.get("expression"):
+                    text += f" check ({constraint['expression']})"
+        parts.append(text)
+    if with_constraints:
+        for constraint in ctx.config.get("constraints") or []:
+            columns = ", ".join(adapter.quote(c) for c in constraint.get("columns") or [])
+            if constraint.get("type") in ("primary_key", "unique") and columns:
+                parts.append(f"{CONSTRAINT_SQL[constraint['type']]} ({columns})")
+            elif constraint.get("type") == "check" and constraint.get("expression"):
+                parts.append(f"check ({constraint['expression']})")
+    return ", ".join(parts)
+
+
+def assert_contract(ctx: MaterializationContext) -> None:
+    """Fail before building when the query's columns differ from the contract."""
+    adapter = ctx.adapter
+    declared = adapter.columns_of_query("", ctx.relation, columns_ddl=column_ddl(ctx, with_constraints=False))
+    actual = adapter.columns_of_query(ctx.sql, ctx.relation)
+    want = {c.name.lower(): c for c in declared}
+    have = {c.name.lower(): c for c in actual}
+    problems = []
+    for name, column in want.items():
+        if name not in have:
+            problems.append(f"{column.name}: declared {column.data_type}, missing from the query")
+        elif have[name].data_type.lower() != column.data_type.lower():
+            problems.append(f"{column.name}: declared {column.data_type}, the query returns {have[name].data_type}")
+    problems += [f"{c.name}: returned by the query ({c.data_type}) but not in the contract"
+                 for name, c in have.items() if name not in want]
+    if problems:
+        raise CompilationError(f"the contract of {ctx.node.name} is not met:\n  " + "\n  ".join(problems),
+                               path=_where(ctx),
+                               hint="change the model's SQL or the columns declared in its YAML")
