@@ -72,7 +72,7 @@ class Adapter:
     #: how ``--threads`` maps to connections
     quote_character: ClassVar[str] = '"'
     #: valid incremental strategies
-    incremental_strategies: ClassVar[tuple[str, ...]] = ("append", "delete+insert", "merge")
+    incremental_strategies: ClassVar[tuple[str, ...]] = ("append", "delete+insert", "merge", "microbatch")
     default_incremental_strategy: ClassVar[str] = "merge"
     #: seed column types inferred from CSV text, by inferred kind
     seed_types: ClassVar[dict[str, str]] = {

@@ -76,6 +76,8 @@ def selection_options(fn):
 
 def run_options(fn):
     fn = click.option("--empty", is_flag=True, help="Build with zero rows from every ref and source.")(fn)
+    fn = click.option("--event-time-start", default=None, help="Microbatch: first time to (re)build (ISO).")(fn)
+    fn = click.option("--event-time-end", default=None, help="Microbatch: time to build up to (ISO).")(fn)
     fn = click.option("--store-failures", is_flag=True, help="Keep failing test rows in tables.")(fn)
     fn = click.option("--full-refresh", "-f", is_flag=True, help="Rebuild incremental models and seeds.")(fn)
     return click.option("--fail-fast", "-x", is_flag=True, help="Stop at the first failure.")(fn)

@@ -45,6 +45,8 @@ class Flags:
     resource_types: tuple[str, ...] = ()
     write_json: bool = True
     empty: bool = False
+    event_time_start: str | None = None
+    event_time_end: str | None = None
     store_failures: bool = False
 
     def as_args(self) -> dict[str, Any]:
@@ -53,7 +55,8 @@ class Flags:
     def as_jinja_flags(self) -> dict[str, Any]:
         return {"FULL_REFRESH": self.full_refresh, "WHICH": self.which, "FAIL_FAST": self.fail_fast,
                 "TARGET_PATH": self.target_path, "STORE_FAILURES": self.store_failures,
-                "WRITE_JSON": self.write_json, "EMPTY": self.empty}
+                "WRITE_JSON": self.write_json, "EMPTY": self.empty,
+                "EVENT_TIME_START": self.event_time_start, "EVENT_TIME_END": self.event_time_end}
 
 
 def registered_adapters() -> dict[str, AdapterSpec]:

@@ -24,6 +24,7 @@ class Relation:
     quote_policy: QuotePolicy = field(default_factory=QuotePolicy)
     quote_character: str = '"'
     limit: int | None = None
+    event_time_filter: tuple[str, str, str] | None = None  # (column, start, end): a microbatch window
 
     # --- dbt's api.Relation surface -------------------------------------------------------
     @classmethod
@@ -99,6 +100,10 @@ class Relation:
         return ".".join(parts)
 
     def __str__(self) -> str:
+        if self.event_time_filter is not None:
+            column, start, end = self.event_time_filter
+            return (f"(select * from {self.render()} where {column} >= '{start}' and {column} < '{end}') "
+                    f"_dbt_et_filter_subq_{self.identifier}")
         if self.limit is not None:  # --empty (limit 0) and sampling read a bounded subquery
             where = " where false" if self.limit == 0 else ""
             return f"(select * from {self.render()}{where} limit {self.limit}) _dbt_limit_subq_{self.identifier}"

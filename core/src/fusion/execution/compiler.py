@@ -47,19 +47,20 @@ class Compiler:
         node.compiled_code = final
         return Compiled(node, final, namespace)
 
-    def compile_isolated(self, node: Node, extra: dict) -> str:
-        """Render ``node`` with some members replaced (unit tests); the node is not modified."""
-        sql, _, resolution = self._render(node, extra)
+    def compile_isolated(self, node: Node, extra: dict | None, batch: tuple[str, str] | None = None) -> str:
+        """Render ``node`` with some members replaced (unit tests) or for one microbatch window;
+        the node is not modified."""
+        sql, _, resolution = self._render(node, extra, batch)
         return inject_ctes(sql, [c["sql"] for c in self._cte_entries(resolution)])
 
     def _cte_entries(self, resolution: Resolution) -> list[dict[str, str]]:
         return [{"id": uid, "sql": f" {EPHEMERAL_PREFIX}{self.manifest.nodes[uid].name} as (\n{body}\n)"}
                 for uid, body in self._ctes_for(resolution.ephemerals)]
 
-    def _render(self, node: Node, extra: dict | None):
+    def _render(self, node: Node, extra: dict | None, batch: tuple[str, str] | None = None):
         resolution = Resolution()
         namespace = node_namespace(self.runtime, self.manifest, node, execute=True,
-                                   resolution=resolution, extra=extra)
+                                   resolution=resolution, extra=extra, batch=batch)
         if node.test_metadata is not None:
             namespace[GENERIC_TEST_KWARGS] = render_test_kwargs(namespace, node.test_metadata["kwargs"])
         template = environment().compile_source(node.raw_code, node.original_file_path)

@@ -8,7 +8,7 @@ from typing import Any
 
 from fusion.adapter import AdapterResponse
 
-FAILED = frozenset({"error", "fail"})
+FAILED = frozenset({"error", "fail", "partial success"})
 
 
 def now_iso() -> str:
@@ -27,6 +27,7 @@ class NodeResult:
     failures: int | None = None
     compiled_code: str | None = None
     relation_name: str | None = None
+    batch_results: dict[str, list[list[str]]] | None = None
 
     @property
     def failed(self) -> bool:
@@ -39,5 +40,5 @@ class NodeResult:
             "adapter_response": self.adapter_response.to_dict() if self.status not in ("skipped", "no-op") else {},
             "message": self.message, "failures": self.failures, "unique_id": self.unique_id,
             "compiled": self.compiled_code is not None, "compiled_code": self.compiled_code,
-            "relation_name": self.relation_name, "batch_results": None,
+            "relation_name": self.relation_name, "batch_results": self.batch_results,
         }

@@ -143,7 +143,8 @@ class NodeRunner:
                             thread_id=threading.current_thread().name,
                             execution_time=time.perf_counter() - start, timing=timing,
                             adapter_response=outcome.adapter_response, failures=outcome.failures,
-                            compiled_code=compiled_sql, relation_name=node.relation_name)
+                            compiled_code=compiled_sql, relation_name=node.relation_name,
+                            batch_results=outcome.batch_results)
         self.report(node, result)
         return result
 
@@ -176,7 +177,8 @@ class NodeRunner:
         ctx = MaterializationContext(
             node=node, sql=compiled.sql if compiled else "", adapter=adapter, namespace=namespace,
             relation=relation_for(invocation.runtime, node), full_refresh=invocation.flags.full_refresh,
-            seed_rows=(lambda: self._seed_rows(node)) if node.resource_type == "seed" else None)
+            seed_rows=(lambda: self._seed_rows(node)) if node.resource_type == "seed" else None,
+            render_batch=lambda window: self.compiler.compile_isolated(node, None, window))
         outcome = mat.run(ctx)
         if compiled is not None and node.resource_type != "test":
             self._write(node, compiled.sql, "run")
@@ -208,7 +210,9 @@ class NodeRunner:
         index = self._index()
         label = _describe(node)
         status = result.status
-        if status in ("success", "pass"):
+        if status == "partial success":
+            word, text, level = "PARTIAL SUCCESS", f"PARTIAL SUCCESS {label}", "warn"
+        elif status in ("success", "pass"):
             word = "OK" if status == "success" else "PASS"
             text, level = f"OK {label}" if status == "success" else f"PASS {node.name}", "info"
         elif status == "warn":

@@ -190,8 +190,11 @@ class AdapterWrapper:
 
 def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
                    capture: Capture | None = None, resolution: Resolution | None = None,
-                   extra: dict[str, Any] | None = None) -> RenderNamespace:
-    """The namespace a node's SQL (and the macros it calls) render in."""
+                   extra: dict[str, Any] | None = None, batch: tuple[str, str] | None = None) -> RenderNamespace:
+    """The namespace a node's SQL (and the macros it calls) render in.
+
+    ``batch``: a microbatch window (start, end); refs and sources that declare ``event_time``
+    then read only that window."""
     namespace = RenderNamespace(runtime, node.package_name, runtime.base_members(execute))
     this = relation_for(runtime, node)
     results = _StatementResults()
@@ -210,7 +213,7 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
                 resolution.ephemerals.append(target.unique_id)
             return runtime.adapter.relation(None, None, EPHEMERAL_PREFIX + target.name, "cte").quote(
                 identifier=False)
-        return _maybe_empty(relation_for(runtime, target))
+        return _narrow(relation_for(runtime, target), target.config.get("event_time"))
 
     def source(source_name, table_name):
         if capture is not None:
@@ -220,10 +223,13 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
         if found is None:
             raise CompilationError(f"{node.unique_id} depends on source {source_name}.{table_name} "
                                    "which was not found", path=node.original_file_path)
-        return _maybe_empty(runtime.adapter.relation(found.database, found.schema, found.identifier, "table"))
+        return _narrow(runtime.adapter.relation(found.database, found.schema, found.identifier, "table"),
+                       found.config.get("event_time"))
 
-    def _maybe_empty(relation: Relation) -> Relation:
-        """``--empty``: every ref/source reads zero rows, so models build with their schema only."""
+    def _narrow(relation: Relation, event_time: str | None) -> Relation:
+        """``--empty`` reads zero rows; a microbatch reads its window of inputs with ``event_time``."""
+        if batch is not None and event_time:
+            relation = replace(relation, event_time_filter=(event_time, *batch))
         return replace(relation, limit=0) if runtime.flags.get("EMPTY") else relation
 
     def var(name, default=MISSING):

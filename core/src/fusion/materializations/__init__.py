@@ -24,6 +24,7 @@ class MaterializationResult:
     message: str
     adapter_response: AdapterResponse = field(default_factory=AdapterResponse)
     failures: int | None = None
+    batch_results: dict[str, list[list[str]]] | None = None  # microbatch: successful/failed windows
 
 
 @dataclass
@@ -37,6 +38,7 @@ class MaterializationContext:
     relation: Relation
     full_refresh: bool
     seed_rows: Callable[[], Any] | None = None  # seeds: returns (column types, Arrow table)
+    render_batch: Callable[[tuple[str, str]], str] | None = None  # microbatch: SQL for one window
 
     @property
     def config(self) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from fusion.errors import CompilationError
 from fusion.materializations import MaterializationContext, MaterializationResult
 from fusion.materializations.contracts import assert_contract, contract_enforced
+from fusion.materializations.microbatch import run_microbatch
 from fusion.materializations.persist import finish
 from fusion.materializations.relations import (
     build_table,
@@ -87,6 +88,8 @@ def run_incremental(ctx: MaterializationContext) -> MaterializationResult:
     adapter = ctx.adapter
     existing = existing_relation(ctx)
     strategy = _strategy(ctx)
+    if strategy == "microbatch":
+        return run_microbatch(ctx, existing, _full_refresh(ctx))
     if contract_enforced(ctx):
         assert_contract(ctx)
     with adapter.transaction():
