@@ -151,3 +151,38 @@ def test_indirect_selection_modes(tmp_path):
     assert names("cautious") == {"rel_a_c"}
     assert names("buildable") == {"rel_a_c"}
     assert names("empty") == set()
+
+
+def test_test_configs_where_limit_fail_calc_thresholds(tmp_path):
+    tests_yml = """version: 2
+models:
+  - name: m
+    columns:
+      - name: v
+        data_tests:
+          - not_null:
+              name: nn_where
+              config: {where: "id > 2"}
+          - not_null:
+              name: nn_limit
+              config: {limit: 1}
+          - accepted_values:
+              name: av_warn
+              arguments: {values: [1]}
+              config: {severity: error, warn_if: ">= 1", error_if: ">= 3"}
+          - accepted_values:
+              name: av_sum
+              arguments: {values: [1]}
+              config: {fail_calc: "sum(n_records)", error_if: "> 10"}
+"""
+    project = write_project(tmp_path, {
+        "models/m.sql": "select * from (values (1, 1), (2, null), (3, 2), (4, null)) as t(id, v)\n",
+        "models/schema.yml": tests_yml,
+    })
+    result = run_fusion(project, "build")
+    out = result.output
+    assert "FAIL 1 nn_where" in out          # only id 4 is both null and id > 2
+    assert "FAIL 1 nn_limit" in out          # two nulls, limited to one failing row
+    assert "WARN 1 av_warn" in out           # value 2 (null is not compared): warn at >= 1, error at >= 3
+    assert "WARN 1 av_sum" in out            # sum(n_records) = 1: not > 10 (error), but != 0 (warn)
+    assert result.code == 1
