@@ -6,10 +6,12 @@ DEMO_DIR := examples/shop
 
 .PHONY: demo test bench clean
 
-$(BIN)/fusion: core/pyproject.toml adapters/duckdb/pyproject.toml signing/pyproject.toml requirements-dev.txt
+$(BIN)/fusion: core/pyproject.toml adapters/duckdb/pyproject.toml adapters/postgres/pyproject.toml \
+		signing/pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ./core -e ./adapters/duckdb -e ./signing -r requirements-dev.txt
+	$(BIN)/pip install --quiet -e ./core -e ./adapters/duckdb -e ./adapters/postgres -e ./signing \
+		-r requirements-dev.txt
 	touch $(BIN)/fusion
 
 demo: $(BIN)/fusion

@@ -108,7 +108,6 @@ def test_manifest_with_unit_tests_is_valid(tmp_path):
     import json
 
     import jsonschema
-
     from conftest import SCHEMAS
 
     project = write_project(tmp_path, {**MODELS, "models/unit.yml": PASSING})

@@ -150,7 +150,7 @@ class Adapter:
                     raise  # driver problems already say what to do
                 except Exception as exc:
                     raise DatabaseError(
-                        f"could not open the {self.type_name} database: {exc}",
+                        f"could not open the {self.type_name} database: {self.describe_error(exc)}",
                         path=self.profile_path,
                         hint="check the target's connection settings in profiles.yml") from exc
             return self._database
@@ -161,7 +161,11 @@ class Adapter:
             import adbc_driver_manager
             import adbc_driver_manager.dbapi as dbapi
 
-            raw = adbc_driver_manager.AdbcConnection(self._db())
+            try:
+                raw = adbc_driver_manager.AdbcConnection(self._db())
+            except adbc_driver_manager.Error as exc:  # e.g. too many connections
+                raise DatabaseError(f"could not connect to {self.type_name}: {self.describe_error(exc)}",
+                                    path=self.profile_path) from exc
             conn = dbapi.Connection(self._db(), raw, autocommit=True)
             try:
                 self.on_connect(conn)

@@ -12,7 +12,7 @@ from fusion.project.render import base_members, render_value
 from fusion.yamlio import load_yaml_file
 
 #: target keys that never reach templates (``target`` in Jinja) or artifacts
-SECRET_KEYS = frozenset({"password", "token", "private_key", "private_key_passphrase", "secret"})
+SECRET_KEYS = frozenset({"password", "pass", "token", "private_key", "private_key_passphrase", "secret"})
 
 
 @dataclass

@@ -1,0 +1,342 @@
+"""PostgreSQL adapter for Fusion: only what differs from the core's defaults.
+
+Credentials are dbt-postgres's ``profiles.yml`` keys, turned into one libpq URI for the signed
+``postgresql`` ADBC driver. Deltas from the base adapter: schemas are named without their
+database, statements without a result go through the simple-query protocol (so one text may
+hold several statements, as dbt's delete+insert does), NUMERIC results (strings from the
+driver) become Arrow decimals, ``SHOW`` is read without COPY, and errors carry their SQLSTATE.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+from fusion.adapter import Adapter, AdapterResponse, AdapterSpec
+from fusion.drivers import DriverRequirement
+from fusion.errors import DatabaseError, ProjectError
+from fusion.hookspecs import hookimpl
+from fusion.relation import QuotePolicy, Relation
+
+MACROS = Path(__file__).parent / "macros"
+
+#: statement option of the PostgreSQL ADBC driver: read results without ``COPY ... TO STDOUT``
+USE_COPY = "adbc.postgresql.use_copy"
+#: ``SHOW x`` cannot be wrapped in COPY
+_SHOW = re.compile(r"\A(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*show\b", re.I | re.S)
+#: a role name that ``set role`` takes unquoted (and so case-folded), exactly as dbt-postgres sends it
+_PLAIN_NAME = re.compile(r"\A[A-Za-z_][A-Za-z0-9_$]*\Z")
+_STATUS_PREFIX = re.compile(r"\A[A-Z_]+: ")
+_DRIVER_PREFIX = re.compile(r"\A(?:\[libpq\] )?"
+                            r"(?:Failed to connect: |Failed to (?:prepare|execute) query(?: '.*?')?: )?"
+                            r"(?:could not begin COPY: )?(?:(?:ERROR|FATAL|PANIC):  )?", re.S)
+_SQLSTATE_SUFFIX = re.compile(r"\s*\.?\s*SQLSTATE: [0-9A-Z]{5}\s*\Z")
+
+#: PostgreSQL keeps at most NAMEDATALEN - 1 bytes of a name and silently drops the rest
+MAX_NAME_BYTES = 63
+
+
+def _truncate(name: str, limit: int = MAX_NAME_BYTES) -> str:
+    return name.encode()[:limit].decode("utf-8", "ignore")
+
+
+def fit_identifier(name: str) -> str:
+    """``name`` as PostgreSQL stores it; a ``__dbt_*`` suffix survives (its base is shortened).
+
+    dbt-postgres shortens the base of its temporary and backup names the same way, so that
+    ``<name>__dbt_tmp`` and ``<name>__dbt_backup`` never collapse into one truncated name.
+    """
+    if len(name.encode()) <= MAX_NAME_BYTES:
+        return name
+    cut = name.rfind("__dbt_")
+    room = MAX_NAME_BYTES - len(name[cut:].encode()) if cut > 0 else 0
+    return _truncate(name[:cut], room) + name[cut:] if room > 0 else _truncate(name)
+
+
+@dataclass(frozen=True)
+class PostgresRelation(Relation):
+    """A relation whose parts are the names PostgreSQL really uses (see ``fit_identifier``),
+    so that the relation cache, renames and drops agree with the catalog for long names."""
+
+    def __post_init__(self):
+        for part, fit in (("database", _truncate), ("schema", _truncate), ("identifier", fit_identifier)):
+            value = getattr(self, part)
+            if value and len(value.encode()) > MAX_NAME_BYTES:
+                object.__setattr__(self, part, fit(value))
+
+
+def _integer(target: dict[str, Any], key: str, default: int, path: str, low: int = 0, high: int | None = None) -> int:
+    value = target.get(key, default)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ProjectError(f"`{key}` of the postgres target must be a whole number, got {value!r}",
+                           path=path) from None
+    if number < low or (high is not None and number > high):
+        raise ProjectError(f"`{key}` of the postgres target is out of range: {number}", path=path)
+    return number
+
+
+def _declared(typmod: int) -> tuple[int, int] | None:
+    """(precision, scale) of ``numeric(p, s)`` from its type modifier; None if unconstrained."""
+    if typmod < 4:
+        return None
+    precision, scale = ((typmod - 4) >> 16) & 0xFFFF, (typmod - 4) & 0xFFFF
+    return (precision, scale) if 0 < precision <= 76 and scale <= precision else None
+
+
+def _numeric_array(storage, declared: tuple[int, int] | None):
+    """NUMERIC text from the driver as an Arrow decimal column; None if it cannot be one."""
+    import pyarrow as pa
+
+    try:
+        values = [None if text is None else Decimal(text) for text in storage.to_pylist()]
+    except InvalidOperation:
+        return None
+    present = [v for v in values if v is not None]
+    if not all(v.is_finite() for v in present):  # NaN / Infinity: only a float can hold them
+        return pa.array([None if v is None else float(v) for v in values], type=pa.float64())
+    if declared is None:
+        scale = max([0, *(-v.as_tuple().exponent for v in present)])
+        whole = max([1, *(len(v.as_tuple().digits) + v.as_tuple().exponent for v in present)])
+        declared = (whole + scale, scale)
+    precision, scale = declared
+    if precision > 76:
+        return None
+    return pa.array(values, type=(pa.decimal128 if precision <= 38 else pa.decimal256)(precision, scale))
+
+
+def readable(table):
+    """Replace NUMERIC columns (text from the driver) by decimals, as psycopg2 gives Decimals."""
+    import pyarrow as pa
+
+    for index, field in enumerate(table.schema):
+        metadata = field.metadata or {}
+        if metadata.get(b"POSTGRESQL:type") != b"numeric":
+            continue
+        try:
+            declared = _declared(int(metadata.get(b"POSTGRESQL:typmod", b"-1")))
+        except ValueError:
+            declared = None
+        column = table.column(index)
+        storage = pa.chunked_array([getattr(chunk, "storage", chunk) for chunk in column.chunks],
+                                   type=pa.string()).combine_chunks()
+        converted = _numeric_array(storage, declared)
+        if converted is None:
+            converted = storage
+        table = table.set_column(index, pa.field(field.name, converted.type, metadata=field.metadata), converted)
+    return table
+
+
+class PostgresAdapter(Adapter):
+    type_name = "postgres"
+    replace_view_in_place = False  # views are built beside the old one and swapped in by renames
+    transactional_ddl = True
+    incremental_strategies = ("append", "delete+insert", "merge")
+    # dbt-postgres: delete+insert with a unique_key, else append (delete+insert without keys appends)
+    default_incremental_strategy = "delete+insert"
+    #: dbt-postgres's seed types (SQLAdapter.convert_*_type)
+    seed_types: ClassVar[dict[str, str]] = {
+        "integer": "integer", "number": "float8", "date": "date",
+        "datetime": "timestamp without time zone", "boolean": "boolean", "text": "text",
+    }
+
+    # --- profile -> libpq ----------------------------------------------------------------
+    def parse_credentials(self, target: dict[str, Any]) -> dict[str, Any]:
+        path = self.profile_path
+
+        def required(*keys: str) -> str:
+            for key in keys:
+                if target.get(key) not in (None, ""):
+                    return str(target[key])
+            raise ProjectError(f"the postgres target needs `{keys[0]}`"
+                               + (f" (or `{keys[1]}`)" if len(keys) > 1 else ""), path=path)
+
+        password = target.get("password", target.get("pass"))
+        if password is None:
+            raise ProjectError("the postgres target needs `password` (or `pass`)", path=path,
+                               hint="use \"{{ env_var('PGPASSWORD') }}\" to keep it out of the file")
+        optional = {key: str(target[key]) for key in ("sslmode", "sslcert", "sslkey", "sslrootcert",
+                                                      "search_path", "role") if target.get(key) not in (None, "")}
+        return {
+            "host": required("host"), "user": required("user"), "password": str(password),
+            "dbname": required("dbname", "database"), "schema": required("schema"),
+            "port": _integer(target, "port", 5432, path, 1, 65535),
+            "connect_timeout": _integer(target, "connect_timeout", 10, path),
+            "keepalives_idle": _integer(target, "keepalives_idle", 0, path),
+            "application_name": str(target.get("application_name") or "fusion"),
+            **optional,
+        }
+
+    def uri(self) -> str:
+        """The libpq connection URI for these credentials (every part percent-encoded)."""
+        c = self.credentials
+        host = c["host"]
+        params: list[tuple[str, str]] = []
+        if host.startswith("/"):  # a Unix-socket directory
+            params.append(("host", host))
+            host = ""
+        elif ":" in host and not host.startswith("["):  # an IPv6 address
+            host = f"[{host}]"
+        userinfo = quote(c["user"], safe="") + (":" + quote(c["password"], safe="") if c["password"] else "")
+        params.append(("connect_timeout", str(c["connect_timeout"])))
+        if c["keepalives_idle"]:  # 0 means libpq's default, as in dbt-postgres
+            params.append(("keepalives_idle", str(c["keepalives_idle"])))
+        params += [(key, c[key]) for key in ("sslmode", "sslcert", "sslkey", "sslrootcert") if key in c]
+        params.append(("application_name", c["application_name"]))
+        if "search_path" in c:
+            escaped = c["search_path"].replace("\\", "\\\\").replace(" ", "\\ ")
+            params.append(("options", f"-c search_path={escaped}"))
+        query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in params)
+        return f"postgresql://{userinfo}@{host}:{c['port']}/{quote(c['dbname'], safe='')}?{query}"
+
+    def driver_options(self) -> dict[str, str]:
+        return {"uri": self.uri()}
+
+    @property
+    def default_database(self) -> str:
+        return self.credentials["dbname"]
+
+    @property
+    def default_schema(self) -> str:
+        return self.credentials["schema"]
+
+    def on_connect(self, conn) -> None:
+        role = self.credentials.get("role")
+        if not role:
+            return
+        name = role if _PLAIN_NAME.match(role) else self.quote(role)
+        cur = conn.cursor()
+        try:
+            cur.executescript(f"set role {name}")
+        except Exception as exc:  # noqa: BLE001 - every driver error becomes a user-facing one
+            raise DatabaseError(f"could not set role {role!r}: {self.describe_error(exc)}",
+                                path=self.profile_path, hint="check `role` in profiles.yml") from exc
+        finally:
+            cur.close()
+
+    # --- statements ----------------------------------------------------------------------
+    def execute(self, sql: str, fetch: bool = False):
+        """Run ``sql``; with ``fetch`` return its rows as Arrow (NUMERIC as decimals).
+
+        Without ``fetch`` the text goes through libpq's simple-query protocol, so it may hold
+        several statements (the last one's row count is reported), as psycopg2 allows.
+        """
+        cur = self.connection().cursor()
+        try:
+            if fetch:
+                if _SHOW.match(sql):
+                    cur.adbc_statement.set_options(**{USE_COPY: "false"})
+                cur.execute(sql)
+                table = readable(cur.fetch_arrow_table())
+                rows = table.num_rows
+            else:
+                statement = cur.adbc_statement
+                statement.set_sql_query(sql)
+                rows = _blocking(statement.execute_update, statement.cancel)
+                table = None
+        except Exception as exc:  # noqa: BLE001 - driver errors become DatabaseError
+            raise DatabaseError(self.describe_error(exc, sql)) from exc
+        finally:
+            cur.close()
+        rows = rows if rows is not None and rows >= 0 else None
+        return AdapterResponse("OK", rows_affected=rows), table
+
+    def describe_error(self, exc: Exception, sql: str | None = None) -> str:
+        """The server's message, its LINE/DETAIL/HINT lines and ``(SQLSTATE xxxxx)``."""
+        text = _STATUS_PREFIX.sub("", str(exc), count=1)
+        if sql:
+            text = text.replace(f"Failed to execute query '{sql}': ", "", 1)
+        cut = text.find("\n\nQuery was: ")
+        if cut >= 0:
+            text = text[:cut]
+        text = _SQLSTATE_SUFFIX.sub("", text)
+        text = _DRIVER_PREFIX.sub("", text, count=1).strip()
+        text = re.sub(r"\n+\.?\Z", "", text).strip()
+        first, _, rest = text.partition("\n")
+        sqlstate = getattr(exc, "sqlstate", None)
+        if sqlstate:
+            first += f" (SQLSTATE {sqlstate})"
+        return first + ("\n" + rest.rstrip() if rest.strip() else "")
+
+    # --- relations and catalog -------------------------------------------------------------
+    def relation(self, database, schema, identifier, type=None) -> Relation:
+        return PostgresRelation(database, schema, identifier, type, QuotePolicy(), self.quote_character)
+
+    def list_relations_sql(self, database: str, schema: str) -> str:
+        # one database per connection in PostgreSQL: the schema decides
+        return (
+            "select c.relname, case c.relkind when 'v' then 'view' when 'm' then 'materialized_view' "
+            "else 'table' end from pg_catalog.pg_class c "
+            "join pg_catalog.pg_namespace n on n.oid = c.relnamespace "
+            f"where n.nspname = {self.string_literal(schema)} and c.relkind in ('r', 'p', 'v', 'm', 'f')"
+        )
+
+    def columns_sql(self, relation: Relation) -> str:
+        # format_type gives the declared type as DDL spells it: numeric(10,2), character varying(20)
+        where = (f"n.nspname = {self.string_literal(relation.schema)}" if relation.schema
+                 else "pg_catalog.pg_table_is_visible(c.oid)")
+        return (
+            "select a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
+            "case when a.atttypid in (1042, 1043) and a.atttypmod > 0 then a.atttypmod - 4 end, "
+            "case when a.atttypid = 1700 and a.atttypmod > 0 then ((a.atttypmod - 4) >> 16) & 65535 end, "
+            "case when a.atttypid = 1700 and a.atttypmod > 0 then (a.atttypmod - 4) & 65535 end "
+            "from pg_catalog.pg_attribute a join pg_catalog.pg_class c on c.oid = a.attrelid "
+            "join pg_catalog.pg_namespace n on n.oid = c.relnamespace "
+            f"where {where} and c.relname = {self.string_literal(relation.identifier or '')} "
+            "and a.attnum > 0 and not a.attisdropped order by a.attnum"
+        )
+
+    def dependents_sql(self, relation: Relation) -> str:
+        """(schema, name) of every view built on ``relation``, directly or through other views."""
+        qualified = self.quote(relation.identifier or "")
+        if relation.schema:
+            qualified = f"{self.quote(relation.schema)}.{qualified}"
+        name = self.string_literal(qualified)
+        step = ("select r.ev_class from pg_catalog.pg_depend d join pg_catalog.pg_rewrite r on r.oid = d.objid "
+                "where d.classid = 'pg_catalog.pg_rewrite'::regclass "
+                "and d.refclassid = 'pg_catalog.pg_class'::regclass and r.ev_class <> d.refobjid")
+        return (
+            f"with recursive dependents(oid) as ({step} and d.refobjid = to_regclass({name}) "
+            f"union select r.ev_class from dependents p join pg_catalog.pg_depend d on d.refobjid = p.oid "
+            f"join pg_catalog.pg_rewrite r on r.oid = d.objid where d.classid = 'pg_catalog.pg_rewrite'::regclass "
+            "and d.refclassid = 'pg_catalog.pg_class'::regclass and r.ev_class <> d.refobjid) "
+            "select n.nspname, c.relname from dependents join pg_catalog.pg_class c on c.oid = dependents.oid "
+            "join pg_catalog.pg_namespace n on n.oid = c.relnamespace"
+        )
+
+    def drop_relation(self, relation: Relation) -> None:
+        # `drop ... cascade` also drops the views built on it: forget them too, so that their
+        # own rebuild later in the run creates them afresh instead of renaming a ghost
+        _, table = self.execute(self.dependents_sql(relation), fetch=True)
+        super().drop_relation(relation)
+        for schema, name in zip(table.column(0).to_pylist(), table.column(1).to_pylist(), strict=True):
+            self.cache_dropped(self.relation(relation.database, schema, name))
+
+    def create_schema(self, database: str | None, schema: str) -> None:
+        # `create schema` takes a bare name: "db"."schema" is a syntax error in PostgreSQL
+        super().create_schema(None, schema)
+
+
+def _blocking(call, cancel):
+    """Run a driver call so that Ctrl-C cancels it (as the DB-API cursor does)."""
+    try:
+        from adbc_driver_manager._lib import _blocking_call
+    except ImportError:  # pragma: no cover - older driver managers
+        return call()
+    return _blocking_call(call, (), {}, cancel)
+
+
+@hookimpl
+def fusion_register_adapters(register):
+    register(AdapterSpec(
+        name="postgres",
+        dialect="postgres",
+        adapter_class=PostgresAdapter,
+        driver=DriverRequirement("postgresql", ">=1.0"),
+        macro_paths=(MACROS,),
+    ))
