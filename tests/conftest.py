@@ -10,7 +10,11 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["driver_repo"]  # fixtures of the signed-driver tests
+pytest_plugins = [
+    "driver_repo",  # signed-driver repositories
+    "postgres.fixtures",  # a real PostgreSQL server
+    "warehouses",  # the same feature tests on DuckDB and PostgreSQL
+]
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"

@@ -1,9 +1,10 @@
-"""Incremental options, --empty, store_failures and indirect selection, on DuckDB."""
+"""Incremental options, --empty and store_failures on DuckDB and PostgreSQL; test configs and
+indirect selection (warehouse-independent) on DuckDB."""
 
 from __future__ import annotations
 
 import pytest
-from conftest import query, run_fusion, write_project
+from conftest import run_fusion, write_project
 
 INCREMENTAL = """{{{{ config(materialized='incremental', unique_key={key}, incremental_strategy='{strategy}',
                   on_schema_change='{policy}'{extra}) }}}}
@@ -12,8 +13,8 @@ select * from (values {rows}) as t({columns})
 """
 
 
-def _project(tmp_path, rows: str, columns: str, strategy="merge", policy="ignore", key="'id'", extra=""):
-    return write_project(tmp_path, {"models/inc.sql": INCREMENTAL.format(
+def _project(warehouse, tmp_path, rows: str, columns: str, strategy="merge", policy="ignore", key="'id'", extra=""):
+    return warehouse.project(tmp_path, {"models/inc.sql": INCREMENTAL.format(
         key=key, strategy=strategy, policy=policy, extra=extra, rows=rows, columns=columns)})
 
 
@@ -22,114 +23,114 @@ def _rewrite(project, rows: str, columns: str, strategy="merge", policy="ignore"
         key=key, strategy=strategy, policy=policy, extra=extra, rows=rows, columns=columns))
 
 
-def _rows(project):
-    return query(project / "db.duckdb", "select * from main.inc order by all")
+def _rows(warehouse):
+    return warehouse.query("select * from main.inc order by 1, 2")
 
 
 @pytest.mark.parametrize("strategy", ["merge", "delete+insert"])
-def test_unique_key_updates_and_inserts(tmp_path, strategy):
-    project = _project(tmp_path, "(1, 'a'), (2, 'b')", "id, v", strategy)
+def test_unique_key_updates_and_inserts(warehouse, tmp_path, strategy):
+    project = _project(warehouse, tmp_path, "(1, 'a'), (2, 'b')", "id, v", strategy)
     assert run_fusion(project, "run").code == 0
     _rewrite(project, "(1, 'x'), (2, 'B'), (3, 'c')", "id, v", strategy)
     assert run_fusion(project, "run").code == 0
-    assert _rows(project) == [(1, "a"), (2, "B"), (3, "c")]
+    assert _rows(warehouse) == [(1, "a"), (2, "B"), (3, "c")]
 
 
-def test_append_keeps_duplicates(tmp_path):
-    project = _project(tmp_path, "(1, 'a'), (2, 'b')", "id, v", "append", key="none")
+def test_append_keeps_duplicates(warehouse, tmp_path):
+    project = _project(warehouse, tmp_path, "(1, 'a'), (2, 'b')", "id, v", "append", key="none")
     assert run_fusion(project, "run").code == 0
     assert run_fusion(project, "run").code == 0
-    assert _rows(project) == [(1, "a"), (2, "b"), (2, "b")]
+    assert _rows(warehouse) == [(1, "a"), (2, "b"), (2, "b")]
 
 
-def test_composite_unique_key_and_merge_update_columns(tmp_path):
-    project = _project(tmp_path, "(1, 1, 'a', 'keep'), (2, 1, 'b', 'keep')", "id, k, v, w", key="['id', 'k']",
+def test_composite_unique_key_and_merge_update_columns(warehouse, tmp_path):
+    project = _project(warehouse, tmp_path, "(1, 1, 'a', 'keep'), (2, 1, 'b', 'keep')", "id, k, v, w", key="['id', 'k']",
                        extra=", merge_update_columns=['v']")
     assert run_fusion(project, "run").code == 0
     _rewrite(project, "(2, 1, 'B', 'changed'), (2, 2, 'n', 'new')", "id, k, v, w", key="['id', 'k']",
              extra=", merge_update_columns=['v']")
     assert run_fusion(project, "run").code == 0
-    assert _rows(project) == [(1, 1, "a", "keep"), (2, 1, "B", "keep"), (2, 2, "n", "new")]
+    assert _rows(warehouse) == [(1, 1, "a", "keep"), (2, 1, "B", "keep"), (2, 2, "n", "new")]
 
 
-def test_incremental_predicates_limit_what_merge_touches(tmp_path):
+def test_incremental_predicates_limit_what_merge_touches(warehouse, tmp_path):
     extra = ", incremental_predicates=['dbt_internal_dest.id > 5']"
-    project = _project(tmp_path, "(1, 'a')", "id, v", extra=extra)
+    project = _project(warehouse, tmp_path, "(1, 'a')", "id, v", extra=extra)
     assert run_fusion(project, "run").code == 0
     _rewrite(project, "(1, 'x'), (2, 'b')", "id, v", extra=extra.replace("where id >= 2", ""))
     (project / "models" / "inc.sql").write_text((project / "models" / "inc.sql").read_text().replace(
         "where id >= 2", "where true"))
     assert run_fusion(project, "run").code == 0
     # id 1 is outside the predicate: not matched, so it is inserted again rather than updated
-    assert _rows(project) == [(1, "a"), (1, "x"), (2, "b")]
+    assert _rows(warehouse) == [(1, "a"), (1, "x"), (2, "b")]
 
 
-def test_on_schema_change_fail_stops_and_keeps_the_table(tmp_path):
-    project = _project(tmp_path, "(1, 'a'), (2, 'b')", "id, v", policy="fail")
+def test_on_schema_change_fail_stops_and_keeps_the_table(warehouse, tmp_path):
+    project = _project(warehouse, tmp_path, "(1, 'a'), (2, 'b')", "id, v", policy="fail")
     assert run_fusion(project, "run").code == 0
     _rewrite(project, "(2, 'b', 9)", "id, v, extra", policy="fail")
     result = run_fusion(project, "run")
     assert result.code == 1 and "out of sync" in result.output and "new columns extra" in result.output
-    assert _rows(project) == [(1, "a"), (2, "b")]
+    assert _rows(warehouse) == [(1, "a"), (2, "b")]
 
 
-def test_on_schema_change_append_new_columns(tmp_path):
-    project = _project(tmp_path, "(1, 'a'), (2, 'b')", "id, v", policy="append_new_columns")
+def test_on_schema_change_append_new_columns(warehouse, tmp_path):
+    project = _project(warehouse, tmp_path, "(1, 'a'), (2, 'b')", "id, v", policy="append_new_columns")
     assert run_fusion(project, "run").code == 0
     _rewrite(project, "(2, 'B', 9), (3, 'c', 8)", "id, v, extra", policy="append_new_columns")
     assert run_fusion(project, "run").code == 0
-    assert _rows(project) == [(1, "a", None), (2, "B", 9), (3, "c", 8)]
+    assert _rows(warehouse) == [(1, "a", None), (2, "B", 9), (3, "c", 8)]
 
 
-def test_on_schema_change_sync_all_columns_drops_and_adds(tmp_path):
-    project = _project(tmp_path, "(1, 'a', true), (2, 'b', false)", "id, v, gone", policy="sync_all_columns")
+def test_on_schema_change_sync_all_columns_drops_and_adds(warehouse, tmp_path):
+    project = _project(warehouse, tmp_path, "(1, 'a', true), (2, 'b', false)", "id, v, gone", policy="sync_all_columns")
     assert run_fusion(project, "run").code == 0
     _rewrite(project, "(2, 'B', 9)", "id, v, extra", policy="sync_all_columns")
     assert run_fusion(project, "run").code == 0
-    cols = query(project / "db.duckdb", "select column_name from information_schema.columns "
-                                        "where table_name = 'inc' order by ordinal_position")
+    cols = warehouse.query("select column_name from information_schema.columns "
+                           "where table_schema = 'main' and table_name = 'inc' order by ordinal_position")
     assert [c for (c,) in cols] == ["id", "v", "extra"]
-    assert _rows(project) == [(1, "a", None), (2, "B", 9)]
+    assert _rows(warehouse) == [(1, "a", None), (2, "B", 9)]
 
 
-def test_on_schema_change_ignore_drops_new_columns(tmp_path):
-    project = _project(tmp_path, "(1, 'a')", "id, v")
+def test_on_schema_change_ignore_drops_new_columns(warehouse, tmp_path):
+    project = _project(warehouse, tmp_path, "(1, 'a')", "id, v")
     assert run_fusion(project, "run").code == 0
     _rewrite(project, "(2, 'b', 9)", "id, v, extra")
     assert run_fusion(project, "run").code == 0
-    assert _rows(project) == [(1, "a"), (2, "b")]
+    assert _rows(warehouse) == [(1, "a"), (2, "b")]
 
 
-def test_full_refresh_config_false_protects_the_table(tmp_path):
-    project = _project(tmp_path, "(1, 'a'), (2, 'b')", "id, v", extra=", full_refresh=false")
+def test_full_refresh_config_false_protects_the_table(warehouse, tmp_path):
+    project = _project(warehouse, tmp_path, "(1, 'a'), (2, 'b')", "id, v", extra=", full_refresh=false")
     assert run_fusion(project, "run").code == 0
     _rewrite(project, "(2, 'B')", "id, v", extra=", full_refresh=false")
     assert run_fusion(project, "run", "--full-refresh").code == 0
-    assert _rows(project) == [(1, "a"), (2, "B")]
+    assert _rows(warehouse) == [(1, "a"), (2, "B")]
 
 
-def test_empty_builds_relations_without_rows(tmp_path):
-    project = write_project(tmp_path, {
+def test_empty_builds_relations_without_rows(warehouse, tmp_path):
+    project = warehouse.project(tmp_path, {
         "seeds/s.csv": "id,name\n1,a\n2,b\n",
         "models/t.sql": "{{ config(materialized='table') }}\nselect id, upper(name) as name from {{ ref('s') }}\n",
     })
     assert run_fusion(project, "seed").code == 0
     result = run_fusion(project, "run", "--empty")
     assert result.code == 0, result.output
-    assert query(project / "db.duckdb", "select count(*) from main.t") == [(0,)]
+    assert warehouse.query("select count(*) from main.t") == [(0,)]
     compiled = (project / "target" / "compiled" / "proj" / "models" / "t.sql").read_text()
     assert "where false limit 0" in compiled
 
 
-def test_store_failures_keeps_failing_rows(tmp_path):
-    project = write_project(tmp_path, {
+def test_store_failures_keeps_failing_rows(warehouse, tmp_path):
+    project = warehouse.project(tmp_path, {
         "models/m.sql": "select 1 as id union all select null union all select null\n",
         "models/schema.yml": "version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n"
                             "        data_tests: [not_null]\n",
     })
     result = run_fusion(project, "build", "--store-failures")
     assert result.code == 1 and "FAIL 2 not_null_m_id" in result.output
-    assert query(project / "db.duckdb", "select count(*) from main_dbt_test__audit.not_null_m_id") == [(2,)]
+    assert warehouse.query("select count(*) from main_dbt_test__audit.not_null_m_id") == [(2,)]
 
 
 def test_indirect_selection_modes(tmp_path):

@@ -1,11 +1,11 @@
-"""Microbatch: windows from begin on the first run, lookback later, explicit ranges, errors."""
+"""Microbatch (DuckDB and PostgreSQL): windows from begin on the first run, lookback later, explicit ranges, errors."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 
-from conftest import query, run_fusion, write_project
+from conftest import run_fusion, write_project
 
 TODAY = dt.datetime.now(dt.UTC).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
 DAYS = [TODAY - dt.timedelta(days=n) for n in (2, 1, 0)]
@@ -23,8 +23,8 @@ select id, v, ts from {{{{ ref('events') }}}}
 """
 
 
-def _rows(project):
-    return query(project / "db.duckdb", "select id, v from main.daily order by id")
+def _rows(warehouse):
+    return warehouse.query("select id, v from main.daily order by id")
 
 
 def _batches(project):
@@ -32,22 +32,22 @@ def _batches(project):
     return next(r["batch_results"] for r in results if r["unique_id"] == "model.proj.daily")
 
 
-def test_microbatch_first_run_lookback_and_explicit_range(tmp_path):
-    project = write_project(tmp_path, {"models/events.sql": _events(["a", "b", "c"]),
+def test_microbatch_first_run_lookback_and_explicit_range(warehouse, tmp_path):
+    project = warehouse.project(tmp_path, {"models/events.sql": _events(["a", "b", "c"]),
                                        "models/daily.sql": DAILY.format(begin=f"{DAYS[0]:%Y-%m-%d}")})
     first = run_fusion(project, "run")
     assert first.code == 0, first.output
-    assert _rows(project) == [(0, "a"), (1, "b"), (2, "c")]
+    assert _rows(warehouse) == [(0, "a"), (1, "b"), (2, "c")]
     assert len(_batches(project)["successful"]) == 3 and _batches(project)["failed"] == []
 
     (project / "models" / "events.sql").write_text(_events(["A", "b", "C"]))
     assert run_fusion(project, "run").code == 0
-    assert _rows(project) == [(0, "a"), (1, "b"), (2, "C")]  # day -2 is outside the lookback
+    assert _rows(warehouse) == [(0, "a"), (1, "b"), (2, "C")]  # day -2 is outside the lookback
 
     explicit = run_fusion(project, "run", "-s", "daily", "--event-time-start", f"{DAYS[0]:%Y-%m-%d}",
                           "--event-time-end", f"{DAYS[1]:%Y-%m-%d}")
     assert explicit.code == 0, explicit.output
-    assert _rows(project) == [(0, "A"), (1, "b"), (2, "C")]
+    assert _rows(warehouse) == [(0, "A"), (1, "b"), (2, "C")]
     assert _batches(project)["successful"] == [[f"{DAYS[0]:%Y-%m-%d} 00:00:00", f"{DAYS[1]:%Y-%m-%d} 00:00:00"]]
 
 

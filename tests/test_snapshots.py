@@ -1,4 +1,4 @@
-"""Snapshots (timestamp and check strategies, hard deletes, renamed meta columns, valid-to
+"""On DuckDB and PostgreSQL: snapshots (timestamp and check strategies, hard deletes, renamed meta columns, valid-to
 current value, YAML-defined snapshots) give the rows dbt Core 1.12.6 + dbt-duckdb gave for
 tests/fixtures/snapshots, built twice (``--vars '{step: 2}'`` the second time).
 
@@ -13,7 +13,7 @@ import os
 import shutil
 
 import pytest
-from conftest import REPO, query, run_fusion
+from conftest import REPO, run_fusion
 
 T1, T2 = dt.datetime(2024, 1, 1), dt.datetime(2024, 2, 1)
 END = dt.datetime(9999, 12, 31)
@@ -65,12 +65,19 @@ def _canonical(row: tuple) -> tuple:
     return tuple(out)
 
 
-@pytest.mark.slow
-def test_snapshots_match_dbt_core(tmp_path, monkeypatch):
+def _on(warehouse, tmp_path):
+    """The fixture project, pointed at ``warehouse``."""
     project = tmp_path / "snaps"
     shutil.copytree(REPO / "tests" / "fixtures" / "snapshots", project)
-    db = tmp_path / "snaps.duckdb"
-    monkeypatch.setenv("SNAPS_DUCKDB_PATH", str(db))
+    (project / "profiles.yml").write_text(warehouse.profile)
+    (project / "dbt_project.yml").write_text((project / "dbt_project.yml").read_text().replace(
+        "profile: snaps", "profile: proj"))
+    return project
+
+
+@pytest.mark.slow
+def test_snapshots_match_dbt_core(warehouse, tmp_path):
+    project = _on(warehouse, tmp_path)
     first = run_fusion(project, "build")
     assert first.code == 0, first.output
     second = run_fusion(project, "build", "--vars", "{step: 2}")
@@ -79,17 +86,15 @@ def test_snapshots_match_dbt_core(tmp_path, monkeypatch):
         schema, name = relation.split(".")
         columns_sql = ("select column_name from information_schema.columns where "
                        f"table_schema = '{schema}' and table_name = '{name}' order by ordinal_position")
-        cols = [c for (c,) in query(db, columns_sql)]
+        cols = [c for (c,) in warehouse.query(columns_sql)]
         assert cols == COLUMNS[relation]
-        rows = query(db, f"select * from {relation} order by id, 5")
+        rows = warehouse.query(f"select * from {relation} order by id, 5")
         got = sorted((_canonical(r) for r in rows), key=repr)
         assert got == sorted(expected, key=repr), relation
 
 
-def test_snapshot_command_and_errors(tmp_path, monkeypatch):
-    project = tmp_path / "snaps"
-    shutil.copytree(REPO / "tests" / "fixtures" / "snapshots", project)
-    monkeypatch.setenv("SNAPS_DUCKDB_PATH", str(tmp_path / "s.duckdb"))
+def test_snapshot_command_and_errors(warehouse, tmp_path):
+    project = _on(warehouse, tmp_path)
     assert run_fusion(project, "run").code == 0
     result = run_fusion(project, "snapshot", "-s", "snap_ts")
     assert result.code == 0 and "snapshotted history.snap_ts" in result.output

@@ -1,4 +1,4 @@
-"""Unit tests: dict/csv/sql fixtures, overrides, run before their model in build, clear failures."""
+"""On DuckDB and PostgreSQL, unit tests: dict/csv/sql fixtures, overrides, run before their model in build, clear failures."""
 
 from __future__ import annotations
 
@@ -54,8 +54,8 @@ unit_tests:
 """
 
 
-def test_unit_tests_pass_and_run_before_the_model(tmp_path):
-    project = write_project(tmp_path, {**MODELS, "models/unit.yml": PASSING})
+def test_unit_tests_pass_and_run_before_the_model(warehouse, tmp_path):
+    project = warehouse.project(tmp_path, {**MODELS, "models/unit.yml": PASSING})
     result = run_fusion(project, "build")
     assert result.code == 0, result.output
     lines = result.stdout.splitlines()
@@ -67,10 +67,10 @@ def test_unit_tests_pass_and_run_before_the_model(tmp_path):
     assert set(listed.stdout.split()) == {"adults_flagged", "incremental_only_new"}
 
 
-def test_failing_unit_test_shows_the_difference_and_skips_the_model(tmp_path):
+def test_failing_unit_test_shows_the_difference_and_skips_the_model(warehouse, tmp_path):
     failing = PASSING.replace("{id: 1, name: ANN, is_adult: true, country: SE}",
                               "{id: 1, name: ANN, is_adult: false, country: SE}")
-    project = write_project(tmp_path, {**MODELS, "models/unit.yml": failing})
+    project = warehouse.project(tmp_path, {**MODELS, "models/unit.yml": failing})
     result = run_fusion(project, "build")
     assert result.code == 1
     assert "FAIL 2 adults_flagged" in result.output
@@ -79,7 +79,7 @@ def test_failing_unit_test_shows_the_difference_and_skips_the_model(tmp_path):
     assert "SKIP created sql incremental model main.adults" in result.output
 
 
-def test_missing_input_and_unknown_columns_are_clear_errors(tmp_path):
+def test_missing_input_and_unknown_columns_are_clear_errors(warehouse, tmp_path):
     no_countries = PASSING.split("  - name: incremental_only_new")[0].replace(
         """      - input: ref('countries')
         format: csv
@@ -87,7 +87,7 @@ def test_missing_input_and_unknown_columns_are_clear_errors(tmp_path):
           person_id,country
           1,SE
 """, "")
-    project = write_project(tmp_path, {**MODELS, "models/unit.yml": no_countries})
+    project = warehouse.project(tmp_path, {**MODELS, "models/unit.yml": no_countries})
     assert run_fusion(project, "seed").code == 0
     result = run_fusion(project, "test")
     assert result.code == 1 and "gives no rows for ref('countries')" in result.output

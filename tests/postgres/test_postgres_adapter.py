@@ -15,7 +15,7 @@ from conftest import run_fusion
 from fusion.errors import DatabaseError, ProjectError
 from fusion_postgres import PostgresAdapter, fit_identifier, fusion_register_adapters
 
-from .conftest import write_pg_project
+from .fixtures import write_pg_project
 
 pytestmark = pytest.mark.postgres
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from conftest import run_fusion
 
-from .conftest import write_pg_project
+from .fixtures import write_pg_project
 
 pytestmark = pytest.mark.postgres
 

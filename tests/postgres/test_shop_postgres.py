@@ -14,7 +14,7 @@ import pytest
 from conftest import EXAMPLES, REPO, run_fusion
 
 from . import snapshot
-from .conftest import profile_yaml
+from .fixtures import profile_yaml
 
 pytestmark = pytest.mark.postgres
 
