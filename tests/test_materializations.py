@@ -44,8 +44,8 @@ def test_append_keeps_duplicates(warehouse, tmp_path):
 
 
 def test_composite_unique_key_and_merge_update_columns(warehouse, tmp_path):
-    project = _project(warehouse, tmp_path, "(1, 1, 'a', 'keep'), (2, 1, 'b', 'keep')", "id, k, v, w", key="['id', 'k']",
-                       extra=", merge_update_columns=['v']")
+    project = _project(warehouse, tmp_path, "(1, 1, 'a', 'keep'), (2, 1, 'b', 'keep')", "id, k, v, w",
+                       key="['id', 'k']", extra=", merge_update_columns=['v']")
     assert run_fusion(project, "run").code == 0
     _rewrite(project, "(2, 1, 'B', 'changed'), (2, 2, 'n', 'new')", "id, k, v, w", key="['id', 'k']",
              extra=", merge_update_columns=['v']")

@@ -1,4 +1,5 @@
-"""On DuckDB and PostgreSQL, unit tests: dict/csv/sql fixtures, overrides, run before their model in build, clear failures."""
+"""On DuckDB and PostgreSQL, unit tests: dict/csv/sql fixtures, overrides, run before their model
+in build, clear failures."""
 
 from __future__ import annotations
 
