@@ -187,3 +187,23 @@ models:
     assert "WARN 1 av_warn" in out           # value 2 (null is not compared): warn at >= 1, error at >= 3
     assert "WARN 1 av_sum" in out            # sum(n_records) = 1: not > 10 (error), but != 0 (warn)
     assert result.code == 1
+
+
+def test_materialized_view_builds_refreshes_and_rebuilds(warehouse, tmp_path):
+    project = warehouse.project(tmp_path, {
+        "models/base.sql": "{{ config(materialized='table') }}\nselect {{ var('n', 1) }} as n\n",
+        "models/mv.sql": "{{ config(materialized='materialized_view') }}\nselect n * 10 as n10 from {{ ref('base') }}\n",
+    })
+    first = run_fusion(project, "run")
+    if warehouse.name == "duckdb":
+        assert first.code == 1 and "duckdb has no materialized views" in first.output
+        return
+    assert first.code == 0, first.output
+    assert warehouse.query("select n10 from main.mv") == [(10,)]
+    assert run_fusion(project, "run", "--vars", "{n: 2}").code == 0  # base rebuilt: the view follows
+    assert warehouse.query("select n10 from main.mv") == [(20,)]
+    assert warehouse.query("select count(*) from pg_matviews where matviewname = 'mv'") == [(1,)]
+    (project / "models" / "mv.sql").write_text(
+        "{{ config(materialized='materialized_view') }}\nselect n * 100 as n100 from {{ ref('base') }}\n")
+    assert run_fusion(project, "run", "--full-refresh", "--vars", "{n: 2}").code == 0
+    assert warehouse.query("select n100 from main.mv") == [(200,)]

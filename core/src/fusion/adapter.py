@@ -69,6 +69,8 @@ class Adapter:
     replace_view_in_place: ClassVar[bool] = False
     #: whether DDL can be rolled back (then a failed build leaves nothing half-done)
     transactional_ddl: ClassVar[bool] = True
+    #: whether ``materialized: materialized_view`` can be built
+    supports_materialized_views: ClassVar[bool] = False
     #: how ``--threads`` maps to connections
     quote_character: ClassVar[str] = '"'
     #: valid incremental strategies
@@ -320,13 +322,17 @@ class Adapter:
             self.execute(f"create schema if not exists {rel.without_identifier()}")
             self.cache.created_schemas.add(key)
 
+    @staticmethod
+    def ddl_kind(relation: Relation) -> str:
+        """How DDL names this kind of relation."""
+        return {"view": "view", "materialized_view": "materialized view"}.get(relation.type or "", "table")
+
     def drop_relation(self, relation: Relation) -> None:
-        kind = "view" if relation.type == "view" else "table"
-        self.execute(f"drop {kind} if exists {relation} cascade")
+        self.execute(f"drop {self.ddl_kind(relation)} if exists {relation} cascade")
         self.cache_dropped(relation)
 
     def rename_relation(self, relation: Relation, new_name: str) -> Relation:
-        kind = "view" if relation.type == "view" else "table"
+        kind = self.ddl_kind(relation)
         self.execute(f"alter {kind} {relation} rename to {self.quote(new_name)}")
         self.cache_dropped(relation)
         renamed = self.relation(relation.database, relation.schema, new_name, relation.type)

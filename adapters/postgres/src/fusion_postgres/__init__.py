@@ -136,6 +136,7 @@ class PostgresAdapter(Adapter):
     type_name = "postgres"
     replace_view_in_place = False  # views are built beside the old one and swapped in by renames
     transactional_ddl = True
+    supports_materialized_views = True
     incremental_strategies = ("append", "delete+insert", "merge", "microbatch")
     # dbt-postgres: delete+insert with a unique_key, else append (delete+insert without keys appends)
     default_incremental_strategy = "delete+insert"

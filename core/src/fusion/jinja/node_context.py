@@ -38,8 +38,8 @@ class Resolution:
 
 
 def relation_for(runtime: Runtime, node: Node) -> Relation:
-    return runtime.adapter.relation(node.database, node.schema, node.alias,
-                                    "view" if node.materialized == "view" else "table")
+    kind = node.materialized if node.materialized in ("view", "materialized_view") else "table"
+    return runtime.adapter.relation(node.database, node.schema, node.alias, kind)
 
 
 class _Config:

@@ -57,6 +57,29 @@ def run_table(ctx: MaterializationContext) -> MaterializationResult:
     return MaterializationResult("success", "OK", response)
 
 
+def run_materialized_view(ctx: MaterializationContext) -> MaterializationResult:
+    """Refresh it when it exists (dbt does not compare the SQL); else build beside and swap in."""
+    if not ctx.adapter.supports_materialized_views:
+        raise CompilationError(f"{ctx.adapter.type_name} has no materialized views",
+                               path=ctx.node.original_file_path, hint="use materialized='table' instead")
+    prepare_schema(ctx)
+    target = ctx.relation.incorporate(type="materialized_view")
+    existing = existing_relation(ctx)
+    with ctx.adapter.transaction():
+        ctx.run_hooks("pre_hook")
+        if existing is not None and existing.type == "materialized_view" and not ctx.full_refresh:
+            response, _ = ctx.adapter.execute(ctx.macro("refresh_materialized_view", target))
+        else:
+            temp = with_suffix(target, "__dbt_tmp", "materialized_view")
+            drop_if_exists(ctx, temp)
+            response, _ = ctx.adapter.execute(ctx.macro("get_create_materialized_view_as_sql", temp, ctx.sql))
+            ctx.adapter.cache_added(temp)
+            swap_in(ctx, temp, existing)
+        finish(ctx, target)
+        ctx.run_hooks("post_hook")
+    return MaterializationResult("success", "OK", response)
+
+
 def run_ephemeral(ctx: MaterializationContext) -> MaterializationResult:
     return MaterializationResult("success", "OK")
 
@@ -137,3 +160,4 @@ def fusion_register_materializations(register):
     register(Materialization("seed", run_seed))
     register(Materialization("test", run_test))
     register(Materialization("snapshot", run_snapshot))
+    register(Materialization("materialized_view", run_materialized_view))

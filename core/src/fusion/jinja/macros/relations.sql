@@ -103,3 +103,21 @@
 {% macro default__get_grant_sql(relation, privilege, grantees) -%}
   grant {{ privilege }} on {{ relation }} to {{ grantees | join(', ') }}
 {%- endmacro %}
+
+{% macro get_create_materialized_view_as_sql(relation, sql) -%}
+  {{ adapter.dispatch('get_create_materialized_view_as_sql', 'dbt')(relation, sql) }}
+{%- endmacro %}
+
+{% macro default__get_create_materialized_view_as_sql(relation, sql) -%}
+  create materialized view {{ relation }} as (
+{{ sql }}
+  )
+{%- endmacro %}
+
+{% macro refresh_materialized_view(relation) -%}
+  {{ adapter.dispatch('refresh_materialized_view', 'dbt')(relation) }}
+{%- endmacro %}
+
+{% macro default__refresh_materialized_view(relation) -%}
+  refresh materialized view {{ relation }}
+{%- endmacro %}
