@@ -192,7 +192,8 @@ models:
 def test_materialized_view_builds_refreshes_and_rebuilds(warehouse, tmp_path):
     project = warehouse.project(tmp_path, {
         "models/base.sql": "{{ config(materialized='table') }}\nselect {{ var('n', 1) }} as n\n",
-        "models/mv.sql": "{{ config(materialized='materialized_view') }}\nselect n * 10 as n10 from {{ ref('base') }}\n",
+        "models/mv.sql": "{{ config(materialized='materialized_view') }}\n"
+                         "select n * 10 as n10 from {{ ref('base') }}\n",
     })
     first = run_fusion(project, "run")
     if warehouse.name == "duckdb":
@@ -207,3 +208,30 @@ def test_materialized_view_builds_refreshes_and_rebuilds(warehouse, tmp_path):
         "{{ config(materialized='materialized_view') }}\nselect n * 100 as n100 from {{ ref('base') }}\n")
     assert run_fusion(project, "run", "--full-refresh", "--vars", "{n: 2}").code == 0
     assert warehouse.query("select n100 from main.mv") == [(200,)]
+
+
+def test_merge_exclude_columns_keeps_them(warehouse, tmp_path):
+    project = _project(warehouse, tmp_path, "(1, 'a', 'first')", "id, v, loaded",
+                       extra=", merge_exclude_columns=['loaded']")
+    assert run_fusion(project, "run").code == 0
+    _rewrite(project, "(1, 'A', 'second'), (2, 'b', 'second')", "id, v, loaded",
+             extra=", merge_exclude_columns=['loaded']")
+    (project / "models" / "inc.sql").write_text((project / "models" / "inc.sql").read_text().replace(
+        "where id >= 2", "where true"))
+    assert run_fusion(project, "run").code == 0
+    assert _rows(warehouse) == [(1, "A", "first"), (2, "b", "second")]
+
+
+def test_hooks_outside_the_transaction_survive_a_failed_build(warehouse, tmp_path):
+    hooks = ("pre_hook=[{'sql': \"insert into main.audit values ('outside')\", 'transaction': false},"
+             " \"insert into main.audit values ('inside')\"]")
+    project = warehouse.project(tmp_path, {
+        "dbt_project.yml": "name: proj\nprofile: proj\n"
+                           "on-run-start: [\"create schema if not exists main\", "
+                           "\"create table if not exists main.audit (what varchar(20))\"]\n",
+        "models/t.sql": f"{{{{ config(materialized='table', {hooks}) }}}}\nselect cast('x' as integer) as broken\n",
+    })
+    result = run_fusion(project, "run")
+    assert result.code == 1
+    # the failed build rolled back the in-transaction hook, not the one that ran before it
+    assert warehouse.query("select what from main.audit") == [("outside",)]

@@ -52,14 +52,17 @@ class MaterializationContext:
         result = function(*args, **kwargs)
         return result.strip() if isinstance(result, str) else result
 
-    def run_hooks(self, key: str) -> None:
-        """Render and run the node's ``pre_hook``/``post_hook`` statements."""
+    def run_hooks(self, key: str, inside_transaction: bool = True) -> None:
+        """Render and run the node's ``pre_hook``/``post_hook`` statements whose ``transaction``
+        flag matches (hooks are inside the build's transaction unless they say otherwise)."""
         from fusion.config import hook_entry
         from fusion.jinja.environment import environment
 
         for hook in self.config.get(key, []):
-            text = hook_entry(hook)["sql"]
-            sql = self.namespace.render(environment().compile_source(text, self.node.original_file_path))
+            entry = hook_entry(hook)
+            if bool(entry["transaction"]) != inside_transaction:
+                continue
+            sql = self.namespace.render(environment().compile_source(entry["sql"], self.node.original_file_path))
             if sql.strip():
                 self.adapter.execute(sql)
 

@@ -11,6 +11,7 @@ from fusion.materializations.incremental import run_incremental
 from fusion.materializations.persist import finish
 from fusion.materializations.relations import (
     build_table,
+    build_transaction,
     drop_if_exists,
     existing_relation,
     prepare_schema,
@@ -26,8 +27,7 @@ def run_view(ctx: MaterializationContext) -> MaterializationResult:
     existing = existing_relation(ctx)
     if contract_enforced(ctx):
         assert_contract(ctx)
-    with ctx.adapter.transaction():
-        ctx.run_hooks("pre_hook")
+    with build_transaction(ctx):
         if ctx.adapter.replace_view_in_place:
             if existing is not None and existing.type != "view":
                 ctx.adapter.drop_relation(existing)
@@ -40,7 +40,6 @@ def run_view(ctx: MaterializationContext) -> MaterializationResult:
             ctx.adapter.cache_added(temp)
             swap_in(ctx, temp, existing)
         finish(ctx, target)
-        ctx.run_hooks("post_hook")
     return MaterializationResult("success", "OK", response)
 
 
@@ -49,11 +48,9 @@ def run_table(ctx: MaterializationContext) -> MaterializationResult:
     existing = existing_relation(ctx)
     if contract_enforced(ctx):
         assert_contract(ctx)
-    with ctx.adapter.transaction():
-        ctx.run_hooks("pre_hook")
+    with build_transaction(ctx):
         response = build_table(ctx, existing)
         finish(ctx, ctx.relation.incorporate(type="table"))
-        ctx.run_hooks("post_hook")
     return MaterializationResult("success", "OK", response)
 
 
@@ -65,8 +62,7 @@ def run_materialized_view(ctx: MaterializationContext) -> MaterializationResult:
     prepare_schema(ctx)
     target = ctx.relation.incorporate(type="materialized_view")
     existing = existing_relation(ctx)
-    with ctx.adapter.transaction():
-        ctx.run_hooks("pre_hook")
+    with build_transaction(ctx):
         if existing is not None and existing.type == "materialized_view" and not ctx.full_refresh:
             response, _ = ctx.adapter.execute(ctx.macro("refresh_materialized_view", target))
         else:
@@ -76,7 +72,6 @@ def run_materialized_view(ctx: MaterializationContext) -> MaterializationResult:
             ctx.adapter.cache_added(temp)
             swap_in(ctx, temp, existing)
         finish(ctx, target)
-        ctx.run_hooks("post_hook")
     return MaterializationResult("success", "OK", response)
 
 
@@ -91,8 +86,7 @@ def run_seed(ctx: MaterializationContext) -> MaterializationResult:
     names, sql_types, table = ctx.seed_rows()
     stage = with_suffix(target, "__dbt_seed_stage", "table")
     existing = existing_relation(ctx)
-    with adapter.transaction():
-        ctx.run_hooks("pre_hook")
+    with build_transaction(ctx):
         drop_if_exists(ctx, stage)
         adapter.ingest(stage, table, mode="create")
         if existing is not None and existing.type == "table" and not ctx.full_refresh:
@@ -107,7 +101,6 @@ def run_seed(ctx: MaterializationContext) -> MaterializationResult:
         adapter.execute(f"insert into {target} select {casts} from {stage}")
         adapter.execute(f"drop table {stage}")
         finish(ctx, target)
-        ctx.run_hooks("post_hook")
     return MaterializationResult("success", f"INSERT {table.num_rows}",
                                  AdapterResponse(f"INSERT {table.num_rows}", rows_affected=table.num_rows))
 

@@ -15,6 +15,7 @@ from fusion.materializations.microbatch import run_microbatch
 from fusion.materializations.persist import finish
 from fusion.materializations.relations import (
     build_table,
+    build_transaction,
     drop_if_exists,
     existing_relation,
     prepare_schema,
@@ -92,8 +93,7 @@ def run_incremental(ctx: MaterializationContext) -> MaterializationResult:
         return run_microbatch(ctx, existing, _full_refresh(ctx))
     if contract_enforced(ctx):
         assert_contract(ctx)
-    with adapter.transaction():
-        ctx.run_hooks("pre_hook")
+    with build_transaction(ctx):
         if existing is None or _full_refresh(ctx) or existing.type != "table":
             response = build_table(ctx, existing)
         else:
@@ -109,5 +109,4 @@ def run_incremental(ctx: MaterializationContext) -> MaterializationResult:
             response, _ = adapter.execute(ctx.macro(f"get_incremental_{strategy.replace('+', '_')}_sql", arguments))
             adapter.drop_relation(staged)
         finish(ctx, ctx.relation.incorporate(type="table"))
-        ctx.run_hooks("post_hook")
     return MaterializationResult("success", "OK", response)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from fusion.adapter import AdapterResponse
 from fusion.materializations import MaterializationContext
 from fusion.materializations.contracts import column_ddl, contract_enforced
@@ -56,3 +58,15 @@ def build_table(ctx: MaterializationContext, existing: Relation | None) -> Adapt
     return response
 
 
+
+
+@contextlib.contextmanager
+def build_transaction(ctx: MaterializationContext):
+    """Hooks around one transaction: out-of-transaction pre-hooks, then inside it the pre-hooks,
+    the build (the ``with`` body) and the post-hooks; out-of-transaction post-hooks after commit."""
+    ctx.run_hooks("pre_hook", inside_transaction=False)
+    with ctx.adapter.transaction():
+        ctx.run_hooks("pre_hook")
+        yield
+        ctx.run_hooks("post_hook")
+    ctx.run_hooks("post_hook", inside_transaction=False)

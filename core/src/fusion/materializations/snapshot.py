@@ -11,7 +11,13 @@ from __future__ import annotations
 from fusion.errors import CompilationError
 from fusion.materializations import MaterializationContext, MaterializationResult
 from fusion.materializations.persist import finish
-from fusion.materializations.relations import drop_if_exists, existing_relation, prepare_schema, with_suffix
+from fusion.materializations.relations import (
+    build_transaction,
+    drop_if_exists,
+    existing_relation,
+    prepare_schema,
+    with_suffix,
+)
 
 META_COLUMNS = ("dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to", "dbt_is_deleted")
 
@@ -55,8 +61,7 @@ def run_snapshot(ctx: MaterializationContext) -> MaterializationResult:
     existing = existing_relation(ctx)
     columns = _source_columns(ctx)
     strategy = _strategy(ctx, columns, existing is not None)
-    with adapter.transaction():
-        ctx.run_hooks("pre_hook")
+    with build_transaction(ctx):
         if existing is None:
             response, _ = adapter.execute(ctx.macro("create_table_as", False, target,
                                                     ctx.macro("build_snapshot_table", strategy, ctx.sql)))
@@ -82,5 +87,4 @@ def run_snapshot(ctx: MaterializationContext) -> MaterializationResult:
             response, _ = adapter.execute(ctx.macro("snapshot_merge_sql", existing, staging, insert_cols))
             adapter.drop_relation(staging)
         finish(ctx, ctx.relation.incorporate(type="table"))
-        ctx.run_hooks("post_hook")
     return MaterializationResult("success", "OK", response)
