@@ -161,6 +161,20 @@ for _name, _help in (("run", "Build selected models."), ("seed", "Load seed CSV 
     _execution_command(_name, _help)
 
 
+@cli.command("deps")
+@common_options
+@command
+def deps_command(inv: Invocation):
+    """Install the packages of packages.yml into packages-install-path; write package-lock.yml."""
+    from fusion.project.deps import install
+
+    for entry in install(inv.project):
+        source = next(k for k in ("local", "git", "tarball", "package") if k in entry)
+        detail = entry.get("version") or entry.get("revision", "")[:12] or entry.get(source)
+        events.emit("DepsInstalled", f"Installed {entry['name']} ({source} {detail})", level="result")
+    return 0
+
+
 @cli.command("ls")
 @common_options
 @selection_options

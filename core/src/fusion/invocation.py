@@ -85,6 +85,12 @@ class Invocation:
         return load_project(self.project_dir, self.env.env_var, self.flags.vars)
 
     @functools.cached_property
+    def packages(self) -> list[Project]:
+        from fusion.project.packages import load_packages
+
+        return load_packages(self.project, self.env.env_var, self.flags.vars)
+
+    @functools.cached_property
     def profile(self) -> Profile:
         return load_profile(self.project.profile, self.project_dir, self.flags.profiles_dir,
                             self.flags.target, self.flags.threads, self.env.env_var, self.flags.vars)
@@ -124,12 +130,13 @@ class Invocation:
 
         spec = self.adapter_spec
         project = self.project
-        macros = build_macro_registry(project, spec.name, spec.macro_paths, spec.parents)
+        macros = build_macro_registry(project, spec.name, spec.macro_paths, spec.parents, self.packages)
         target = self.profile.public_target()
         target.setdefault("database", self.adapter.default_database)
         return Runtime(
             macros=macros, project_name=project.name, adapter=self.adapter, target=target,
-            vars=Vars.from_project(project.vars, {project.name}, self.flags.vars),
+            vars=Vars.from_project(project.vars, {project.name, *(p.name for p in self.packages)},
+                                   self.flags.vars, {p.name: p.vars for p in self.packages}),
             flags=self.flags.as_jinja_flags(), dispatch=project.dispatch,
             invocation_id=self.invocation_id, run_started_at=self.started_at, env=self.env)
 
@@ -138,7 +145,7 @@ class Invocation:
         from fusion.parse.parser import ProjectParser
 
         manifest = Manifest(self.project.name, self.runtime.macros)
-        return ProjectParser(self.project, self.runtime, manifest).parse()
+        return ProjectParser(self.project, self.runtime, manifest, self.packages).parse()
 
     @functools.cached_property
     def graph(self) -> Graph:

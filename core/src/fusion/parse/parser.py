@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,8 @@ TEST_CONFIG_ARGS = ("severity", "tags", "enabled", "where", "limit", "warn_if", 
 _TEST_NAME = re.compile(r"^(?:(?P<namespace>[A-Za-z_]\w*)\.)?(?P<name>[A-Za-z_]\w*)$")
 
 
-def build_macro_registry(project: Project, adapter_name: str, adapter_macro_paths, parents=()) -> MacroRegistry:
+def build_macro_registry(project: Project, adapter_name: str, adapter_macro_paths, parents=(),
+                         packages: list[Project] | None = None) -> MacroRegistry:
     adapter_packages = tuple(f"dbt_{name}" for name in (adapter_name, *parents))
     registry = MacroRegistry(project.name, (*adapter_packages, CORE_PACKAGE))
     for path in sorted(BUILTIN_MACROS.glob("*.sql")):
@@ -43,9 +44,10 @@ def build_macro_registry(project: Project, adapter_name: str, adapter_macro_path
     for package, folder in zip(adapter_packages, adapter_macro_paths, strict=False):
         for path in sorted(Path(folder).glob("*.sql")):
             registry.add_file(MacroFile(package, str(path), path.read_text(encoding="utf-8")))
-    macro_dirs = [*project.macro_paths, *(f"{p}/generic" for p in project.test_paths)]
-    for file in find_files(project.name, project.root, macro_dirs, (".sql",)):
-        registry.add_file(MacroFile(project.name, file.original_file_path, file.text))
+    for owner in [*(packages or []), project]:
+        macro_dirs = [*owner.macro_paths, *(f"{p}/generic" for p in owner.test_paths)]
+        for file in find_files(owner.name, owner.root, macro_dirs, (".sql",)):
+            registry.add_file(MacroFile(owner.name, file.original_file_path, file.text))
     return registry
 
 
@@ -56,12 +58,27 @@ class ProjectParser:
     manifest: Manifest
 
     # --- entry point ---------------------------------------------------------------------
+    packages: list[Project] = field(default_factory=list)
+
     def parse(self) -> Manifest:
-        project = self.project
+        """Installed packages first, the root project last (its names win ties), then links."""
+        unit_tests = []
+        for project in [*self.packages, self.project]:
+            unit_tests += self._parse_project(project)
+        self._parse_hooks()
+        self._resolve_dependencies()
+        for file, entry in unit_tests:
+            test = parse_unit_test(self.manifest, file, entry)
+            if test.config.get("enabled", True):
+                self.manifest.unit_tests[test.unique_id] = test
+        return self.manifest
+
+    def _parse_project(self, project: Project) -> list:
+        """Every resource of one project (root or package); returns its unit-test entries."""
         resource_dirs = [*project.model_paths, *project.seed_paths, *project.analysis_paths,
                          *project.snapshot_paths, *project.macro_paths, *project.test_paths]
         props = read_properties(find_files(project.name, project.root, resource_dirs, (".yml", ".yaml")))
-        self._parse_docs(resource_dirs)
+        self._parse_docs(project, resource_dirs)
         for file in find_files(project.name, project.root, project.model_paths, (".sql",)):
             self._parse_sql(file, "model", props)
         for file in find_files(project.name, project.root, project.analysis_paths, (".sql",)):
@@ -78,18 +95,18 @@ class ProjectParser:
                             text=f"select * from {{{{ {entry['relation']} }}}}")
         for file, source, table in props.sources:
             self._parse_source(file, source, table)
-        self._parse_hooks()
         for spec in props.tests:
             self._parse_generic_test(spec)
         for file, entry in props.exposures:
             self._parse_exposure(file, entry)
         self._check_patches(props)
-        self._resolve_dependencies()
-        for file, entry in props.unit_tests:
-            test = parse_unit_test(self.manifest, file, entry)
-            if test.config.get("enabled", True):
-                self.manifest.unit_tests[test.unique_id] = test
-        return self.manifest
+        return props.unit_tests
+
+    def _config_for(self, resource_type: str, fqn: list[str]) -> dict[str, Any]:
+        """A package's own dbt_project.yml config, overridden by the root project's."""
+        own = next((p for p in self.packages if p.name == fqn[0]), None)
+        base = own.config_for(resource_type, fqn) if own is not None else {}
+        return merge_config(base, self.project.config_for(resource_type, fqn))
 
     # --- resources -----------------------------------------------------------------------
     def _new_node(self, file: SourceFile, resource_type: str, name: str, raw_code: str, fqn: list[str],
@@ -108,7 +125,7 @@ class ProjectParser:
         text = file.text if text is None else text
         fqn = [file.package, *file.folders, name]
         patch = props.patches.get((resource_type, name))
-        config = self.project.config_for(resource_type, fqn)
+        config = self._config_for(resource_type, fqn)
         if patch is not None:
             config = merge_config(config, patch.config)
         node = self._new_node(file, resource_type, name, text, fqn, config)
@@ -128,7 +145,7 @@ class ProjectParser:
         name = file.stem
         fqn = [file.package, *file.folders, name]
         patch = props.patches.get(("seed", name))
-        config = self.project.config_for("seed", fqn)
+        config = self._config_for("seed", fqn)
         if patch is not None:
             config = merge_config(config, patch.config)
         node = self._new_node(file, "seed", name, "", fqn, with_defaults("seed", config))
@@ -157,7 +174,7 @@ class ProjectParser:
         source, table = self._render_yaml(file, source), self._render_yaml(file, table)
         source_name, table_name = source["name"], table["name"]
         fqn = [file.package, *file.folders, source_name, table_name]
-        config = merge_config(self.project.config_for("source", fqn),
+        config = merge_config(self._config_for("source", fqn),
                               normalize_config({**(source.get("config") or {}), **(table.get("config") or {})}))
         if not config.get("enabled", True):
             return
@@ -207,8 +224,7 @@ class ProjectParser:
                 node.config["tags"] = [hook_type]
                 self.manifest.nodes[node.unique_id] = node
 
-    def _parse_docs(self, resource_dirs: list[str]) -> None:
-        project = self.project
+    def _parse_docs(self, project: Project, resource_dirs: list[str]) -> None:
         for file in find_files(project.name, project.root, project.docs_paths or resource_dirs, (".md",)):
             for macro in macros_in_file(MacroFile(project.name, file.original_file_path, file.text)):
                 if not macro.name.startswith("docs_"):
@@ -256,7 +272,7 @@ class ProjectParser:
         macro = f"{namespace}.test_{short}" if namespace else f"test_{short}"
         file = spec.file
         fqn = [file.package, *file.folders, name]
-        merged = merge_config(self.project.config_for("test", fqn), normalize_config(config))
+        merged = merge_config(self._config_for("test", fqn), normalize_config(config))
         if isinstance(merged.get("severity"), str):
             merged["severity"] = merged["severity"].upper()
         node = Node(

@@ -18,12 +18,15 @@ class Vars:
     package_vars: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
-    def from_project(cls, project_vars: dict[str, Any], package_names: set[str], cli: dict[str, Any]):
-        """Split ``vars:`` into package-scoped blocks (keys naming a package) and globals."""
-        globals_, scoped = {}, {}
+    def from_project(cls, project_vars: dict[str, Any], package_names: set[str], cli: dict[str, Any],
+                     package_defaults: dict[str, dict[str, Any]] | None = None):
+        """Split ``vars:`` into package-scoped blocks (keys naming a package) and globals; a
+        package's own ``vars:`` are the defaults of its scope."""
+        globals_: dict[str, Any] = {}
+        scoped: dict[str, dict[str, Any]] = {name: dict(v) for name, v in (package_defaults or {}).items()}
         for key, value in (project_vars or {}).items():
             if key in package_names and isinstance(value, dict):
-                scoped[key] = value
+                scoped[key] = {**scoped.get(key, {}), **value}
             else:
                 globals_[key] = value
         return cls(dict(cli), globals_, scoped)

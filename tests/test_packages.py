@@ -1,0 +1,110 @@
+"""Packages: `fusion deps` from local folders, git, tarballs and a hub (loopback server and local
+git repositories made here), package-lock.yml, and package models/macros/vars in a build."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import tarfile
+
+import yaml
+from conftest import query, run_fusion, write_project
+from driver_repo import serve
+
+PACKAGE = {
+    "dbt_project.yml": "name: {name}\nconfig-version: 2\nvars:\n  greeting: hello\n",
+    "macros/shout.sql": "{{% macro shout(text) %}}upper({{{{ text }}}}){{% endmacro %}}\n",
+    "models/{name}_model.sql": "select '{{{{ var(\"greeting\") }}}}' as word\n",
+}
+
+
+def make_package(root, name: str):
+    for rel, text in PACKAGE.items():
+        path = root / rel.format(name=name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text.format(name=name))
+    return root
+
+
+def _git(cwd, *args):
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@t", "HOME": str(cwd), "PATH": "/usr/bin:/bin"})
+
+
+def _tarball(folder, name: str) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        archive.add(make_package(folder / f"src-{name}", name), arcname=f"{name}-1.0.0")
+    return buffer.getvalue()
+
+
+def test_deps_from_every_source_and_use_in_a_build(tmp_path):
+    make_package(tmp_path / "local_pkg", "localpkg")
+    repo = tmp_path / "gitrepo"
+    make_package(repo / "sub", "gitpkg")
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "v1")
+    _git(repo, "tag", "v1.0")
+    (repo / "sub" / "models" / "gitpkg_model.sql").write_text("select 'later' as word\n")
+    _git(repo, "commit", "-qam", "v2")
+
+    site = tmp_path / "site"
+    (site / "api" / "v1" / "acme").mkdir(parents=True)
+    (site / "files").mkdir()
+    (site / "files" / "tarpkg.tar.gz").write_bytes(_tarball(tmp_path, "tarpkg"))
+    (site / "files" / "hubpkg-1.2.0.tar.gz").write_bytes(_tarball(tmp_path, "hubpkg"))
+    server = serve(site)
+    try:
+        (site / "api" / "v1" / "acme" / "hubpkg.json").write_text(json.dumps({"versions": {
+            "1.2.0": {"downloads": {"tarball": f"{server.url}/files/hubpkg-1.2.0.tar.gz"}},
+            "2.0.0": {"downloads": {"tarball": f"{server.url}/files/missing.tar.gz"}}}}))
+        packages = {"packages": [
+            {"local": "../local_pkg"},
+            {"git": str(repo), "revision": "v1.0", "subdirectory": "sub"},
+            {"tarball": f"{server.url}/files/tarpkg.tar.gz"},
+            {"package": "acme/hubpkg", "version": [">=1.0.0", "<2.0.0"]},
+        ]}
+        project = write_project(tmp_path / "proj", {
+            "packages.yml": yaml.safe_dump(packages),
+            "dbt_project.yml": "name: proj\nprofile: proj\nvars:\n  hubpkg:\n    greeting: bonjour\n",
+            "models/uses.sql": "select {{ localpkg.shout(\"'x'\") }} as loud, w.word as git_word, "
+                               "h.word as hub_word from {{ ref('gitpkg', 'gitpkg_model') }} w "
+                               "cross join {{ ref('hubpkg_model') }} h\n",
+        })
+        missing = run_fusion(project, "run")
+        assert missing.code == 2 and "run `fusion deps`" in missing.output
+        deps = run_fusion(project, "deps", env={"FUSION_HUB_URL": server.url, "PATH": "/usr/bin:/bin",
+                                                **_python_env()})
+        assert deps.code == 0, deps.output
+    finally:
+        server.httpd.shutdown()
+    lock = yaml.safe_load((project / "package-lock.yml").read_text())["packages"]
+    assert [p["name"] for p in lock] == ["localpkg", "gitpkg", "tarpkg", "hubpkg"]
+    assert lock[1]["revision"] != "v1.0" and len(lock[1]["revision"]) == 40
+    assert lock[3]["version"] == "1.2.0" and len(lock[3]["sha256"]) == 64
+    built = run_fusion(project, "run")
+    assert built.code == 0, built.output
+    rows = query(project / "db.duckdb", "select loud, git_word, hub_word from main.uses")
+    assert rows == [("X", "hello", "bonjour")]  # git pinned to v1.0; package vars overridden by the root
+
+
+def test_deps_errors_leave_the_installed_packages(tmp_path):
+    make_package(tmp_path / "local_pkg", "localpkg")
+    project = write_project(tmp_path / "proj", {"packages.yml": "packages:\n  - local: ../local_pkg\n"})
+    assert run_fusion(project, "deps").code == 0
+    (project / "packages.yml").write_text("packages:\n  - local: ../local_pkg\n  - local: ../nowhere\n")
+    failed = run_fusion(project, "deps")
+    assert failed.code == 2 and "local package '../nowhere' does not exist" in failed.output
+    assert (project / "dbt_packages" / "localpkg" / "dbt_project.yml").is_file()
+    (project / "packages.yml").write_text("packages:\n  - git: /no/such/repo\n")
+    failed = run_fusion(project, "deps")
+    assert failed.code == 2 and "git clone failed" in failed.output and "Traceback" not in failed.output
+
+
+def _python_env() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if k not in ("FUSION_HUB_URL", "PATH")}
