@@ -108,3 +108,38 @@ def _python_env() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if k not in ("FUSION_HUB_URL", "PATH")}
+
+
+CUSTOM = """
+{% materialization audited_table, default %}
+  {%- set target = this.incorporate(type='table') -%}
+  {{ run_hooks(pre_hooks) }}
+  {% if load_relation(target) is not none %}{{ adapter.drop_relation(load_relation(target)) }}{% endif %}
+  {% call statement('main') -%}
+    create table {{ target }} as select *, 'audited' as audit from ({{ sql }}) as s
+  {%- endcall %}
+  {{ run_hooks(post_hooks) }}
+  {{ return({'relations': [target]}) }}
+{% endmaterialization %}
+"""
+
+
+def test_custom_materialization_from_a_package_and_root_override(tmp_path):
+    package = make_package(tmp_path / "matpkg", "matpkg")
+    (package / "macros" / "audited.sql").write_text(CUSTOM)
+    project = write_project(tmp_path / "proj", {
+        "packages.yml": "packages:\n  - local: ../matpkg\n",
+        "models/a.sql": "{{ config(materialized='audited_table', post_hook='select 1') }}\nselect 1 as id\n",
+    })
+    assert run_fusion(project, "deps").code == 0
+    first = run_fusion(project, "run", "-s", "a")
+    assert first.code == 0, first.output
+    assert query(project / "db.duckdb", "select id, audit from main.a") == [(1, "audited")]
+    assert run_fusion(project, "run", "-s", "a").code == 0  # replaces the relation it made
+    # a root-project block overrides even a built-in materialization
+    (project / "macros").mkdir()
+    (project / "macros" / "table.sql").write_text(CUSTOM.replace("audited_table, default", "table, adapter='duckdb'")
+                                                  .replace("'audited'", "'root table'"))
+    (project / "models" / "b.sql").write_text("{{ config(materialized='table') }}\nselect 2 as id\n")
+    assert run_fusion(project, "run", "-s", "b").code == 0
+    assert query(project / "db.duckdb", "select id, audit from main.b") == [(2, "root table")]

@@ -17,6 +17,7 @@ from fusion.jinja.node_context import node_namespace, relation_for
 from fusion.manifest import artifacts
 from fusion.manifest.nodes import Node
 from fusion.materializations import MaterializationContext, MaterializationResult, pick_materialization
+from fusion.materializations.jinja_materialization import find_jinja_materialization, run_jinja_materialization
 from fusion.materializations.seed_csv import read_seed
 
 #: which resource types each command executes
@@ -168,10 +169,6 @@ class NodeRunner:
         invocation = self.invocation
         adapter = invocation.adapter
         name = node.materialized
-        mat = pick_materialization(self.materializations, name, adapter.type_name)
-        if mat is None:
-            return MaterializationResult("error", f"no materialization {name!r} for adapter "
-                                         f"{adapter.type_name!r} ({node.original_file_path})")
         namespace = compiled.namespace if compiled else node_namespace(
             invocation.runtime, invocation.manifest, node, execute=True)
         ctx = MaterializationContext(
@@ -179,7 +176,17 @@ class NodeRunner:
             relation=relation_for(invocation.runtime, node), full_refresh=invocation.flags.full_refresh,
             seed_rows=(lambda: self._seed_rows(node)) if node.resource_type == "seed" else None,
             render_batch=lambda window: self.compiler.compile_isolated(node, None, window))
-        outcome = mat.run(ctx)
+        chain = (adapter.type_name, *adapter.spec.parents)
+        custom = find_jinja_materialization(invocation.runtime.macros, name, chain,
+                                            {m.name for m in self.materializations})
+        if custom is not None:
+            outcome = run_jinja_materialization(ctx, custom)
+        else:
+            mat = pick_materialization(self.materializations, name, adapter.type_name)
+            if mat is None:
+                return MaterializationResult("error", f"no materialization {name!r} for adapter "
+                                             f"{adapter.type_name!r} ({node.original_file_path})")
+            outcome = mat.run(ctx)
         if compiled is not None and node.resource_type != "test":
             self._write(node, compiled.sql, "run")
         return outcome
