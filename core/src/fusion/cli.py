@@ -175,6 +175,18 @@ def deps_command(inv: Invocation):
     return 0
 
 
+@cli.command("run-operation")
+@click.argument("macro")
+@click.option("--args", "macro_args", default=None, callback=_parse_vars, help="YAML mapping of macro arguments.")
+@common_options
+@command
+def run_operation_command(inv: Invocation, macro, macro_args):
+    """Call a macro against the warehouse (for admin tasks: grants, clean-ups, ...)."""
+    from fusion.tasks import run_operation_task
+
+    return run_operation_task(inv, macro, macro_args or {})
+
+
 @cli.command("ls")
 @common_options
 @selection_options

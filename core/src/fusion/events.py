@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from fusion.project.env import scrub
+
 _lock = threading.Lock()
 
 
@@ -22,6 +24,7 @@ class Reporter:
     quiet: bool = False
 
     def emit(self, event: str, message: str, level: str = "info", **data: Any) -> None:
+        message = scrub(message)
         if self.fmt == "json":
             record = {"ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()), "event": event,
                       "level": level, "msg": message, **data}

@@ -138,7 +138,8 @@ class Invocation:
             vars=Vars.from_project(project.vars, {project.name, *(p.name for p in self.packages)},
                                    self.flags.vars, {p.name: p.vars for p in self.packages}),
             flags=self.flags.as_jinja_flags(), dispatch=project.dispatch,
-            invocation_id=self.invocation_id, run_started_at=self.started_at, env=self.env)
+            invocation_id=self.invocation_id, run_started_at=self.started_at,
+            env=EnvReader(reads=self.env.reads, allow_secrets=False))
 
     @functools.cached_property
     def manifest(self) -> Manifest:

@@ -193,3 +193,24 @@ def clean_task(inv: Invocation) -> int:
             shutil.rmtree(path)
             events.emit("Clean", f"Deleted {name}", level="result")
     return 0
+
+
+def run_operation_task(inv: Invocation, macro_name: str, args: dict) -> int:
+    """Call a macro (``name`` or ``package.name``) with keyword ``args``, against the warehouse."""
+    from fusion.jinja.context import MacroFunction
+    from fusion.jinja.node_context import node_namespace
+
+    manifest = inv.manifest
+    package, _, name = macro_name.rpartition(".")
+    macro = (manifest.macros.in_package(package, name) if package
+             else manifest.macros.find(name, inv.project.name))
+    if macro is None:
+        raise FusionError(f"no macro named {macro_name!r}", hint="`fusion ls` lists models; macros live in macros/")
+    node = Node(unique_id=f"operation.{inv.project.name}.{name}", resource_type="operation",
+                package_name=inv.project.name, name=name, path=f"{name}.sql", original_file_path=macro.file.path,
+                fqn=[inv.project.name, name], raw_code="", checksum="", config={"materialized": "view"},
+                database=inv.adapter.default_database, schema=inv.profile.target.get("schema", ""), alias=name)
+    namespace = node_namespace(inv.runtime, manifest, node, execute=True)
+    MacroFunction(macro, namespace)(**args)
+    events.emit("OperationDone", f"Ran operation {macro_name}", level="result")
+    return 0

@@ -21,7 +21,7 @@ import yaml
 
 from fusion import __version__
 from fusion.errors import CompilationError
-from fusion.jinja.environment import MacroReturn, environment, template_error_line
+from fusion.jinja.environment import MacroReturn, environment, template_error_stack
 from fusion.jinja.macros import CORE_PACKAGE, MacroDef, MacroFile, MacroRegistry
 from fusion.project.env import EnvReader
 from fusion.relation import Column, Relation
@@ -52,10 +52,23 @@ class MacroFunction:
 
 
 def _template_error(exc: BaseException, where: str) -> CompilationError:
-    located = template_error_line(exc)
-    path, line = located if located else (None, None)
+    """The innermost template line, and the macro calls that led there (outermost first)."""
+    stack = template_error_stack(exc)
+    path, line = stack[-1] if stack else (None, None)
     message = getattr(exc, "message", None) or str(exc)
-    return CompilationError(f"{message} ({where})", path=path, line=line)
+    calls = "".join(f"\n  called from {file}:{lineno}" for file, lineno in reversed(stack[:-1]))
+    return CompilationError(f"{message} ({where}){calls}", path=path, line=line)
+
+
+def _add_callers(exc: CompilationError) -> None:
+    """Append the template lines the error passed through on its way out (the macro call stack)."""
+    if getattr(exc, "callers_added", False):
+        return
+    exc.callers_added = True
+    here = (exc.path, exc.line)
+    for file, lineno in reversed(template_error_stack(exc)):
+        if (file, lineno) != here:
+            exc.message += f"\n  called from {file}:{lineno}"
 
 
 class PackageNamespace:
@@ -123,11 +136,11 @@ class RenderNamespace(dict):
         except MacroReturn as exc:
             raise CompilationError("return() used outside a macro",
                                    path=getattr(template, "filename", None)) from exc
-        except CompilationError:
+        except CompilationError as exc:
+            _add_callers(exc)
             raise
         except jinja2.TemplateError as exc:
             raise _template_error(exc, "while rendering") from exc
-
 
     def evaluate(self, expression: str, path: str | None):
         """The value (not the text) of a Jinja expression, e.g. ``ref('x')`` -> a Relation."""

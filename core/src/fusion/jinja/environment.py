@@ -158,16 +158,18 @@ class FusionEnvironment(jinja2.Environment):
             raise _syntax_error(exc, path) from exc
 
 
-def template_error_line(exc: BaseException) -> tuple[str, int] | None:
-    """The innermost template file and line an exception was raised from, if any."""
-    found = None
+def template_error_stack(exc: BaseException) -> list[tuple[str, int]]:
+    """Template (file, line) frames an exception passed through, outermost first."""
+    frames: list[tuple[str, int]] = []
     tb = exc.__traceback__
     while tb is not None:
         template = tb.tb_frame.f_globals.get("__jinja_template__")
         if template is not None:
-            found = (tb.tb_frame.f_code.co_filename, template.get_corresponding_lineno(tb.tb_lineno))
+            frame = (tb.tb_frame.f_code.co_filename, template.get_corresponding_lineno(tb.tb_lineno))
+            if not frames or frames[-1] != frame:
+                frames.append(frame)
         tb = tb.tb_next
-    return found
+    return frames
 
 
 def _syntax_error(exc: jinja2.TemplateSyntaxError, path: str) -> CompilationError:

@@ -7,12 +7,26 @@ from dataclasses import dataclass, field
 
 from fusion.errors import CompilationError
 
+SECRET_PREFIX = "DBT_ENV_SECRET_"
+
+
+def scrub(text: str) -> str:
+    """Hide the values of ``DBT_ENV_SECRET_*`` variables from logs and artifacts."""
+    for name, value in os.environ.items():
+        if name.startswith(SECRET_PREFIX) and value:
+            text = text.replace(value, "*****")
+    return text
+
 
 @dataclass
 class EnvReader:
     reads: dict[str, str | None] = field(default_factory=dict)
+    allow_secrets: bool = True  # only profiles.yml and packages.yml may read DBT_ENV_SECRET_*
 
     def env_var(self, name: str, default: str | None = None) -> str:
+        if name.startswith(SECRET_PREFIX) and not self.allow_secrets:
+            raise CompilationError(f"secret env var {name} may only be used in profiles.yml or packages.yml",
+                                   hint="models, macros and dbt_project.yml must not read secrets")
         value = os.environ.get(name)
         self.reads[name] = value
         if value is not None:

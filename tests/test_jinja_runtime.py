@@ -1,0 +1,57 @@
+"""The Jinja runtime: run-operation, error locations with the macro call stack, parse-time safety."""
+
+from __future__ import annotations
+
+from conftest import query, run_fusion, write_project
+
+
+def test_run_operation_calls_a_macro_with_args(tmp_path):
+    project = write_project(tmp_path, {
+        "macros/ops.sql": "{% macro make_table(name, rows=1) %}\n"
+                          "{% do run_query('create table main.' ~ name ~ ' as select range as i from range(' ~ rows ~ ')') %}\n"
+                          "{% endmacro %}\n",
+    })
+    result = run_fusion(project, "run-operation", "make_table", "--args", "{name: made, rows: 3}")
+    assert result.code == 0, result.output
+    assert query(project / "db.duckdb", "select count(*) from main.made") == [(3,)]
+    missing = run_fusion(project, "run-operation", "nope")
+    assert missing.code == 2 and "no macro named 'nope'" in missing.output
+
+
+def test_error_in_a_nested_macro_names_file_line_and_callers(tmp_path):
+    project = write_project(tmp_path, {
+        "macros/outer.sql": "{% macro outer() %}\n{{ inner() }}\n{% endmacro %}\n",
+        "macros/inner.sql": "{% macro inner() %}\nselect 1\n{{ exceptions.raise_compiler_error('bad thing') if false }}"
+                            "{{ undefined_thing.attr }}\n{% endmacro %}\n",
+        "models/m.sql": "select 1 as id\n-- line 2\n{{ outer() }}\n",
+    })
+    result = run_fusion(project, "parse")
+    assert result.code == 2 and "Traceback" not in result.output
+    assert "macros/inner.sql:3" in result.output
+    assert "called from macros/outer.sql:2" in result.output
+    assert "called from models/m.sql:3" in result.output
+
+
+def test_parsing_never_touches_the_warehouse(tmp_path):
+    project = write_project(tmp_path, {
+        "models/m.sql": "{% set rel = adapter.get_relation(this.database, this.schema, 'x') %}\n"
+                        "{% set res = run_query('select * from does_not_exist') %}\n"
+                        "select {{ 1 if rel is none and res is none else 2 }} as id\n",
+    }, profile_path="/nonexistent/dir/db.duckdb")
+    result = run_fusion(project, "parse")
+    assert result.code == 0, result.output
+
+
+def test_secret_env_vars_stay_in_profiles_and_out_of_logs(tmp_path, monkeypatch):
+    monkeypatch.setenv("DBT_ENV_SECRET_DB_FILE", str(tmp_path / "secret-name.duckdb"))
+    project = write_project(tmp_path, {
+        "models/m.sql": "select 1 as id\n",
+        "models/bad.sql": "select '{{ env_var(\"DBT_ENV_SECRET_DB_FILE\") }}' as leaked\n",
+    }, profile_path="\"{{ env_var('DBT_ENV_SECRET_DB_FILE') }}\"")
+    result = run_fusion(project, "run", "-s", "m")
+    assert result.code == 2 and "may only be used in profiles.yml" in result.output
+    assert "secret-name" not in result.output
+    (project / "models" / "bad.sql").unlink()
+    result = run_fusion(project, "run", "--log-format", "json")
+    assert result.code == 0, result.output
+    assert (tmp_path / "secret-name.duckdb").exists() and "secret-name" not in result.output
