@@ -8,7 +8,8 @@ from conftest import query, run_fusion, write_project
 def test_run_operation_calls_a_macro_with_args(tmp_path):
     project = write_project(tmp_path, {
         "macros/ops.sql": "{% macro make_table(name, rows=1) %}\n"
-                          "{% do run_query('create table main.' ~ name ~ ' as select range as i from range(' ~ rows ~ ')') %}\n"
+                          "{% do run_query('create table main.' ~ name ~ ' as select range as i '\n"
+                          "                ~ 'from range(' ~ rows ~ ')') %}\n"
                           "{% endmacro %}\n",
     })
     result = run_fusion(project, "run-operation", "make_table", "--args", "{name: made, rows: 3}")

@@ -39,7 +39,8 @@ class NodeResult:
             "status": self.status, "timing": self.timing, "thread_id": self.thread_id,
             "execution_time": round(self.execution_time, 6),
             "adapter_response": self.adapter_response.to_dict() if self.status not in ("skipped", "no-op") else {},
-            "message": scrub(self.message) if self.message else self.message, "failures": self.failures, "unique_id": self.unique_id,
+            "message": scrub(self.message) if self.message else self.message, "failures": self.failures,
+            "unique_id": self.unique_id,
             "compiled": self.compiled_code is not None, "compiled_code": self.compiled_code,
             "relation_name": self.relation_name, "batch_results": self.batch_results,
         }
