@@ -56,3 +56,36 @@ def test_secret_env_vars_stay_in_profiles_and_out_of_logs(tmp_path, monkeypatch)
     result = run_fusion(project, "run", "--log-format", "json")
     assert result.code == 0, result.output
     assert (tmp_path / "secret-name.duckdb").exists() and "secret-name" not in result.output
+
+
+def test_context_members_packages_rely_on(tmp_path):
+    model = """
+{%- set models = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model') | map(attribute='name') | list -%}
+{%- set diff = diff_of_two_dicts({'select': ['a', 'b']}, {'SELECT': ['A']}) -%}
+{%- set table = run_query("select 1 as x, 'y' as z") if execute else none -%}
+select
+  '{{ models | sort | join(",") }}' as model_names,
+  {{ (selected_resources | length) if execute else 0 }} as n_selected,
+  '{{ diff["select"] | join(",") }}' as diff_b,
+  {{ (zip_strict([1, 2], [3, 4]) | list | length) }} as zipped,
+  {{ set_strict([1, 1, 2]) | length }} as distinct_n,
+  '{{ invocation_args_dict["which"] }}' as which,
+  {{ table.columns[0].values()[0] if execute else 0 }} as agate_value,
+  '{{ table.column_names | join(",") if execute else "" }}' as agate_names,
+  '{{ modules.datetime.date(2024, 1, 31).isoformat() }}' as a_date,
+  '{{ local_md5("x") }}' as md5_x,
+  '{{ fromjson(tojson({"k": [1]}))["k"][0] }}{{ fromyaml(toyaml({"k": 2}))["k"] }}' as round_trips
+"""
+    project = write_project(tmp_path, {"models/m.sql": model, "models/other.sql": "select 1 as id\n"})
+    result = run_fusion(project, "run", "-s", "m")
+    assert result.code == 0, result.output
+    assert query(project / "db.duckdb", "select * from main.m") == [(
+        "m,other", 1, "b", 2, 2, "run", 1, "x,z", "2024-01-31", "9dd4e461268c8034f5c8564e155c67a6", "12")]
+
+
+def test_exceptions_raise_with_the_callers_location(tmp_path):
+    project = write_project(tmp_path, {
+        "models/m.sql": "select 1\n{{ exceptions.raise_compiler_error('custom failure') }}\n",
+    })
+    result = run_fusion(project, "parse")
+    assert result.code == 2 and "custom failure" in result.output and "models/m.sql" in result.output

@@ -22,6 +22,7 @@ def _selected(inv: Invocation) -> set[str]:
     selected = Selector(inv.manifest, inv.graph).select(flags.select, flags.exclude, flags.indirect_selection)
     if flags.resource_types:
         selected = {uid for uid in selected if uid.split(".", 1)[0] in flags.resource_types}
+    inv.runtime.selected = sorted(selected)
     return selected
 
 

@@ -11,7 +11,9 @@ import datetime
 import hashlib
 import itertools
 import json
+import os
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -175,6 +177,7 @@ class Runtime:
     invocation_id: str = ""
     run_started_at: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(pytz.utc))
     env: EnvReader = field(default_factory=EnvReader)
+    selected: list[str] = field(default_factory=list)  # unique ids chosen by --select (selected_resources)
 
     def dispatch_macro(self, namespace: RenderNamespace, name: str, macro_namespace: str | None = None):
         if macro_namespace is None:
@@ -219,6 +222,13 @@ class Runtime:
             "invocation_id": self.invocation_id,
             "run_started_at": self.run_started_at,
             "flags": _Flags(self.flags),
+            "invocation_args_dict": {k.lower(): v for k, v in self.flags.items()},
+            "set_strict": _set_strict,
+            "zip_strict": _zip_strict,
+            "diff_of_two_dicts": _diff_of_two_dicts,
+            "thread_id": threading.current_thread().name,
+            "dbt_metadata_envs": {k[len("DBT_ENV_CUSTOM_ENV_"):]: v for k, v in os.environ.items()
+                                  if k.startswith("DBT_ENV_CUSTOM_ENV_")},
             "project_name": self.project_name,
             "dbt_version": __version__,
         }
@@ -303,8 +313,12 @@ class _Namespace:
         self.__dict__.update(members)
 
 
-def _raise_compiler_error(msg, node=None):
-    raise CompilationError(str(msg))
+def _raise(kind: str):
+    def raise_(*args, **_kwargs):
+        detail = " ".join(str(a) for a in args if a is not None)
+        raise CompilationError(f"{kind}: {detail}" if kind else detail)
+
+    return raise_
 
 
 def _warn(msg, node=None):
@@ -314,11 +328,49 @@ def _warn(msg, node=None):
     return ""
 
 
-def _not_implemented(msg):
-    raise CompilationError(f"not implemented: {msg}")
+def _set_strict(value):
+    return set(value)
+
+
+def _zip_strict(*args):
+    return list(zip(*args, strict=True))
+
+
+def _diff_of_two_dicts(dict_a: dict, dict_b: dict) -> dict:
+    """Keys of ``dict_a`` (and values) that ``dict_b`` lacks, compared case-insensitively."""
+    lowered_b = {str(k).lower(): {str(v).lower() for v in vs} for k, vs in dict_b.items()}
+    out = {}
+    for key, values in dict_a.items():
+        missing = [v for v in values if str(v).lower() not in lowered_b.get(str(key).lower(), set())]
+        if missing:
+            out[key] = missing
+    return out
 
 
 MODULES = _Namespace(datetime=datetime, pytz=pytz, re=re, itertools=itertools)
-EXCEPTIONS = _Namespace(raise_compiler_error=_raise_compiler_error, warn=_warn,
-                        raise_not_implemented=_not_implemented)
+EXCEPTIONS = _Namespace(
+    warn=_warn,
+    raise_compiler_error=_raise(""),
+    raise_not_implemented=_raise("not implemented"),
+    raise_database_error=_raise("database error"),
+    raise_dependency_error=_raise("dependency error"),
+    raise_contract_error=_raise("contract error"),
+    raise_fail_fast_error=_raise("fail fast"),
+    missing_config=lambda model, name: _raise("missing config")(f"{name!r} is required for {model}"),
+    missing_materialization=lambda model, adapter_type: _raise("missing materialization")(
+        f"no materialization for {model} on {adapter_type}"),
+    missing_relation=lambda relation, model=None: _raise("missing relation")(f"{relation} does not exist"),
+    relation_wrong_type=lambda relation, expected_type, model=None: _raise("wrong relation type")(
+        f"{relation} is a {relation.type}, expected a {expected_type}"),
+    column_type_missing=lambda column_names: _raise("column types missing")(", ".join(column_names)),
+    raise_ambiguous_alias=_raise("ambiguous alias"),
+    raise_ambiguous_catalog_match=_raise("ambiguous catalog match"),
+    raise_cache_inconsistent=_raise("cache inconsistent"),
+    raise_dataclass_not_dict=_raise("not a dict"),
+    raise_dep_not_found=_raise("dependency not found"),
+    raise_duplicate_patch_name=_raise("duplicate patch name"),
+    raise_duplicate_resource_name=_raise("duplicate resource name"),
+    raise_invalid_property_yml_version=_raise("invalid properties version"),
+    warn_snapshot_timestamp_data_types=lambda *a, **k: "",
+)
 API = _Namespace(Relation=Relation, Column=Column)

@@ -247,6 +247,8 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
         "store_result": results.store_result,
         "load_result": results.load_result,
         "model": _LazyModel(node),
+        "graph": _LazyGraph(manifest),
+        "selected_resources": list(runtime.selected),
     })
     namespace["builtins"] = {"ref": ref, "source": source, "config": namespace["config"]}
     if extra:
@@ -295,6 +297,42 @@ class _LazyModel(dict):
     def items(self):
         self._load()
         return dict.items(self)
+
+
+class _LazyGraph(dict):
+    """``graph``: the manifest's flat graph, built the first time a template reads it."""
+
+    def __init__(self, manifest):
+        super().__init__()
+        self._manifest = manifest
+
+    def _load(self):
+        if not dict.__len__(self):
+            self.update(self._manifest.flat_graph())
+
+    def __getitem__(self, key):
+        self._load()
+        return dict.__getitem__(self, key)
+
+    def get(self, key, default=None):
+        self._load()
+        return dict.get(self, key, default)
+
+    def __contains__(self, key):
+        self._load()
+        return dict.__contains__(self, key)
+
+    def items(self):
+        self._load()
+        return dict.items(self)
+
+    def values(self):
+        self._load()
+        return dict.values(self)
+
+    def keys(self):
+        self._load()
+        return dict.keys(self)
 
 
 def _attrify(value):

@@ -20,6 +20,7 @@ class Manifest:
     unit_tests: dict[str, UnitTest] = field(default_factory=dict)
     _refable: dict[str, list[Node]] = field(default_factory=dict)
     _sources_by_name: dict[tuple[str, str], Source] = field(default_factory=dict)
+    _flat_graph: dict | None = None
 
     def add_node(self, node: Node) -> None:
         self.nodes[node.unique_id] = node
@@ -49,6 +50,20 @@ class Manifest:
 
     def resolve_source(self, source_name: str, table_name: str) -> Source | None:
         return self._sources_by_name.get((source_name, table_name))
+
+    def flat_graph(self) -> dict:
+        """``graph`` in templates: every resource as manifest.json shows it (built once, on use)."""
+        if self._flat_graph is None:
+            self._flat_graph = {
+                "nodes": {uid: n.to_dict() for uid, n in self.nodes.items()},
+                "sources": {uid: s.to_dict() for uid, s in self.sources.items()},
+                "exposures": {uid: e.to_dict() for uid, e in self.exposures.items()},
+                "metrics": {}, "groups": {}, "semantic_models": {}, "saved_queries": {}, "functions": {},
+            }
+        return self._flat_graph
+
+    def forget_flat_graph(self) -> None:
+        self._flat_graph = None
 
     def parent_map(self) -> dict[str, list[str]]:
         parents: dict[str, list[str]] = {uid: sorted(set(n.depends_on_nodes)) for uid, n in self.nodes.items()}

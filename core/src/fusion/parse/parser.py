@@ -71,6 +71,7 @@ class ProjectParser:
             test = parse_unit_test(self.manifest, file, entry)
             if test.config.get("enabled", True):
                 self.manifest.unit_tests[test.unique_id] = test
+        self.manifest.forget_flat_graph()  # a template may have read it half-built during parsing
         return self.manifest
 
     def _parse_project(self, project: Project) -> list:
