@@ -60,7 +60,8 @@ def test_secret_env_vars_stay_in_profiles_and_out_of_logs(tmp_path, monkeypatch)
 
 def test_context_members_packages_rely_on(tmp_path):
     model = """
-{%- set models = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model') | map(attribute='name') | list -%}
+{%- set models = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
+                   | map(attribute='name') | list -%}
 {%- set diff = diff_of_two_dicts({'select': ['a', 'b']}, {'SELECT': ['A']}) -%}
 {%- set table = run_query("select 1 as x, 'y' as z") if execute else none -%}
 select
