@@ -143,3 +143,47 @@ def test_custom_materialization_from_a_package_and_root_override(tmp_path):
     (project / "models" / "b.sql").write_text("{{ config(materialized='table') }}\nselect 2 as id\n")
     assert run_fusion(project, "run", "-s", "b").code == 0
     assert query(project / "db.duckdb", "select id, audit from main.b") == [(2, "root table")]
+
+
+PKG_MACROS = """
+{% macro star(relation, except=[]) -%}
+  {{ return(adapter.dispatch('star', 'utils2')(relation, except)) }}
+{%- endmacro %}
+
+{% macro default__star(relation, except) -%}
+  {%- set names = [] -%}
+  {%- for column in adapter.get_columns_in_relation(relation) if column.name not in except -%}
+    {%- do names.append(adapter.quote(column.name)) -%}
+  {%- endfor -%}
+  {{ return(names | join(', ') if names else '*') }}
+{%- endmacro %}
+
+{% macro greeting() %}{{ return(adapter.dispatch('greeting', 'utils2')()) }}{% endmacro %}
+{% macro default__greeting() %}'from the package'{% endmacro %}
+
+{% test at_least(model, column_name, minimum) %}
+select 1 from (select count(*) as n from {{ model }}) c where n < {{ minimum }}
+{% endtest %}
+"""
+
+
+def test_package_macros_dispatch_order_and_generic_tests(tmp_path):
+    package = make_package(tmp_path / "utils2", "utils2")
+    (package / "macros" / "utils.sql").write_text(PKG_MACROS)
+    project = write_project(tmp_path / "proj", {
+        "packages.yml": "packages:\n  - local: ../utils2\n",
+        "dbt_project.yml": "name: proj\nprofile: proj\n"
+                           "dispatch:\n  - macro_namespace: utils2\n    search_order: [proj, utils2]\n",
+        "macros/override.sql": "{% macro duckdb__greeting() %}'from the root project'{% endmacro %}\n",
+        "models/base.sql": "select 1 as id, 2 as secret, 3 as other\n",
+        "models/picked.sql": "select {{ utils2.star(ref('base'), except=['secret']) }}, "
+                             "{{ utils2.greeting() }} as hello from {{ ref('base') }}\n",
+        "models/schema.yml": "version: 2\nmodels:\n  - name: picked\n    data_tests:\n"
+                             "      - utils2.at_least: {arguments: {minimum: 1}}\n"
+                             "      - utils2.at_least: {arguments: {minimum: 5}, name: too_many}\n",
+    })
+    assert run_fusion(project, "deps").code == 0
+    result = run_fusion(project, "build")
+    assert "PASS utils2_at_least_picked_1" in result.output
+    assert "FAIL 1 too_many" in result.output
+    assert query(project / "db.duckdb", "select * from main.picked") == [(1, 3, "from the root project")]
