@@ -246,8 +246,8 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
         "adapter": AdapterWrapper(runtime, namespace, execute),
         "store_result": results.store_result,
         "load_result": results.load_result,
-        "model": _LazyModel(node),
-        "graph": _LazyGraph(manifest),
+        "model": _LazyDict(lambda: _attrify(node.to_dict())),
+        "graph": _LazyDict(manifest.flat_graph),
         "selected_resources": list(runtime.selected),
     })
     namespace["builtins"] = {"ref": ref, "source": source, "config": namespace["config"]}
@@ -256,17 +256,18 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
     return namespace
 
 
-class _LazyModel(dict):
-    """``model``: the node as a dict, built on first access."""
+class _LazyDict(dict):
+    """A dict filled by ``factory()`` the first time a template reads it (``model``, ``graph``);
+    keys also read as attributes (``model.config.materialized``)."""
 
-    def __init__(self, node: Node):
+    def __init__(self, factory):
         super().__init__()
-        self._node = node
+        self._factory = factory
         self._loaded = False
 
     def _load(self):
         if not self._loaded:
-            self.update(_attrify(self._node.to_dict()))
+            self.update(self._factory())
             self._loaded = True
 
     def __getitem__(self, key):
@@ -277,9 +278,13 @@ class _LazyModel(dict):
         self._load()
         return dict.__contains__(self, key)
 
-    def get(self, key, default=None):
+    def __iter__(self):
         self._load()
-        return dict.get(self, key, default)
+        return dict.__iter__(self)
+
+    def __len__(self):
+        self._load()
+        return dict.__len__(self)
 
     def __getattr__(self, item):
         if item.startswith("_"):
@@ -290,37 +295,9 @@ class _LazyModel(dict):
         except KeyError as exc:
             raise AttributeError(item) from exc
 
-    def __iter__(self):
-        self._load()
-        return dict.__iter__(self)
-
-    def items(self):
-        self._load()
-        return dict.items(self)
-
-
-class _LazyGraph(dict):
-    """``graph``: the manifest's flat graph, built the first time a template reads it."""
-
-    def __init__(self, manifest):
-        super().__init__()
-        self._manifest = manifest
-
-    def _load(self):
-        if not dict.__len__(self):
-            self.update(self._manifest.flat_graph())
-
-    def __getitem__(self, key):
-        self._load()
-        return dict.__getitem__(self, key)
-
     def get(self, key, default=None):
         self._load()
         return dict.get(self, key, default)
-
-    def __contains__(self, key):
-        self._load()
-        return dict.__contains__(self, key)
 
     def items(self):
         self._load()

@@ -10,12 +10,12 @@ from fusion.materializations.contracts import assert_contract, contract_enforced
 from fusion.materializations.incremental import run_incremental
 from fusion.materializations.persist import finish
 from fusion.materializations.relations import (
+    build_beside_and_swap,
     build_table,
     build_transaction,
     drop_if_exists,
     existing_relation,
     prepare_schema,
-    swap_in,
     with_suffix,
 )
 from fusion.materializations.snapshot import run_snapshot
@@ -34,11 +34,8 @@ def run_view(ctx: MaterializationContext) -> MaterializationResult:
             response, _ = ctx.adapter.execute(ctx.macro("create_view_as", target, ctx.sql))
             ctx.adapter.cache_added(target)
         else:
-            temp = with_suffix(target, "__dbt_tmp", "view")
-            drop_if_exists(ctx, temp)
-            response, _ = ctx.adapter.execute(ctx.macro("create_view_as", temp, ctx.sql))
-            ctx.adapter.cache_added(temp)
-            swap_in(ctx, temp, existing)
+            response = build_beside_and_swap(ctx, target, existing,
+                                             lambda temp: ctx.macro("create_view_as", temp, ctx.sql))
         finish(ctx, target)
     return MaterializationResult("success", "OK", response)
 
@@ -66,11 +63,8 @@ def run_materialized_view(ctx: MaterializationContext) -> MaterializationResult:
         if existing is not None and existing.type == "materialized_view" and not ctx.full_refresh:
             response, _ = ctx.adapter.execute(ctx.macro("refresh_materialized_view", target))
         else:
-            temp = with_suffix(target, "__dbt_tmp", "materialized_view")
-            drop_if_exists(ctx, temp)
-            response, _ = ctx.adapter.execute(ctx.macro("get_create_materialized_view_as_sql", temp, ctx.sql))
-            ctx.adapter.cache_added(temp)
-            swap_in(ctx, temp, existing)
+            response = build_beside_and_swap(
+                ctx, target, existing, lambda temp: ctx.macro("get_create_materialized_view_as_sql", temp, ctx.sql))
         finish(ctx, target)
     return MaterializationResult("success", "OK", response)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 from fusion.adapter import AdapterResponse
 from fusion.materializations import MaterializationContext
@@ -43,19 +44,28 @@ def prepare_schema(ctx: MaterializationContext) -> None:
     ctx.adapter.create_schema(ctx.relation.database, ctx.relation.schema)
 
 
-def build_table(ctx: MaterializationContext, existing: Relation | None) -> AdapterResponse:
-    target = ctx.relation.incorporate(type="table")
-    temp = with_suffix(target, "__dbt_tmp", "table")
+def build_beside_and_swap(ctx: MaterializationContext, target: Relation, existing: Relation | None,
+                          ddl: Callable[[Relation], str]) -> AdapterResponse:
+    """Create ``<name>__dbt_tmp`` with ``ddl(temp)``, then swap it in for ``existing``."""
+    temp = with_suffix(target, "__dbt_tmp", target.type)
     drop_if_exists(ctx, temp)
-    if contract_enforced(ctx):  # checked by the caller before its transaction began
-        names = [ctx.adapter.quote(c["name"]) for c in ctx.node.columns.values()]
-        response, _ = ctx.adapter.execute(ctx.macro("create_table_with_columns", temp,
-                                                    column_ddl(ctx, with_constraints=True), names, ctx.sql))
-    else:
-        response, _ = ctx.adapter.execute(ctx.macro("create_table_as", False, temp, ctx.sql))
+    response, _ = ctx.adapter.execute(ddl(temp))
     ctx.adapter.cache_added(temp)
     swap_in(ctx, temp, existing)
     return response
+
+
+def build_table(ctx: MaterializationContext, existing: Relation | None) -> AdapterResponse:
+    if contract_enforced(ctx):  # checked by the caller before its transaction began
+        names = [ctx.adapter.quote(c["name"]) for c in ctx.node.columns.values()]
+
+        def ddl(temp):
+            return ctx.macro("create_table_with_columns", temp, column_ddl(ctx, with_constraints=True), names,
+                             ctx.sql)
+    else:
+        def ddl(temp):
+            return ctx.macro("create_table_as", False, temp, ctx.sql)
+    return build_beside_and_swap(ctx, ctx.relation.incorporate(type="table"), existing, ddl)
 
 
 
