@@ -90,3 +90,27 @@ def test_exceptions_raise_with_the_callers_location(tmp_path):
     })
     result = run_fusion(project, "parse")
     assert result.code == 2 and "custom failure" in result.output and "models/m.sql" in result.output
+
+
+def test_adapter_methods_for_packages(warehouse, tmp_path):
+    project = warehouse.project(tmp_path, {
+        "macros/ops.sql": """
+{% macro exercise() %}
+  {% do run_query("create schema if not exists scratch") %}
+  {% do run_query("create table scratch.narrow (v varchar(3))") %}
+  {% do run_query("create table scratch.wide (v varchar(30))") %}
+  {% do run_query("insert into scratch.narrow values ('abc')") %}
+  {% set narrow = api.Relation.create(database=target.database, schema='scratch', identifier='narrow') %}
+  {% set wide = api.Relation.create(database=target.database, schema='scratch', identifier='wide') %}
+  {% do adapter.expand_target_column_types(wide, narrow) %}
+  {% do run_query("insert into scratch.narrow values ('much longer than three')") %}
+  {% do adapter.truncate_relation(wide) %}
+  {% do run_query("create table scratch.log as select " ~ (adapter.get_columns_in_table('scratch', 'narrow') | length)
+                  ~ " as n_columns, '" ~ adapter.get_hard_deletes_behavior({'invalidate_hard_deletes': true})
+                  ~ "' as hard_deletes") %}
+{% endmacro %}
+"""})
+    result = run_fusion(project, "run-operation", "exercise")
+    assert result.code == 0, result.output
+    assert warehouse.query("select count(*) from scratch.narrow") == [(2,)]
+    assert warehouse.query("select n_columns, hard_deletes from scratch.log") == [(1, "invalidate")]

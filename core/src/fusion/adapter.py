@@ -292,6 +292,12 @@ class Adapter:
     def cache_dropped(self, relation: Relation) -> None:
         self._cache_set(relation, None)
 
+    def forget_schema(self, database: str | None, schema: str | None) -> None:
+        key = RelationCache.key(database, schema)
+        with self.cache.lock:
+            self.cache.schemas.pop(key, None)
+            self.cache.created_schemas.discard(key)
+
     def get_columns_in_relation(self, relation: Relation) -> list[Column]:
         _, table = self.execute(self.columns_sql(relation), fetch=True)
         return [Column(*row) for row in zip(*(c.to_pylist() for c in table.columns), strict=True)]

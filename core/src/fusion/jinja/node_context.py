@@ -184,6 +184,47 @@ class AdapterWrapper:
         self._adapter.cache_dropped(relation)
         return ""
 
+    def get_columns_in_table(self, schema, identifier):
+        return self.get_columns_in_relation(self._adapter.relation(self._adapter.default_database, schema, identifier))
+
+    def drop_schema(self, relation) -> str:
+        if self._execute:
+            self._adapter.execute(f"drop schema if exists {relation.without_identifier()} cascade")
+            self._adapter.forget_schema(relation.database, relation.schema)
+        return ""
+
+    def truncate_relation(self, relation) -> str:
+        if self._execute:
+            self._adapter.execute(f"delete from {relation}")
+        return ""
+
+    def expand_target_column_types(self, from_relation, to_relation) -> str:
+        """Widen ``to_relation``'s string columns that are shorter than ``from_relation``'s."""
+        if not self._execute:
+            return ""
+        wider = {c.name.lower(): c for c in self._adapter.get_columns_in_relation(from_relation)}
+        for column in self._adapter.get_columns_in_relation(to_relation):
+            source = wider.get(column.name.lower())
+            if (source is not None and column.is_string() and column.char_size and
+                    (source.char_size is None or source.char_size > column.char_size)):
+                new_type = "varchar" if source.char_size is None else f"varchar({source.char_size})"
+                self._adapter.execute(f"alter table {to_relation} alter column "
+                                      f"{self._adapter.quote(column.name)} type {new_type}")
+        return ""
+
+    def get_incremental_strategy_macro(self, context, strategy: str):
+        name = f"get_incremental_{strategy.replace('+', '_')}_sql"
+        found = self._namespace.get(name)
+        if found is None:
+            raise CompilationError(f"there is no macro {name} for the incremental strategy {strategy!r}")
+        return found
+
+    def get_hard_deletes_behavior(self, config) -> str:
+        hard_deletes = config.get("hard_deletes") if hasattr(config, "get") else None
+        if hard_deletes:
+            return hard_deletes
+        return "invalidate" if config.get("invalidate_hard_deletes") else "ignore"
+
     def already_exists(self, schema, name) -> bool:
         return self.get_relation(self._adapter.default_database, schema, name) is not None
 
