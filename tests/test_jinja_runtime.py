@@ -114,3 +114,14 @@ def test_adapter_methods_for_packages(warehouse, tmp_path):
     assert result.code == 0, result.output
     assert warehouse.query("select count(*) from scratch.narrow") == [(2,)]
     assert warehouse.query("select n_columns, hard_deletes from scratch.log") == [(1, "invalidate")]
+
+
+def test_jinja_builtin_globals_are_available(tmp_path):
+    project = write_project(tmp_path, {
+        "macros/m.sql": "{% macro total() %}{% set ns = namespace(n=0) %}"
+                        "{% for i in range(4) %}{% set ns.n = ns.n + i %}{% endfor %}{{ ns.n }}{% endmacro %}\n",
+        "models/m.sql": "select {{ total() }} as total, {{ range(3) | list | length }} as n, "
+                        "'{{ dict(a=1)['a'] }}' as d\n",
+    })
+    assert run_fusion(project, "run").code == 0
+    assert query(project / "db.duckdb", "select * from main.m") == [(6, 3, "1")]

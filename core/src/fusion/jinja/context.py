@@ -103,7 +103,7 @@ class RenderNamespace(dict):
             return MacroFunction(macro, self)
         if key == CORE_PACKAGE or key in macros.by_package:
             return PackageNamespace(key, self)
-        return None
+        return environment().globals.get(key)  # Jinja's own: range, dict, namespace, cycler...
 
     def __contains__(self, key) -> bool:
         if dict.__contains__(self, key):

@@ -1,0 +1,6 @@
+{#- PostgreSQL: overrides of the cross-database macros (core/src/fusion/jinja/macros/cross_database.sql). -#}
+
+{% macro postgres__any_value(expression) -%}
+  {#- any_value() arrived in PostgreSQL 16; min() picks one of the group's values everywhere -#}
+  min({{ expression }})
+{%- endmacro %}
