@@ -88,13 +88,19 @@ class Root(_SignedDocument):
     raw: bytes = field(repr=False, default=b"")
 
 
-def _parse_root_payload(payload: bytes, raw: bytes) -> Root:
-    what = "root metadata"
+def _document(payload: bytes, what: str, kind: str) -> dict[str, Any]:
+    """A verified payload as a mapping of the expected ``_type`` and spec version."""
     doc = loads_strict(payload, what)
-    if not isinstance(doc, dict) or doc.get("_type") != "root":
-        raise TrustError(f"{what}: `_type` must be \"root\"")
+    if not isinstance(doc, dict) or doc.get("_type") != kind:
+        raise TrustError(f"{what}: `_type` must be \"{kind}\" (is this the right kind of file?)")
     if doc.get("spec_version") != SPEC_VERSION:
         raise TrustError(f"{what}: unsupported spec_version {doc.get('spec_version')!r}")
+    return doc
+
+
+def _parse_root_payload(payload: bytes, raw: bytes) -> Root:
+    what = "root metadata"
+    doc = _document(payload, what, "root")
     repository = _require(doc, "repository", str, what)
     if not _REPOSITORY.fullmatch(repository):
         raise TrustError(f"{what}: invalid repository name {repository!r}")
@@ -245,11 +251,7 @@ def _parse_version(name: str, version: Any, vdoc: Any, what: str) -> DriverVersi
 
 def _parse_index_payload(payload: bytes, raw: bytes) -> Index:
     what = "driver index"
-    doc = loads_strict(payload, what)
-    if not isinstance(doc, dict) or doc.get("_type") != "driver-index":
-        raise TrustError(f"{what}: `_type` must be \"driver-index\" (is this a root file?)")
-    if doc.get("spec_version") != SPEC_VERSION:
-        raise TrustError(f"{what}: unsupported spec_version {doc.get('spec_version')!r}")
+    doc = _document(payload, what, "driver-index")
     drivers: dict[str, dict[str, Any]] = {}
     for name, entry in _require(doc, "drivers", dict, what).items():
         if not _NAME.fullmatch(name) or not isinstance(entry, dict) or not isinstance(entry.get("versions", {}), dict):
