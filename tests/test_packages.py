@@ -187,3 +187,50 @@ def test_package_macros_dispatch_order_and_generic_tests(tmp_path):
     assert "PASS utils2_at_least_picked_1" in result.output
     assert "FAIL 1 too_many" in result.output
     assert query(project / "db.duckdb", "select * from main.picked") == [(1, 3, "from the root project")]
+
+
+def test_utility_style_package_runs_unchanged(warehouse, tmp_path):
+    """A package in the style of dbt's popular utility packages, on DuckDB and PostgreSQL."""
+    import shutil
+
+    from conftest import REPO
+
+    shutil.copytree(REPO / "tests" / "fixtures" / "utilpkg", tmp_path / "utilpkg")
+    project = warehouse.project(tmp_path / "proj", {
+        "packages.yml": "packages:\n  - local: ../utilpkg\n",
+        "seeds/orders.csv": "id,customer,status,amount\n1,a,paid,10\n2,a,open,0\n3,b,paid,5\n",
+        "seeds/more_orders.csv": "id,customer,channel\n4,c,web\n",
+        "models/keyed.sql": "select {{ utilpkg.surrogate_key(['id', 'customer']) }} as key, id "
+                            "from {{ ref('orders') }}\n",
+        "models/by_customer.sql": """
+{%- set statuses = utilpkg.column_values(ref('orders'), 'status') -%}
+select customer, {{ utilpkg.pivot('status', statuses, prefix='n_') }},
+       {{ utilpkg.safe_divide('sum(amount)', 'count(*)') }} as avg_amount
+from {{ ref('orders') }}
+{{ utilpkg.group_by(1) }}
+""",
+        "models/all_orders.sql": "{{ utilpkg.union_relations([ref('orders'), ref('more_orders')]) }}\n",
+        "models/schema.yml": """version: 2
+models:
+  - name: by_customer
+    data_tests:
+      - utilpkg.expression_is_true: {arguments: {expression: "n_paid >= 1"}}
+      - utilpkg.unique_combination: {arguments: {combination_of_columns: [customer]}}
+  - name: all_orders
+    columns:
+      - name: amount
+        data_tests:
+          - utilpkg.expression_is_true: {arguments: {expression: ">= 0"}, config: {where: "amount is not null"}}
+""",
+    })
+    assert run_fusion(project, "deps").code == 0
+    result = run_fusion(project, "build")
+    assert result.code == 0, result.output
+    assert warehouse.query("select customer, n_open, n_paid from main.by_customer order by 1") == [
+        ("a", 1, 1), ("b", 0, 1)]
+    rows = warehouse.query("select _source, id, customer, channel from main.all_orders order by id")
+    assert [(r[1], r[2], r[3]) for r in rows] == [
+        (1, "a", None), (2, "a", None), (3, "b", None), (4, "c", "web")]
+    assert rows[3][0] == '"main"."more_orders"'  # relation.include(database=false)
+    keys = warehouse.query("select count(distinct key) from main.keyed")
+    assert keys == [(3,)]
