@@ -12,7 +12,7 @@ from fusion.jinja.environment import environment
 from fusion.jinja.node_context import EPHEMERAL_PREFIX, Resolution, node_namespace
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.nodes import Node
-from fusion.parse.parser import GENERIC_TEST_KWARGS, render_test_kwargs
+from fusion.parse.parser import GENERIC_TEST_KWARGS, GENERIC_TEST_SOURCE, render_test_kwargs
 
 _LEADING_NOISE = re.compile(r"\A(?:\s+|--[^\n]*\n|/\*.*?\*/)*", re.S)
 _WITH = re.compile(r"with\b", re.I)
@@ -63,7 +63,8 @@ class Compiler:
                                    resolution=resolution, extra=extra, batch=batch)
         if node.test_metadata is not None:
             namespace[GENERIC_TEST_KWARGS] = render_test_kwargs(namespace, node.test_metadata["kwargs"])
-        template = environment().compile_source(node.raw_code, node.original_file_path)
+        template = environment().compile_source(
+            node.raw_code, GENERIC_TEST_SOURCE if node.test_metadata is not None else node.original_file_path)
         try:
             sql = namespace.render(template)
         except CompilationError as exc:

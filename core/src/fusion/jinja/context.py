@@ -178,6 +178,7 @@ class Runtime:
     run_started_at: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(pytz.utc))
     env: EnvReader = field(default_factory=EnvReader)
     selected: list[str] = field(default_factory=list)  # unique ids chosen by --select (selected_resources)
+    _base_cache: dict[bool, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def dispatch_macro(self, namespace: RenderNamespace, name: str, macro_namespace: str | None = None):
         if macro_namespace is None:
@@ -201,7 +202,13 @@ class Runtime:
             f"(searched {', '.join(search)} for {'/'.join(chain)}__{name} and default__{name})")
 
     def base_members(self, execute: bool) -> dict[str, Any]:
-        """Members that do not depend on the node being rendered."""
+        """Members that do not depend on the node being rendered (built once per mode)."""
+        cached = self._base_cache.get(execute)
+        if cached is None:
+            cached = self._base_cache[execute] = self._build_base_members(execute)
+        return {**cached, "thread_id": threading.current_thread().name}
+
+    def _build_base_members(self, execute: bool) -> dict[str, Any]:
         return {
             "env_var": self.env.env_var,
             "target": self.target,
@@ -226,7 +233,6 @@ class Runtime:
             "set_strict": _set_strict,
             "zip_strict": _zip_strict,
             "diff_of_two_dicts": _diff_of_two_dicts,
-            "thread_id": threading.current_thread().name,
             "dbt_metadata_envs": {k[len("DBT_ENV_CUSTOM_ENV_"):]: v for k, v in os.environ.items()
                                   if k.startswith("DBT_ENV_CUSTOM_ENV_")},
             "project_name": self.project_name,

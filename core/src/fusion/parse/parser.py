@@ -29,6 +29,8 @@ from fusion.project.project import Project
 
 BUILTIN_MACROS = Path(__file__).resolve().parent.parent / "jinja" / "macros"
 GENERIC_TEST_KWARGS = "_dbt_generic_test_kwargs"
+#: generic tests' synthesized raw code is compiled once per distinct text, whatever file declares it
+GENERIC_TEST_SOURCE = "<generic test>"
 TEST_CONFIG_ARGS = ("severity", "tags", "enabled", "where", "limit", "warn_if", "error_if",
                     "fail_calc", "store_failures", "store_failures_as", "meta", "database",
                     "schema", "alias")
@@ -289,7 +291,7 @@ class ProjectParser:
         namespace_ = node_namespace(self.runtime, self.manifest, node, execute=False, capture=capture)
         namespace_[GENERIC_TEST_KWARGS] = render_test_kwargs(namespace_, args)
         try:
-            namespace_.render(environment().compile_source(node.raw_code, node.original_file_path))
+            namespace_.render(environment().compile_source(node.raw_code, GENERIC_TEST_SOURCE))
         except CompilationError as exc:
             raise CompilationError(f"test {test_name!r} on {target_label}: {exc.message}",
                                    path=file.original_file_path, hint=exc.hint) from exc
@@ -424,6 +426,20 @@ def _hashable(value):
 
 
 _LOOKS_LIKE_CALL = re.compile(r"^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$")
+#: ``ref('m')``, ``source('s', 't')``, optionally inside ``get_where_subquery(...)``, with plain literals:
+#: evaluated directly instead of compiling a template per test (thousands of tests share the shape)
+_SIMPLE_TARGET = re.compile(
+    r"""^\s*(?P<where>get_where_subquery\(\s*)?(?P<fn>ref|source)\(\s*(?P<args>(?:'[^'\\]*'|"[^"\\]*")"""
+    r"""(?:\s*,\s*(?:'[^'\\]*'|"[^"\\]*"))?)\s*\)(?(where)\s*\))\s*$""")
+
+
+def _evaluate_expression(namespace, expression: str):
+    simple = _SIMPLE_TARGET.match(expression)
+    if simple is None:
+        return namespace.evaluate(expression, None)
+    args = [a.strip()[1:-1] for a in re.findall(r"'[^']*'|\"[^\"]*\"", simple.group("args"))]
+    target = namespace[simple.group("fn")](*args)
+    return namespace["get_where_subquery"](target) if simple.group("where") else target
 
 
 def render_test_kwargs(namespace, args: dict[str, Any]) -> dict[str, Any]:
@@ -432,11 +448,11 @@ def render_test_kwargs(namespace, args: dict[str, Any]) -> dict[str, Any]:
     def convert(value, key=None):
         if isinstance(value, str) and key != "column_name":
             if _LOOKS_LIKE_CALL.match(value):
-                return namespace.evaluate(value.strip(), None)
+                return _evaluate_expression(namespace, value.strip())
             if "{{" in value or "{%" in value:
                 stripped = value.strip()
                 if stripped.startswith("{{") and stripped.endswith("}}") and stripped.count("{{") == 1:
-                    return namespace.evaluate(stripped[2:-2].strip(), None)
+                    return _evaluate_expression(namespace, stripped[2:-2].strip())
                 return namespace.render(environment().compile_source(value, "<test argument>"))
             return value
         if isinstance(value, dict):
