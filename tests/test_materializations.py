@@ -235,3 +235,43 @@ def test_hooks_outside_the_transaction_survive_a_failed_build(warehouse, tmp_pat
     assert result.code == 1
     # the failed build rolled back the in-transaction hook, not the one that ran before it
     assert warehouse.query("select what from main.audit") == [("outside",)]
+
+
+SEED = ("id,name,born,score,active,ts\n"
+        "1,O'Brien,2020-01-31,1.5,true,2020-01-31 10:11:12\n"
+        "2,,2021-02-28,,false,\n"
+        "3,\"comma, inside\",2022-03-01,-2.25,true,2022-03-01 00:00:00\n")
+
+
+def test_seed_without_bulk_ingest_loads_the_same_rows_in_batches(warehouse, tmp_path, monkeypatch):
+    """Drivers without ``adbc_ingest`` (Snowflake emulator, Spark Connect) load seeds with batched
+    INSERTs; the rows and types must equal the bulk path's."""
+    from click.testing import CliRunner
+    from fusion.adapter import Adapter
+    from fusion.cli import cli
+    from fusion.invocation import registered_adapters
+
+    adapter_class = registered_adapters()[warehouse.name].adapter_class
+    project = warehouse.project(tmp_path, {"seeds/s.csv": SEED})
+    assert run_fusion(project, "seed").code == 0
+    bulk = warehouse.query("select * from main.s order by id")
+    assert len(bulk) == 3
+
+    statements = []
+    monkeypatch.setattr(Adapter, "supports_bulk_ingest", False)
+    monkeypatch.setattr(Adapter, "insert_batch_rows", 2)
+    original = adapter_class.execute
+
+    def counting(self, sql, fetch=False):
+        statements.append(sql)
+        return original(self, sql, fetch)
+
+    monkeypatch.setattr(adapter_class, "execute", counting)
+    monkeypatch.chdir(project)
+    for args in (["seed"], ["seed", "--full-refresh"]):  # truncate + insert, then drop + create + insert
+        statements.clear()
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        assert warehouse.query("select * from main.s order by id") == bulk
+        assert sum(s.lstrip().startswith("insert into") for s in statements) == 2  # 3 rows, 2 per batch
+        assert not any("__dbt_seed_stage" in s for s in statements)

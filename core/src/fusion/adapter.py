@@ -71,7 +71,10 @@ class Adapter:
     transactional_ddl: ClassVar[bool] = True
     #: whether ``materialized: materialized_view`` can be built
     supports_materialized_views: ClassVar[bool] = False
-    #: how ``--threads`` maps to connections
+    #: whether the driver bulk-loads Arrow data (``adbc_ingest``); if not, seeds use batched INSERTs
+    supports_bulk_ingest: ClassVar[bool] = True
+    #: rows per INSERT statement when seeds are loaded without bulk ingest
+    insert_batch_rows: ClassVar[int] = 500
     quote_character: ClassVar[str] = '"'
     #: valid incremental strategies
     incremental_strategies: ClassVar[tuple[str, ...]] = ("append", "delete+insert", "merge", "microbatch")
@@ -256,6 +259,30 @@ class Adapter:
             raise DatabaseError(self.describe_error(exc)) from exc
         finally:
             cur.close()
+
+    def insert_values(self, relation: Relation, names: list[str], sql_types: list[str], table) -> int:
+        """Load an Arrow table with batched ``insert ... values`` (drivers without bulk ingest).
+
+        Every value is sent as a string literal cast to its column's type, which every dialect
+        reads the same way; a batch is one statement of ``insert_batch_rows`` rows.
+        """
+        columns = ", ".join(self.quote(n) for n in names)
+        casts = [f"cast({{}} as {t})" for t in sql_types]
+        rows = [self._literal_row(values, casts) for values in zip(*table.to_pydict().values(), strict=True)]
+        for start in range(0, len(rows), self.insert_batch_rows):
+            batch = ",\n".join(rows[start:start + self.insert_batch_rows])
+            self.execute(f"insert into {relation} ({columns}) values\n{batch}")
+        return len(rows)
+
+    def _literal_row(self, values, casts: list[str]) -> str:
+        cells = []
+        for value, cast in zip(values, casts, strict=True):
+            if value is None:
+                cells.append(cast.format("null"))
+            else:
+                text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+                cells.append(cast.format(self.string_literal(text)))
+        return "(" + ", ".join(cells) + ")"
 
     # --- catalog (cached) ---------------------------------------------------------------
     def _schema_relations(self, database: str | None, schema: str | None) -> dict[str, Relation]:

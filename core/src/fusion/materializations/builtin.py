@@ -81,8 +81,9 @@ def run_seed(ctx: MaterializationContext) -> MaterializationResult:
     stage = with_suffix(target, "__dbt_seed_stage", "table")
     existing = existing_relation(ctx)
     with build_transaction(ctx):
-        drop_if_exists(ctx, stage)
-        adapter.ingest(stage, table, mode="create")
+        if adapter.supports_bulk_ingest:
+            drop_if_exists(ctx, stage)
+            adapter.ingest(stage, table, mode="create")
         if existing is not None and existing.type == "table" and not ctx.full_refresh:
             adapter.execute(ctx.macro("truncate_relation", target))
         else:
@@ -91,9 +92,12 @@ def run_seed(ctx: MaterializationContext) -> MaterializationResult:
             columns = ", ".join(f"{adapter.quote(n)} {t}" for n, t in zip(names, sql_types, strict=True))
             adapter.execute(f"create table {target} ({columns})")
             adapter.cache_added(target)
-        casts = ", ".join(f"cast({adapter.quote(n)} as {t})" for n, t in zip(names, sql_types, strict=True))
-        adapter.execute(f"insert into {target} select {casts} from {stage}")
-        adapter.execute(f"drop table {stage}")
+        if adapter.supports_bulk_ingest:
+            casts = ", ".join(f"cast({adapter.quote(n)} as {t})" for n, t in zip(names, sql_types, strict=True))
+            adapter.execute(f"insert into {target} select {casts} from {stage}")
+            adapter.execute(f"drop table {stage}")
+        else:
+            adapter.insert_values(target, names, sql_types, table)
         finish(ctx, target)
     return MaterializationResult("success", f"INSERT {table.num_rows}",
                                  AdapterResponse(f"INSERT {table.num_rows}", rows_affected=table.num_rows))
