@@ -54,6 +54,8 @@ def common_options(fn):
         click.option("--target-path", default=None, help="Where artifacts go (default: target)."),
         click.option("--log-format", type=click.Choice(["text", "json", "default"]), default="text"),
         click.option("--quiet", "-q", is_flag=True, help="Only show errors and results."),
+        click.option("--partial-parse/--no-partial-parse", default=True,
+                     help="Reuse the parse cache in the target folder (default: on)."),
     ]
     for option in reversed(options):
         fn = option(fn)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import functools
 import os
+import sys
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from fusion.graph.dag import Graph
 from fusion.jinja.context import Runtime
 from fusion.manifest.manifest import Manifest
 from fusion.materializations import Materialization
+from fusion.parse.cache import ParseCache
 from fusion.plugins import get_plugins
 from fusion.project.env import EnvReader
 from fusion.project.profile import Profile, load_profile
@@ -48,6 +50,7 @@ class Flags:
     event_time_start: str | None = None
     event_time_end: str | None = None
     store_failures: bool = False
+    partial_parse: bool = True
 
     def as_args(self) -> dict[str, Any]:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
@@ -130,7 +133,9 @@ class Invocation:
 
         spec = self.adapter_spec
         project = self.project
-        macros = build_macro_registry(project, spec.name, spec.macro_paths, spec.parents, self.packages)
+        cache = self.parse_cache
+        macros = build_macro_registry(project, spec.name, spec.macro_paths, spec.parents, self.packages,
+                                      cache.macro_index if cache is not None else None)
         target = self.profile.public_target()
         target.setdefault("database", self.adapter.default_database)
         return Runtime(
@@ -142,11 +147,37 @@ class Invocation:
             env=EnvReader(reads=self.env.reads, allow_secrets=False))
 
     @functools.cached_property
+    def parse_cache(self) -> ParseCache | None:
+        """The parse cache in the target folder, with this invocation's inputs hashed."""
+        if not self.flags.partial_parse:
+            return None
+        from fusion.parse.cache import ParseCache, digest
+
+        spec = self.adapter_spec
+        settings = digest(spec.name, self.profile.public_target(), self.flags.vars, sys.version)
+        cache = ParseCache.open(self.target_path, settings)
+        cache.scan([*self.packages, self.project], spec.macro_paths)
+        return cache
+
+    @functools.cached_property
     def manifest(self) -> Manifest:
+        from fusion.parse.cache import RenderMemo
         from fusion.parse.parser import ProjectParser
 
+        cache, memo = self.parse_cache, None
+        if cache is not None:
+            cached = cache.load_manifest()
+            if cached is not None:
+                cached.macros = self.runtime.macros
+                return cached
+            base = cache.render_base([*self.packages, self.project], self.adapter_spec.macro_paths)
+            memo = RenderMemo(cache.load_renders(), base, self.runtime.env)
         manifest = Manifest(self.project.name, self.runtime.macros)
-        return ProjectParser(self.project, self.runtime, manifest, self.packages).parse()
+        manifest = ProjectParser(self.project, self.runtime, manifest, self.packages, memo).parse()
+        self.__dict__["graph"] = Graph.from_manifest(manifest)  # a cycle is a parse error: never cached
+        if cache is not None:
+            cache.save(manifest, memo.entries, self.env.reads, manifest.summary())
+        return manifest
 
     @functools.cached_property
     def graph(self) -> Graph:

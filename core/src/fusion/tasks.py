@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 
@@ -28,19 +29,19 @@ def _selected(inv: Invocation) -> set[str]:
 
 def parse_task(inv: Invocation) -> int:
     start = time.perf_counter()
+    cache = inv.parse_cache
+    path = inv.target_path / "manifest.json"
+    if cache is not None and cache.unchanged(os.environ) and cache.artifact_current(path):
+        events.emit("ParseDone", f"Parsed {cache.counts} in {time.perf_counter() - start:.2f}s (nothing changed)",
+                    level="result")
+        return 0
     manifest = inv.manifest
     inv.graph  # noqa: B018 - cycles are parse errors
-    artifacts.write_manifest(manifest, inv)
-    counts = _counts(manifest.nodes.values())
-    events.emit("ParseDone", f"Parsed {counts} in {time.perf_counter() - start:.2f}s", level="result")
+    written = artifacts.write_manifest(manifest, inv)
+    if cache is not None:
+        cache.remember_artifact(written)
+    events.emit("ParseDone", f"Parsed {manifest.summary()} in {time.perf_counter() - start:.2f}s", level="result")
     return 0
-
-
-def _counts(nodes) -> str:
-    tally: dict[str, int] = {}
-    for node in nodes:
-        tally[node.resource_type] = tally.get(node.resource_type, 0) + 1
-    return ", ".join(f"{n} {t}{'s' if n != 1 else ''}" for t, n in sorted(tally.items())) or "nothing"
 
 
 def compile_task(inv: Invocation, inline: str | None) -> int:

@@ -160,6 +160,9 @@ class RenderNamespace(dict):
 
 def _render_shared(template: jinja2.Template, namespace: dict) -> str:
     context = template.new_context(namespace, shared=True)
+    values = getattr(template, "fusion_values", None)
+    if values is not None:
+        context.vars.update(values)
     return template.environment.concat(template.root_render_func(context))  # type: ignore[attr-defined]
 
 

@@ -9,6 +9,7 @@ and ``{% snapshot %}``. Each is parsed into an ordinary Jinja macro with a prefi
 from __future__ import annotations
 
 import threading
+import types
 from functools import cache
 
 import jinja2
@@ -18,6 +19,7 @@ import jinja2.nodes as nodes
 import jinja2.runtime
 
 from fusion.errors import CompilationError
+from fusion.jinja.shapes import LITERAL, TEXT, shape_of
 
 
 class DbtBlocks(jinja2.ext.Extension):
@@ -115,10 +117,23 @@ class _CodeGenerator(jinja2.compiler.CodeGenerator):
         self.write(")")
 
 
+class FusionTemplate(jinja2.Template):
+    """A template that may render a shared shape: its lines map back to the file's own."""
+
+    fusion_lines: list[int] | None = None
+
+    def get_corresponding_lineno(self, lineno: int) -> int:
+        line = super().get_corresponding_lineno(lineno)
+        if self.fusion_lines is None:
+            return line
+        return self.fusion_lines[min(max(line, 1), len(self.fusion_lines)) - 1]
+
+
 class FusionEnvironment(jinja2.Environment):
     """One shared environment; templates are compiled once per source text."""
 
     code_generator_class = _CodeGenerator
+    template_class = FusionTemplate
 
     def __init__(self, undefined=jinja2.Undefined):
         super().__init__(
@@ -130,6 +145,7 @@ class FusionEnvironment(jinja2.Environment):
         )
         self.filters.update(as_bool=as_bool, as_number=as_number, as_native=as_native, as_text=as_text)
         self._templates: dict[tuple[str, str], jinja2.Template] = {}
+        self._shapes: dict[str, types.CodeType] = {}
         self._lock = threading.Lock()
 
     @staticmethod
@@ -142,13 +158,36 @@ class FusionEnvironment(jinja2.Environment):
         key = (path, source)
         template = self._templates.get(key)
         if template is None:
-            try:
-                code = self.compile(source, name=path, filename=path)
-            except jinja2.TemplateSyntaxError as exc:
-                raise _syntax_error(exc, path) from exc
-            template = self.template_class.from_code(self, code, self.make_globals(None), None)
+            template = self._compile_shaped(source, path)
+            if template is None:
+                try:
+                    code = self.compile(source, name=path, filename=path)
+                except jinja2.TemplateSyntaxError as exc:
+                    raise _syntax_error(exc, path) from exc
+                template = self.template_class.from_code(self, code, self.make_globals(None), None)
             with self._lock:
                 self._templates[key] = template
+        return template
+
+    def _compile_shaped(self, source: str, path: str) -> jinja2.Template | None:
+        """The template through its shape's shared code (see fusion.jinja.shapes), if it has one."""
+        shaped = shape_of(source) if "\r" not in source else None
+        if shaped is None:
+            return None
+        shape, texts, literals, lines = shaped
+        code = self._shapes.get(shape)
+        if code is None:
+            try:
+                code = self.compile(shape, name=path, filename=path)
+            except jinja2.TemplateSyntaxError:
+                return None  # compiled as it is, the error then quotes the file's own text
+            with self._lock:
+                self._shapes[shape] = code
+        values = {TEXT: texts, LITERAL: literals}
+        template = self.template_class.from_code(self, _with_filename(code, path), self.make_globals(values), None)
+        template.name = path
+        template.fusion_values = values  # shared renders pass no globals: see context._render_shared
+        template.fusion_lines = lines
         return template
 
     def parse_source(self, source: str, path: str):
@@ -156,6 +195,12 @@ class FusionEnvironment(jinja2.Environment):
             return self.parse(source, name=path, filename=path)
         except jinja2.TemplateSyntaxError as exc:
             raise _syntax_error(exc, path) from exc
+
+
+def _with_filename(code: types.CodeType, filename: str) -> types.CodeType:
+    """A copy of compiled template code whose frames name ``filename`` (for errors and tracebacks)."""
+    consts = tuple(_with_filename(c, filename) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
 
 
 def template_error_stack(exc: BaseException) -> list[tuple[str, int]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import jinja2.nodes as nodes
@@ -38,11 +39,21 @@ class MacroDef:
         return f"macro.{self.package}.{self.name}"
 
 
-def macros_in_file(file: MacroFile) -> list[MacroDef]:
-    """The top-level macros a file defines (block tags count: ``test_x``, ``docs_x``...)."""
-    tree = environment().parse_source(file.source, file.path)
-    return [MacroDef(node.name, file.package, file, node.lineno, tuple(a.name for a in node.args))
-            for node in tree.body if isinstance(node, nodes.Macro)]
+def macros_in_file(file: MacroFile, index: dict[str, list] | None = None) -> list[MacroDef]:
+    """The top-level macros a file defines (block tags count: ``test_x``, ``docs_x``...).
+
+    ``index`` maps a digest of a file's text to its macros' (name, line, arguments), so that a
+    parse cache spares parsing unchanged macro files; new entries are added to it.
+    """
+    key = hashlib.sha256(file.source.encode()).hexdigest() if index is not None else ""
+    found = index.get(key) if index is not None else None
+    if found is None:
+        tree = environment().parse_source(file.source, file.path)
+        found = [[node.name, node.lineno, [a.name for a in node.args]]
+                 for node in tree.body if isinstance(node, nodes.Macro)]
+        if index is not None:
+            index[key] = found
+    return [MacroDef(name, file.package, file, lineno, tuple(args)) for name, lineno, args in found]
 
 
 @dataclass
@@ -53,9 +64,10 @@ class MacroRegistry:
     internal: tuple[str, ...] = (CORE_PACKAGE,)
     by_package: dict[str, dict[str, MacroDef]] = field(default_factory=dict)
     files: list[MacroFile] = field(default_factory=list)
+    index: dict[str, list] | None = None  # see macros_in_file
 
     def add_file(self, file: MacroFile) -> list[MacroDef]:
-        found = macros_in_file(file)
+        found = macros_in_file(file, self.index)
         self.files.append(file)
         package = self.by_package.setdefault(file.package, {})
         for macro in found:
@@ -89,6 +101,11 @@ class MacroRegistry:
     def is_overridden(self, name: str) -> bool:
         """Whether a project or package replaces a built-in macro of this name."""
         return any(name in macros for pkg, macros in self.by_package.items() if pkg not in self.internal)
+
+    @property
+    def naming_overridden(self) -> bool:
+        """Whether any ``generate_{schema,alias,database}_name`` macro is the user's own."""
+        return any(self.is_overridden(f"generate_{part}_name") for part in ("schema", "alias", "database"))
 
     def dispatch_candidates(self, name: str, namespaces: list[str], adapter_chain: tuple[str, ...]):
         """Yield macros in dispatch order: each namespace, each ``<adapter>__`` then ``default__``."""

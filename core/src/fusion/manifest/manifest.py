@@ -62,6 +62,13 @@ class Manifest:
             }
         return self._flat_graph
 
+    def summary(self) -> str:
+        """``"1000 models, 3 seeds, ..."``: how many nodes of each type."""
+        tally: dict[str, int] = {}
+        for node in self.nodes.values():
+            tally[node.resource_type] = tally.get(node.resource_type, 0) + 1
+        return ", ".join(f"{n} {t}{'s' if n != 1 else ''}" for t, n in sorted(tally.items())) or "nothing"
+
     def forget_flat_graph(self) -> None:
         self._flat_graph = None
 

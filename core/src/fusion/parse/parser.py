@@ -21,6 +21,7 @@ from fusion.jinja.macros import CORE_PACKAGE, MacroFile, MacroRegistry, macros_i
 from fusion.jinja.node_context import Capture, node_namespace
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.nodes import DocBlock, Exposure, Node, RefCall, Source
+from fusion.parse.cache import RenderMemo
 from fusion.parse.files import SourceFile, find_files
 from fusion.parse.naming import apply_naming
 from fusion.parse.properties import Properties, TestSpec, column_entries, read_properties
@@ -38,9 +39,9 @@ _TEST_NAME = re.compile(r"^(?:(?P<namespace>[A-Za-z_]\w*)\.)?(?P<name>[A-Za-z_]\
 
 
 def build_macro_registry(project: Project, adapter_name: str, adapter_macro_paths, parents=(),
-                         packages: list[Project] | None = None) -> MacroRegistry:
+                         packages: list[Project] | None = None, index: dict | None = None) -> MacroRegistry:
     adapter_packages = tuple(f"dbt_{name}" for name in (adapter_name, *parents))
-    registry = MacroRegistry(project.name, (*adapter_packages, CORE_PACKAGE))
+    registry = MacroRegistry(project.name, (*adapter_packages, CORE_PACKAGE), index=index)
     for path in sorted(BUILTIN_MACROS.glob("*.sql")):
         registry.add_file(MacroFile(CORE_PACKAGE, str(path), path.read_text(encoding="utf-8")))
     for package, folder in zip(adapter_packages, adapter_macro_paths, strict=False):
@@ -61,6 +62,7 @@ class ProjectParser:
 
     # --- entry point ---------------------------------------------------------------------
     packages: list[Project] = field(default_factory=list)
+    memo: RenderMemo | None = None  # renders of the last parse, reused for unchanged inputs
 
     def parse(self) -> Manifest:
         """Installed packages first, the root project last (its names win ties), then links."""
@@ -80,7 +82,7 @@ class ProjectParser:
         """Every resource of one project (root or package); returns its unit-test entries."""
         resource_dirs = [*project.model_paths, *project.seed_paths, *project.analysis_paths,
                          *project.snapshot_paths, *project.macro_paths, *project.test_paths]
-        props = read_properties(find_files(project.name, project.root, resource_dirs, (".yml", ".yaml")))
+        props = read_properties(find_files(project.name, project.root, resource_dirs, (".yml", ".yaml")), self.memo)
         self._parse_docs(project, resource_dirs)
         for file in find_files(project.name, project.root, project.model_paths, (".sql",)):
             self._parse_sql(file, "model", props)
@@ -142,7 +144,12 @@ class ProjectParser:
         self._add(node)
 
     def _render_for_parse(self, node: Node, text: str) -> Capture:
-        return capture_dependencies(self.runtime, self.manifest, node, text)
+        def render() -> Capture:
+            return capture_dependencies(self.runtime, self.manifest, node, text)
+
+        if self.memo is None:
+            return render()
+        return self.memo.capture((node.unique_id, text, node.config), render)
 
     def _parse_seed(self, file: SourceFile, props: Properties) -> None:
         name = file.stem
@@ -167,8 +174,16 @@ class ProjectParser:
                 f"two resources are named {node.name!r}: {other.original_file_path} and "
                 f"{node.original_file_path}", path=node.original_file_path,
                 hint="rename one of them; dbt requires unique names per resource type")
-        apply_naming(self.runtime, node, lambda n: node_namespace(self.runtime, self.manifest, n, execute=False,
-                                                                    capture=Capture()))
+        def name() -> tuple[str, str, str]:
+            apply_naming(self.runtime, node, lambda n: node_namespace(self.runtime, self.manifest, n, execute=False,
+                                                                        capture=Capture()))
+            return node.database, node.schema, node.alias
+
+        if self.memo is None or not self.runtime.macros.naming_overridden:
+            name()
+        else:  # the project's generate_*_name macros see the node: key on what defines it
+            node.database, node.schema, node.alias = self.memo.capture(
+                ("naming", node.unique_id, node.fqn, node.original_file_path, node.config, node.version), name)
         if node.resource_type in ("model", "seed", "snapshot") and not node.is_ephemeral:
             node.relation_name = self.runtime.adapter.relation(node.database, node.schema, node.alias).render()
         self.manifest.add_node(node)
@@ -287,14 +302,20 @@ class ProjectParser:
             column_name=spec.column_name, file_key_name=file_key, root_path=str(file.root))
         if spec.target_type != "source":
             node.attached_node = f"{spec.target_type}.{file.package}.{spec.target_name}"
-        capture = Capture()
-        namespace_ = node_namespace(self.runtime, self.manifest, node, execute=False, capture=capture)
-        namespace_[GENERIC_TEST_KWARGS] = render_test_kwargs(namespace_, args)
-        try:
-            namespace_.render(environment().compile_source(node.raw_code, GENERIC_TEST_SOURCE))
-        except CompilationError as exc:
-            raise CompilationError(f"test {test_name!r} on {target_label}: {exc.message}",
-                                   path=file.original_file_path, hint=exc.hint) from exc
+
+        def render() -> Capture:
+            capture = Capture()
+            namespace_ = node_namespace(self.runtime, self.manifest, node, execute=False, capture=capture)
+            namespace_[GENERIC_TEST_KWARGS] = render_test_kwargs(namespace_, args)
+            try:
+                namespace_.render(environment().compile_source(node.raw_code, GENERIC_TEST_SOURCE))
+            except CompilationError as exc:
+                raise CompilationError(f"test {test_name!r} on {target_label}: {exc.message}",
+                                       path=file.original_file_path, hint=exc.hint) from exc
+            return capture
+
+        capture = render() if self.memo is None else self.memo.capture(
+            (node.unique_id, node.raw_code, args, merged, file.original_file_path), render)
         node.refs, node.sources = capture.refs, capture.sources
         node.config = with_defaults("test", merge_config(merged, capture.config))
         self._add(node)

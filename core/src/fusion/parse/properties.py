@@ -96,10 +96,14 @@ def _add_tests(props: Properties, entry: dict[str, Any], file: SourceFile, targe
                                             col.get("name"), version))
 
 
-def read_properties(files: list[SourceFile]) -> Properties:
+def read_properties(files: list[SourceFile], memo=None) -> Properties:
+    """All properties files; ``memo`` (a parse cache's RenderMemo) reuses unchanged files' YAML."""
     props = Properties()
     for file in files:
-        doc = load_yaml_text(file.text, file.original_file_path)
+        def load(file=file):
+            return load_yaml_text(file.text, file.original_file_path)
+
+        doc = load() if memo is None else memo.capture(("yaml", file.text), load)
         if doc is None:
             continue
         if not isinstance(doc, dict):

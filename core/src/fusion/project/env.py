@@ -22,6 +22,7 @@ def scrub(text: str) -> str:
 class EnvReader:
     reads: dict[str, str | None] = field(default_factory=dict)
     allow_secrets: bool = True  # only profiles.yml and packages.yml may read DBT_ENV_SECRET_*
+    tracker: dict[str, str | None] | None = None  # also records reads here while set (one render's)
 
     def env_var(self, name: str, default: str | None = None) -> str:
         if name.startswith(SECRET_PREFIX) and not self.allow_secrets:
@@ -29,6 +30,8 @@ class EnvReader:
                                    hint="models, macros and dbt_project.yml must not read secrets")
         value = os.environ.get(name)
         self.reads[name] = value
+        if self.tracker is not None:
+            self.tracker[name] = value
         if value is not None:
             return value
         if default is not None:

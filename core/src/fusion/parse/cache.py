@@ -1,0 +1,232 @@
+"""The parse cache: skip parsing when no input changed, and skip rendering unchanged files.
+
+Two levels, both keyed by content hashes:
+
+- the whole parse: every file the parser reads (project and packages, adapter and built-in
+  macros, Fusion's own code), the target, ``--vars`` and the values of the environment
+  variables the last parse read. If all are unchanged, the pickled manifest is reused as is.
+- one render: a SQL file's (or a generic test's) parse-time render is keyed by its text, its
+  configuration before rendering and a digest of everything a render can see (macros, vars,
+  target, project config). A changed model re-renders only itself; the rest of the parse
+  (YAML, configs, naming, dependencies) runs as in a cold parse, so the manifest is identical.
+
+Files are re-hashed only when their size or modification time changed, or when they changed
+too recently for the time stamp to be trusted. The cache lives in ``target/`` and is the
+user's own data, like dbt's ``partial_parse.msgpack``; a cache that cannot be read is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+CACHE_VERSION = 1
+STATE_FILE = "fusion_parse_state.json"
+MANIFEST_FILE = "fusion_parse_manifest.pickle"
+RENDERS_FILE = "fusion_parse_renders.pickle"
+#: files changed this recently (seconds) are re-hashed even when their stamp looks unchanged
+RACY_SECONDS = 2.0
+FUSION_CODE = Path(__file__).resolve().parent.parent
+
+
+def digest(*parts: Any) -> str:
+    return hashlib.sha256(orjson.dumps(parts, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
+                                       default=str)).hexdigest()
+
+
+def _walk(folder: Path):
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and d != "__pycache__"]
+        for name in filenames:
+            if not name.startswith("."):
+                yield os.path.join(dirpath, name)
+
+
+def hash_files(paths, previous: dict[str, list]) -> dict[str, list]:
+    """``{path: [size, mtime_ns, sha256]}``, reusing ``previous`` hashes of unchanged files."""
+    now = time.time_ns()
+    racy = int(RACY_SECONDS * 1e9)
+    out: dict[str, list] = {}
+    for path in paths:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        known = previous.get(path)
+        if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns and now - stat.st_mtime_ns > racy:
+            out[path] = known
+            continue
+        with open(path, "rb") as handle:
+            out[path] = [stat.st_size, stat.st_mtime_ns, hashlib.sha256(handle.read()).hexdigest()]
+    return out
+
+
+def tracked_paths(projects, macro_folders) -> list[str]:
+    """Every file a parse can read: each project's config and resource folders, macro folders,
+    and Fusion's own code (so that an upgrade or a local edit invalidates the cache)."""
+    paths: list[str] = []
+    for project in projects:
+        root = Path(project.root)
+        for name in ("dbt_project.yml", "packages.yml", "dependencies.yml", "package-lock.yml"):
+            paths.append(str(root / name))
+        folders = {*project.model_paths, *project.seed_paths, *project.analysis_paths,
+                   *project.snapshot_paths, *project.macro_paths, *project.test_paths,
+                   *(project.docs_paths or [])}
+        for folder in sorted(folders):
+            paths.extend(_walk(root / folder))
+    for folder in (FUSION_CODE, *macro_folders):
+        paths.extend(_walk(Path(folder)))
+    return paths
+
+
+@dataclass
+class ParseCache:
+    """What the last parse of this project left in ``target/``, and what this one will leave."""
+
+    folder: Path
+    settings: str  # digest of the target, vars and adapter
+    files: dict[str, list] = field(default_factory=dict)
+    env_reads: dict[str, str | None] = field(default_factory=dict)
+    inputs: str = ""  # digest of settings + file hashes, once computed
+    previous: dict[str, Any] = field(default_factory=dict)
+    macro_index: dict[str, list] = field(default_factory=dict)  # see fusion.jinja.macros.macros_in_file
+
+    @classmethod
+    def open(cls, folder: Path, settings: str) -> ParseCache:
+        cache = cls(folder, settings)
+        try:
+            state = orjson.loads((folder / STATE_FILE).read_bytes())
+            if state.get("version") == CACHE_VERSION:
+                cache.previous = state
+                cache.macro_index = dict(state.get("macros") or {})
+        except (OSError, orjson.JSONDecodeError):
+            pass
+        return cache
+
+    def scan(self, projects, macro_folders) -> str:
+        self.files = hash_files(tracked_paths(projects, macro_folders), self.previous.get("files") or {})
+        self.inputs = digest(self.settings, sorted((p, h[2]) for p, h in self.files.items()))
+        return self.inputs
+
+    def render_base(self, projects, macro_folders) -> str:
+        """Digest of what any parse-time render can see besides its own text and config:
+        macros, each project's dbt_project.yml (vars), the settings and Fusion's code."""
+        prefixes = [str(FUSION_CODE) + os.sep, *(str(folder) + os.sep for folder in macro_folders)]
+        configs = set()
+        for project in projects:
+            root = Path(project.root)
+            configs.add(str(root / "dbt_project.yml"))
+            prefixes += [str(root / folder) + os.sep for folder in
+                         [*project.macro_paths, *(f"{t}/generic" for t in project.test_paths)]]
+        starts = tuple(prefixes)
+        return digest(self.settings, sorted((path, stamp[2]) for path, stamp in self.files.items()
+                                            if path in configs or path.startswith(starts)))
+
+    def unchanged(self, env: dict[str, str]) -> bool:
+        """Same inputs as the last parse, and the environment variables it read are unchanged."""
+        if not self.previous or self.previous.get("inputs") != self.inputs:
+            return False
+        return all(_env_digest(env.get(name)) == seen for name, seen in self.previous["env"].items())
+
+    def artifact_current(self, path: Path) -> bool:
+        """Whether ``path`` (manifest.json) is still the file the last parse wrote."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return False
+        return self.previous.get("artifact") == [str(path), stat.st_size, stat.st_mtime_ns]
+
+    @property
+    def counts(self) -> str:
+        return self.previous.get("counts", "")
+
+    def load_manifest(self):
+        """The last parse's manifest if no input changed since, else None."""
+        if not self.unchanged(os.environ):
+            return None
+        stored = _read_pickle(self.folder / MANIFEST_FILE)
+        if stored is None or stored[0] != self.inputs:
+            return None
+        return stored[1]
+
+    def load_renders(self) -> dict[str, Any]:
+        """The last parse's render memo (empty if there is none)."""
+        stored = _read_pickle(self.folder / RENDERS_FILE)
+        return stored if isinstance(stored, dict) else {}
+
+    def save(self, manifest, renders: dict[str, Any], env_reads: dict[str, str | None], counts: str) -> None:
+        """Write the cache atomically; ``manifest.macros`` is not stored (rebuilt each run)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        macros, manifest.macros = manifest.macros, None
+        try:
+            payload = pickle.dumps((self.inputs, manifest), protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            manifest.macros = macros
+        _write_atomic(self.folder / MANIFEST_FILE, payload)
+        _write_atomic(self.folder / RENDERS_FILE, pickle.dumps(renders, protocol=pickle.HIGHEST_PROTOCOL))
+        self.env_reads = {name: _env_digest(value) for name, value in env_reads.items()}
+        self.previous = {"version": CACHE_VERSION, "inputs": self.inputs, "files": self.files,
+                         "env": self.env_reads, "counts": counts, "macros": self.macro_index}
+        self._write_state()
+
+    def remember_artifact(self, path: Path) -> None:
+        stat = path.stat()
+        self.previous["artifact"] = [str(path), stat.st_size, stat.st_mtime_ns]
+        self._write_state()
+
+    def _write_state(self) -> None:
+        _write_atomic(self.folder / STATE_FILE, orjson.dumps(self.previous))
+
+
+class RenderMemo:
+    """Parse-time render results of the last parse, reused when their key and env reads match."""
+
+    def __init__(self, previous: dict[str, Any], base: str, env):
+        self.previous, self.base, self.env = previous, base, env
+        self.entries: dict[str, Any] = {}  # this parse's renders: what the next parse may reuse
+
+    def capture(self, parts: tuple, render):
+        """``render()``'s result for ``parts`` (text, config...), from the memo when possible."""
+        key = digest(self.base, *parts)
+        hit = self.previous.get(key)
+        if hit is not None:
+            result, reads = hit
+            if all(_env_digest(os.environ.get(name)) == seen for name, seen in reads.items()):
+                for name in reads:
+                    self.env.reads[name] = os.environ.get(name)
+                self.entries[key] = hit
+                return pickle.loads(result)  # noqa: S301 - a fresh copy of what we stored
+        self.env.tracker = {}
+        try:
+            result = render()
+            reads = {name: _env_digest(value) for name, value in self.env.tracker.items()}
+        finally:
+            self.env.tracker = None
+        self.entries[key] = (pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), reads)
+        return result
+
+
+def _env_digest(value: str | None) -> str | None:
+    """Environment values are kept as digests: the cache never stores a secret."""
+    return None if value is None else hashlib.sha256(value.encode()).hexdigest()
+
+
+def _read_pickle(path: Path):
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)  # noqa: S301 - our own file in the project's target folder
+    except Exception:  # a damaged or foreign cache is only a cache miss
+        return None
+
+
+def _write_atomic(path: Path, payload: bytes) -> None:
+    temp = path.with_name(path.name + ".tmp")
+    temp.write_bytes(payload)
+    os.replace(temp, path)
