@@ -100,16 +100,17 @@ def command(fn):
         which = click.get_current_context().command.name
         invocation = _invocation(which, kwargs)
         try:
-            code = fn(invocation, **{k: v for k, v in kwargs.items()
-                                     if k not in Flags.__dataclass_fields__})
+            try:
+                code = fn(invocation, **{k: v for k, v in kwargs.items()
+                                         if k not in Flags.__dataclass_fields__})
+            finally:
+                invocation.close()
         except FusionError as exc:
             events.emit("Error", f"Error: {exc}", level="error")
             code = 2
         except KeyboardInterrupt:
             events.emit("Interrupted", "Interrupted.", level="error")
             code = 130
-        finally:
-            invocation.close()
         sys.exit(code or 0)
 
     return wrapper

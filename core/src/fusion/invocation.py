@@ -151,8 +151,11 @@ class Invocation:
         """The parse cache in the target folder, with this invocation's inputs hashed."""
         if not self.flags.partial_parse:
             return None
+        from fusion.jinja.code_cache import CodeCache
+        from fusion.jinja.environment import environment
         from fusion.parse.cache import ParseCache, digest
 
+        environment().code_cache = CodeCache(self.target_path / "fusion_template_code.marshal")
         spec = self.adapter_spec
         settings = digest(spec.name, self.profile.public_target(), self.flags.vars, sys.version)
         cache = ParseCache.open(self.target_path, settings)
@@ -183,6 +186,19 @@ class Invocation:
     def graph(self) -> Graph:
         return Graph.from_manifest(self.manifest)
 
+    @functools.cached_property
+    def sql_writer(self):
+        from fusion.manifest.artifacts import SqlWriter
+
+        return SqlWriter(self.target_path)
+
     def close(self) -> None:
+        """Release connections; wait for files being written (a write error is raised here)."""
+        if "sql_writer" in self.__dict__:
+            self.sql_writer.close()
         if "adapter" in self.__dict__:
             self.adapter.close()
+        if self.__dict__.get("parse_cache") is not None:
+            from fusion.jinja.environment import environment
+
+            environment().code_cache.save()

@@ -204,7 +204,7 @@ class NodeRunner:
 
     def _write(self, node: Node, sql: str, folder: str) -> None:
         if self.write_sql:
-            artifacts.write_sql(self.invocation, artifacts.compiled_file_path(node, folder), sql)
+            self.invocation.sql_writer.write(artifacts.compiled_file_path(node, folder), sql)
 
     def skip(self, uid: str, cause: str) -> NodeResult:
         manifest = self.invocation.manifest

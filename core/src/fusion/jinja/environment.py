@@ -19,6 +19,7 @@ import jinja2.nodes as nodes
 import jinja2.runtime
 
 from fusion.errors import CompilationError
+from fusion.jinja.code_cache import CodeCache, key_for
 from fusion.jinja.shapes import LITERAL, TEXT, shape_of
 
 
@@ -147,6 +148,7 @@ class FusionEnvironment(jinja2.Environment):
         self._templates: dict[tuple[str, str], jinja2.Template] = {}
         self._shapes: dict[str, types.CodeType] = {}
         self._lock = threading.Lock()
+        self.code_cache: CodeCache | None = None  # compiled code kept between runs, if attached
 
     @staticmethod
     def return_aware(macro: jinja2.runtime.Macro) -> jinja2.runtime.Macro:
@@ -161,7 +163,7 @@ class FusionEnvironment(jinja2.Environment):
             template = self._compile_shaped(source, path)
             if template is None:
                 try:
-                    code = self.compile(source, name=path, filename=path)
+                    code = self._compiled(source, path, key_for("file", path, source))
                 except jinja2.TemplateSyntaxError as exc:
                     raise _syntax_error(exc, path) from exc
                 template = self.template_class.from_code(self, code, self.make_globals(None), None)
@@ -178,7 +180,7 @@ class FusionEnvironment(jinja2.Environment):
         code = self._shapes.get(shape)
         if code is None:
             try:
-                code = self.compile(shape, name=path, filename=path)
+                code = self._compiled(shape, path, key_for("shape", shape))
             except jinja2.TemplateSyntaxError:
                 return None  # compiled as it is, the error then quotes the file's own text
             with self._lock:
@@ -189,6 +191,14 @@ class FusionEnvironment(jinja2.Environment):
         template.fusion_values = values  # shared renders pass no globals: see context._render_shared
         template.fusion_lines = lines
         return template
+
+    def _compiled(self, source: str, path: str, key: str) -> types.CodeType:
+        code = self.code_cache.get(key) if self.code_cache is not None else None
+        if code is None:
+            code = self.compile(source, name=path, filename=path)
+            if self.code_cache is not None:
+                self.code_cache.put(key, code)
+        return code
 
     def parse_source(self, source: str, path: str):
         try:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import queue
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from fusion import __version__
+from fusion.errors import FusionError
 from fusion.execution.results import NodeResult, now_iso
 from fusion.manifest.manifest import Manifest
 
@@ -93,7 +96,40 @@ def compiled_file_path(node, folder: str) -> str:
     return f"{folder}/{node.package_name}/{node.original_file_path}"
 
 
-def write_sql(invocation, relative: str, sql: str) -> None:
-    path = invocation.target_path / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(sql, encoding="utf-8")
+class SqlWriter:
+    """Writes compiled SQL files on a background thread, so rendering never waits on the disk."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._folders: set[Path] = set()
+        self._error: OSError | None = None
+
+    def write(self, relative: str, sql: str) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._work, name="fusion-sql-writer", daemon=True)
+            self._thread.start()
+        self._queue.put((relative, sql))
+
+    def _work(self) -> None:
+        while (item := self._queue.get()) is not None:
+            path = self.root / item[0]
+            try:
+                if path.parent not in self._folders:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    self._folders.add(path.parent)
+                path.write_text(item[1], encoding="utf-8")
+            except OSError as exc:
+                self._error = self._error or exc
+
+    def close(self) -> None:
+        """Wait for every queued file; raise the first write error."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise FusionError(f"could not write compiled SQL: {error}", path=str(self.root),
+                              hint="check that the target folder is writable and the disk is not full")
