@@ -112,7 +112,9 @@ def test_nothing_changed_keeps_the_manifest_and_a_damaged_cache_is_ignored(gener
     assert "nothing changed" in result.stdout and manifest.stat().st_mtime_ns == before
     manifest.write_text(manifest.read_text())  # someone else rewrote it: parse writes it again
     assert "nothing changed" not in run_fusion(project, "parse").stdout
-    for cache_file in (project / "target").glob("fusion_parse_*"):
+    damaged = sorted((project / "target").glob("fusion_*"))
+    assert {p.name for p in damaged} >= {"fusion_parse_state.json", "fusion_template_code.marshal"}
+    for cache_file in damaged:
         cache_file.write_bytes(b"\x80garbage")
     result = run_fusion(project, "parse")
     assert result.code == 0, result.output
