@@ -12,22 +12,23 @@ import sys
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytz
 
-from fusion.adapter import Adapter, AdapterSpec
 from fusion.errors import PluginError
-from fusion.graph.dag import Graph
-from fusion.jinja.context import Runtime
-from fusion.manifest.manifest import Manifest
-from fusion.materializations import Materialization
-from fusion.parse.cache import ParseCache
 from fusion.plugins import get_plugins
 from fusion.project.env import EnvReader
 from fusion.project.profile import Profile, load_profile
 from fusion.project.project import Project, load_project
-from fusion.project.vars import Vars
+
+if TYPE_CHECKING:  # the rest is imported on first use: a no-op command stays fast
+    from fusion.adapter import Adapter, AdapterSpec
+    from fusion.graph.dag import Graph
+    from fusion.jinja.context import Runtime
+    from fusion.manifest.manifest import Manifest
+    from fusion.materializations import Materialization
+    from fusion.parse.cache import ParseCache
 
 
 @dataclass
@@ -129,11 +130,18 @@ class Invocation:
 
     @functools.cached_property
     def runtime(self) -> Runtime:
+        from fusion.jinja.context import Runtime
         from fusion.parse.parser import build_macro_registry
+        from fusion.project.vars import Vars
 
         spec = self.adapter_spec
         project = self.project
         cache = self.parse_cache
+        if cache is not None:
+            from fusion.jinja.code_cache import CodeCache
+            from fusion.jinja.environment import environment
+
+            environment().code_cache = CodeCache(self.target_path / "fusion_template_code.marshal")
         macros = build_macro_registry(project, spec.name, spec.macro_paths, spec.parents, self.packages,
                                       cache.macro_index if cache is not None else None)
         target = self.profile.public_target()
@@ -151,11 +159,8 @@ class Invocation:
         """The parse cache in the target folder, with this invocation's inputs hashed."""
         if not self.flags.partial_parse:
             return None
-        from fusion.jinja.code_cache import CodeCache
-        from fusion.jinja.environment import environment
         from fusion.parse.cache import ParseCache, digest
 
-        environment().code_cache = CodeCache(self.target_path / "fusion_template_code.marshal")
         spec = self.adapter_spec
         settings = digest(spec.name, self.profile.public_target(), self.flags.vars, sys.version)
         cache = ParseCache.open(self.target_path, settings)
@@ -164,6 +169,8 @@ class Invocation:
 
     @functools.cached_property
     def manifest(self) -> Manifest:
+        from fusion.graph.dag import Graph
+        from fusion.manifest.manifest import Manifest
         from fusion.parse.cache import RenderMemo
         from fusion.parse.parser import ProjectParser
 
@@ -184,6 +191,8 @@ class Invocation:
 
     @functools.cached_property
     def graph(self) -> Graph:
+        from fusion.graph.dag import Graph
+
         return Graph.from_manifest(self.manifest)
 
     @functools.cached_property
@@ -198,7 +207,7 @@ class Invocation:
             self.sql_writer.close()
         if "adapter" in self.__dict__:
             self.adapter.close()
-        if self.__dict__.get("parse_cache") is not None:
+        if self.__dict__.get("parse_cache") is not None and "runtime" in self.__dict__:
             from fusion.jinja.environment import environment
 
             environment().code_cache.save()

@@ -5,20 +5,21 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from typing import TYPE_CHECKING
 
 import orjson
 
 from fusion import events
 from fusion.errors import FusionError, SelectionError
-from fusion.execution.results import NodeResult
-from fusion.graph.selector import Selector
 from fusion.invocation import Invocation
-from fusion.manifest import artifacts
-from fusion.manifest.nodes import Node
-from fusion.parse.parser import capture_dependencies
+
+if TYPE_CHECKING:  # heavier modules load inside the tasks that need them
+    from fusion.execution.results import NodeResult
 
 
 def _selected(inv: Invocation) -> set[str]:
+    from fusion.graph.selector import Selector
+
     flags = inv.flags
     selected = Selector(inv.manifest, inv.graph).select(flags.select, flags.exclude, flags.indirect_selection)
     if flags.resource_types:
@@ -35,6 +36,8 @@ def parse_task(inv: Invocation) -> int:
         events.emit("ParseDone", f"Parsed {cache.counts} in {time.perf_counter() - start:.2f}s (nothing changed)",
                     level="result")
         return 0
+    from fusion.manifest import artifacts
+
     manifest = inv.manifest
     inv.graph  # noqa: B018 - cycles are parse errors
     written = artifacts.write_manifest(manifest, inv)
@@ -46,6 +49,7 @@ def parse_task(inv: Invocation) -> int:
 
 def compile_task(inv: Invocation, inline: str | None) -> int:
     from fusion.execution.runner import COMMAND_TYPES, NodeRunner, plan
+    from fusion.manifest import artifacts
 
     if inline is not None:
         events.emit("CompiledInline", _compile_inline(inv, inline).sql, level="result")
@@ -70,6 +74,8 @@ def compile_task(inv: Invocation, inline: str | None) -> int:
 
 def _compile_inline(inv: Invocation, sql: str):
     from fusion.execution.compiler import Compiler
+    from fusion.manifest.nodes import Node
+    from fusion.parse.parser import capture_dependencies
 
     node = Node(unique_id=f"sql_operation.{inv.project.name}.inline_query", resource_type="sql_operation",
                 package_name=inv.project.name, name="inline_query", path="inline_query.sql",
@@ -86,6 +92,7 @@ def _compile_inline(inv: Invocation, sql: str):
 
 def execute_task(inv: Invocation) -> int:
     from fusion.execution.runner import execute
+    from fusion.manifest import artifacts
 
     start = time.perf_counter()
     selected = _selected(inv)
@@ -201,6 +208,7 @@ def run_operation_task(inv: Invocation, macro_name: str, args: dict) -> int:
     """Call a macro (``name`` or ``package.name``) with keyword ``args``, against the warehouse."""
     from fusion.jinja.context import MacroFunction
     from fusion.jinja.node_context import node_namespace
+    from fusion.manifest.nodes import Node
 
     manifest = inv.manifest
     package, _, name = macro_name.rpartition(".")

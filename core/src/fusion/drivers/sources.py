@@ -16,10 +16,13 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fusion.hookspecs import hookimpl
 from fusion.trust.errors import TrustError
-from fusion.trust.metadata import Artifact
+
+if TYPE_CHECKING:
+    from fusion.trust.metadata import Artifact
 
 
 @dataclass(frozen=True)

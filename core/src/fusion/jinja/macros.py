@@ -98,6 +98,11 @@ class MacroRegistry:
             return None
         return self.by_package.get(package, {}).get(name)
 
+    @property
+    def internal_adapters(self) -> list[str]:
+        """Adapter names whose macro packages (``dbt_<name>``) are internal, in dispatch order."""
+        return [p.removeprefix("dbt_") for p in self.internal if p != CORE_PACKAGE]
+
     def is_overridden(self, name: str) -> bool:
         """Whether a project or package replaces a built-in macro of this name."""
         return any(name in macros for pkg, macros in self.by_package.items() if pkg not in self.internal)

@@ -9,20 +9,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fusion.adapter import Adapter, AdapterResponse
 from fusion.errors import CompilationError
-from fusion.jinja.context import RenderNamespace
-from fusion.manifest.nodes import Node
-from fusion.relation import Relation
+
+if TYPE_CHECKING:  # registering a materialization must not load the engine
+    from fusion.adapter import Adapter, AdapterResponse
+    from fusion.jinja.context import RenderNamespace
+    from fusion.manifest.nodes import Node
+    from fusion.relation import Relation
+
+
+def _ok() -> AdapterResponse:
+    from fusion.adapter import AdapterResponse
+
+    return AdapterResponse()
 
 
 @dataclass
 class MaterializationResult:
     status: str  # success | error | pass | warn | fail | skipped
     message: str
-    adapter_response: AdapterResponse = field(default_factory=AdapterResponse)
+    adapter_response: AdapterResponse = field(default_factory=_ok)
     failures: int | None = None
     batch_results: dict[str, list[list[str]]] | None = None  # microbatch: successful/failed windows
 

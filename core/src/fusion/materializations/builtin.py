@@ -1,154 +1,37 @@
-"""Built-in materializations, registered through the public hook like any plugin's."""
+"""Built-in materializations, registered through the public hook like any plugin's.
+
+Registering imports nothing heavy: each materialization's code loads when a node first uses it.
+"""
 
 from __future__ import annotations
 
-from fusion.adapter import AdapterResponse
-from fusion.errors import CompilationError
+import importlib
+
 from fusion.hookspecs import hookimpl
-from fusion.materializations import Materialization, MaterializationContext, MaterializationResult
-from fusion.materializations.contracts import assert_contract, contract_enforced
-from fusion.materializations.incremental import run_incremental
-from fusion.materializations.persist import finish
-from fusion.materializations.relations import (
-    build_beside_and_swap,
-    build_table,
-    build_transaction,
-    drop_if_exists,
-    existing_relation,
-    prepare_schema,
-    with_suffix,
-)
-from fusion.materializations.snapshot import run_snapshot
+from fusion.materializations import Materialization
+
+_STANDARD = "fusion.materializations.standard"
+BUILTIN = {
+    "view": (_STANDARD, "run_view"),
+    "table": (_STANDARD, "run_table"),
+    "incremental": ("fusion.materializations.incremental", "run_incremental"),
+    "ephemeral": (_STANDARD, "run_ephemeral"),
+    "seed": (_STANDARD, "run_seed"),
+    "test": (_STANDARD, "run_test"),
+    "snapshot": ("fusion.materializations.snapshot", "run_snapshot"),
+    "materialized_view": (_STANDARD, "run_materialized_view"),
+}
 
 
-def run_view(ctx: MaterializationContext) -> MaterializationResult:
-    prepare_schema(ctx)
-    target = ctx.relation.incorporate(type="view")
-    existing = existing_relation(ctx)
-    if contract_enforced(ctx):
-        assert_contract(ctx)
-    with build_transaction(ctx):
-        if ctx.adapter.replace_view_in_place:
-            if existing is not None and existing.type != "view":
-                ctx.adapter.drop_relation(existing)
-            response, _ = ctx.adapter.execute(ctx.macro("create_view_as", target, ctx.sql))
-            ctx.adapter.cache_added(target)
-        else:
-            response = build_beside_and_swap(ctx, target, existing,
-                                             lambda temp: ctx.macro("create_view_as", temp, ctx.sql))
-        finish(ctx, target)
-    return MaterializationResult("success", "OK", response)
+def _on_first_use(module: str, function: str):
+    def run(ctx):
+        return getattr(importlib.import_module(module), function)(ctx)
 
-
-def run_table(ctx: MaterializationContext) -> MaterializationResult:
-    prepare_schema(ctx)
-    existing = existing_relation(ctx)
-    if contract_enforced(ctx):
-        assert_contract(ctx)
-    with build_transaction(ctx):
-        response = build_table(ctx, existing)
-        finish(ctx, ctx.relation.incorporate(type="table"))
-    return MaterializationResult("success", "OK", response)
-
-
-def run_materialized_view(ctx: MaterializationContext) -> MaterializationResult:
-    """Refresh it when it exists (dbt does not compare the SQL); else build beside and swap in."""
-    if not ctx.adapter.supports_materialized_views:
-        raise CompilationError(f"{ctx.adapter.type_name} has no materialized views",
-                               path=ctx.node.original_file_path, hint="use materialized='table' instead")
-    prepare_schema(ctx)
-    target = ctx.relation.incorporate(type="materialized_view")
-    existing = existing_relation(ctx)
-    with build_transaction(ctx):
-        if existing is not None and existing.type == "materialized_view" and not ctx.full_refresh:
-            response, _ = ctx.adapter.execute(ctx.macro("refresh_materialized_view", target))
-        else:
-            response = build_beside_and_swap(
-                ctx, target, existing, lambda temp: ctx.macro("get_create_materialized_view_as_sql", temp, ctx.sql))
-        finish(ctx, target)
-    return MaterializationResult("success", "OK", response)
-
-
-def run_ephemeral(ctx: MaterializationContext) -> MaterializationResult:
-    return MaterializationResult("success", "OK")
-
-
-def run_seed(ctx: MaterializationContext) -> MaterializationResult:
-    prepare_schema(ctx)
-    adapter = ctx.adapter
-    target = ctx.relation.incorporate(type="table")
-    names, sql_types, table = ctx.seed_rows()
-    stage = with_suffix(target, "__dbt_seed_stage", "table")
-    existing = existing_relation(ctx)
-    with build_transaction(ctx):
-        if adapter.supports_bulk_ingest:
-            drop_if_exists(ctx, stage)
-            adapter.ingest(stage, table, mode="create")
-        if existing is not None and existing.type == "table" and not ctx.full_refresh:
-            adapter.execute(ctx.macro("truncate_relation", target))
-        else:
-            if existing is not None:
-                adapter.drop_relation(existing)
-            columns = ", ".join(f"{adapter.quote(n)} {t}" for n, t in zip(names, sql_types, strict=True))
-            adapter.execute(f"create table {target} ({columns})")
-            adapter.cache_added(target)
-        if adapter.supports_bulk_ingest:
-            casts = ", ".join(f"cast({adapter.quote(n)} as {t})" for n, t in zip(names, sql_types, strict=True))
-            adapter.execute(f"insert into {target} select {casts} from {stage}")
-            adapter.execute(f"drop table {stage}")
-        else:
-            adapter.insert_values(target, names, sql_types, table)
-        finish(ctx, target)
-    return MaterializationResult("success", f"INSERT {table.num_rows}",
-                                 AdapterResponse(f"INSERT {table.num_rows}", rows_affected=table.num_rows))
-
-
-def _store_failures(ctx: MaterializationContext) -> str:
-    """Keep the failing rows in ``<schema>_dbt_test__audit.<test>``; return SQL reading them."""
-    kind = ctx.config.get("store_failures_as") or "table"
-    if kind == "ephemeral":
-        return ctx.sql
-    target = ctx.relation.incorporate(type=kind)
-    prepare_schema(ctx)
-    with ctx.adapter.transaction():
-        drop_if_exists(ctx, target)
-        ddl = ctx.macro("create_view_as", target, ctx.sql) if kind == "view" else \
-            ctx.macro("create_table_as", False, target, ctx.sql)
-        ctx.adapter.execute(ddl)
-        ctx.adapter.cache_added(target)
-    return f"select * from {target}"
-
-
-def run_test(ctx: MaterializationContext) -> MaterializationResult:
-    config = ctx.config
-    stored = config.get("store_failures")
-    if stored is None:
-        stored = ctx.namespace["flags"].STORE_FAILURES or config.get("store_failures_as") in ("table", "view")
-    main_sql = _store_failures(ctx) if stored else ctx.sql
-    sql = ctx.macro("get_test_sql", main_sql, config.get("fail_calc", "count(*)"),
-                    config.get("warn_if", "!= 0"), config.get("error_if", "!= 0"), config.get("limit"))
-    response, table = ctx.adapter.execute(sql, fetch=True)
-    if table is None or table.num_rows != 1:
-        raise CompilationError("a test query must return exactly one row", path=ctx.node.original_file_path)
-    failures, should_warn, should_error = (table.column(i)[0].as_py() for i in range(3))
-    failures = int(failures or 0)
-    plural = "" if failures == 1 else "s"
-    if str(config.get("severity", "ERROR")).upper() == "ERROR" and should_error:
-        return MaterializationResult("fail", f"Got {failures} result{plural}, configured to fail if "
-                                     f"{config.get('error_if', '!= 0')}", response, failures)
-    if should_warn:
-        return MaterializationResult("warn", f"Got {failures} result{plural}, configured to warn if "
-                                     f"{config.get('warn_if', '!= 0')}", response, failures)
-    return MaterializationResult("pass", "PASS", response, failures)
+    run.__qualname__ = run.__name__ = function
+    return run
 
 
 @hookimpl
 def fusion_register_materializations(register):
-    register(Materialization("view", run_view))
-    register(Materialization("table", run_table))
-    register(Materialization("incremental", run_incremental))
-    register(Materialization("ephemeral", run_ephemeral))
-    register(Materialization("seed", run_seed))
-    register(Materialization("test", run_test))
-    register(Materialization("snapshot", run_snapshot))
-    register(Materialization("materialized_view", run_materialized_view))
+    for name, (module, function) in BUILTIN.items():
+        register(Materialization(name, _on_first_use(module, function)))

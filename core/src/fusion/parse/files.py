@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
@@ -20,17 +21,21 @@ class SourceFile:
     def original_file_path(self) -> str:
         return f"{self.resource_path}/{self.relative}"
 
-    @property
+    @functools.cached_property
     def checksum(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
-    @property
+    @functools.cached_property
     def stem(self) -> str:
         return Path(self.relative).stem
 
     @property
     def folders(self) -> list[str]:
-        return list(Path(self.relative).parent.parts)
+        return list(self._folders)
+
+    @functools.cached_property
+    def _folders(self) -> tuple[str, ...]:
+        return Path(self.relative).parent.parts
 
 
 def find_files(package: str, root: Path, resource_paths: list[str], suffixes: tuple[str, ...],

@@ -35,6 +35,8 @@ GENERIC_TEST_SOURCE = "<generic test>"
 TEST_CONFIG_ARGS = ("severity", "tags", "enabled", "where", "limit", "warn_if", "error_if",
                     "fail_calc", "store_failures", "store_failures_as", "meta", "database",
                     "schema", "alias")
+#: generic tests whose built-in macros render SQL from their arguments only
+BUILTIN_GENERIC_TESTS = frozenset({"not_null", "unique", "accepted_values", "relationships"})
 _TEST_NAME = re.compile(r"^(?:(?P<namespace>[A-Za-z_]\w*)\.)?(?P<name>[A-Za-z_]\w*)$")
 
 
@@ -63,6 +65,8 @@ class ProjectParser:
     # --- entry point ---------------------------------------------------------------------
     packages: list[Project] = field(default_factory=list)
     memo: RenderMemo | None = None  # renders of the last parse, reused for unchanged inputs
+    _builtin_tests: dict = field(default_factory=dict)  # see _captures_nothing
+    _naming_answers: dict = field(default_factory=dict)  # see naming.apply_naming
 
     def parse(self) -> Manifest:
         """Installed packages first, the root project last (its names win ties), then links."""
@@ -176,7 +180,7 @@ class ProjectParser:
                 hint="rename one of them; dbt requires unique names per resource type")
         def name() -> tuple[str, str, str]:
             apply_naming(self.runtime, node, lambda n: node_namespace(self.runtime, self.manifest, n, execute=False,
-                                                                        capture=Capture()))
+                                                                        capture=Capture()), self._naming_answers)
             return node.database, node.schema, node.alias
 
         if self.memo is None or not self.runtime.macros.naming_overridden:
@@ -306,6 +310,9 @@ class ProjectParser:
         def render() -> Capture:
             capture = Capture()
             namespace_ = node_namespace(self.runtime, self.manifest, node, execute=False, capture=capture)
+            if self._captures_nothing(namespace, short):  # only the arguments' ref/source calls matter
+                render_test_kwargs(namespace_, {**args, "model": f"{{{{ {target_expr} }}}}"})
+                return capture
             namespace_[GENERIC_TEST_KWARGS] = render_test_kwargs(namespace_, args)
             try:
                 namespace_.render(environment().compile_source(node.raw_code, GENERIC_TEST_SOURCE))
@@ -319,6 +326,20 @@ class ProjectParser:
         node.refs, node.sources = capture.refs, capture.sources
         node.config = with_defaults("test", merge_config(merged, capture.config))
         self._add(node)
+
+    def _captures_nothing(self, namespace: str | None, short: str) -> bool:
+        """Whether test ``short`` is a built-in generic test nobody overrides: its macro calls no
+        ref/source/config, so rendering it at parse time (beyond its arguments) is skipped."""
+        known = self._builtin_tests.get((namespace, short))
+        if known is None:
+            macros = self.runtime.macros
+            names = [f"{prefix}test_{short}" for prefix in
+                     ("", "default__", *(f"{name}__" for name in macros.internal_adapters))]
+            macro = macros.find(f"test_{short}") if namespace in (None, CORE_PACKAGE) else None
+            known = (short in BUILTIN_GENERIC_TESTS and macro is not None and macro.package == CORE_PACKAGE
+                     and not any(macros.is_overridden(n) for n in names) and CORE_PACKAGE not in self.runtime.dispatch)
+            self._builtin_tests[(namespace, short)] = known
+        return known
 
     def _parse_exposure(self, file: SourceFile, entry: dict[str, Any]) -> None:
         if not entry.get("type") or not entry.get("owner"):

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from fusion.errors import CompilationError, ProjectError
-from fusion.jinja.environment import environment
 
 #: keys whose values are templates rendered later, per node or per run
 DEFERRED_KEYS = frozenset({"on-run-start", "on-run-end", "pre-hook", "post-hook", "+pre-hook",
@@ -17,6 +16,8 @@ def render_value(value: Any, members: dict[str, Any], path: str, skip: frozenset
     if isinstance(value, str):
         if "{{" not in value and "{%" not in value:
             return value
+        from fusion.jinja.environment import environment  # only templated values need Jinja
+
         try:
             rendered = environment().compile_source(value, path).render(members)
         except CompilationError as exc:
