@@ -32,7 +32,7 @@ def _reads_only_its_arguments(file_source: str, file_path: str, name: str) -> bo
         return False
     params = [a.name for a in macro.args]
     allowed = {*params[:1], *_NODE_FREE_GLOBALS}
-    allowed |= {n.name for n in macro.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    allowed |= {n.name for n in macro.find_all(nodes.Name) if n.ctx == "store"} - set(params[1:])
     return all(n.name in allowed for n in macro.find_all(nodes.Name) if n.ctx == "load")
 
 
