@@ -65,9 +65,11 @@ class MacroRegistry:
     by_package: dict[str, dict[str, MacroDef]] = field(default_factory=dict)
     files: list[MacroFile] = field(default_factory=list)
     index: dict[str, list] | None = None  # see macros_in_file
+    _overridden: frozenset[str] | None = None
 
     def add_file(self, file: MacroFile) -> list[MacroDef]:
         found = macros_in_file(file, self.index)
+        self._overridden = None
         self.files.append(file)
         package = self.by_package.setdefault(file.package, {})
         for macro in found:
@@ -103,14 +105,19 @@ class MacroRegistry:
         """Adapter names whose macro packages (``dbt_<name>``) are internal, in dispatch order."""
         return [p.removeprefix("dbt_") for p in self.internal if p != CORE_PACKAGE]
 
-    def is_overridden(self, name: str) -> bool:
-        """Whether a project or package replaces a built-in macro of this name."""
-        return any(name in macros for pkg, macros in self.by_package.items() if pkg not in self.internal)
 
     @property
     def naming_overridden(self) -> bool:
         """Whether any ``generate_{schema,alias,database}_name`` macro is the user's own."""
         return any(self.is_overridden(f"generate_{part}_name") for part in ("schema", "alias", "database"))
+
+    def is_overridden(self, name: str) -> bool:
+        """Whether a project or package replaces a built-in macro of this name."""
+        overridden = self._overridden
+        if overridden is None:  # built once: files are all added before anything renders
+            overridden = self._overridden = frozenset(
+                macro for pkg, macros in self.by_package.items() if pkg not in self.internal for macro in macros)
+        return name in overridden
 
     def dispatch_candidates(self, name: str, namespaces: list[str], adapter_chain: tuple[str, ...]):
         """Yield macros in dispatch order: each namespace, each ``<adapter>__`` then ``default__``."""

@@ -17,6 +17,7 @@ user's own data, like dbt's ``partial_parse.msgpack``; a cache that cannot be re
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import pickle
@@ -201,15 +202,17 @@ class RenderMemo:
             if all(_env_digest(os.environ.get(name)) == seen for name, seen in reads.items()):
                 for name in reads:
                     self.env.reads[name] = os.environ.get(name)
+                if key in self.entries:  # a second file with the same key (identical YAML text)
+                    return copy.deepcopy(result)
                 self.entries[key] = hit
-                return pickle.loads(result)  # noqa: S301 - a fresh copy of what we stored
+                return result  # unpickled for this run alone: nothing else holds it
         self.env.tracker = {}
         try:
             result = render()
             reads = {name: _env_digest(value) for name, value in self.env.tracker.items()}
         finally:
             self.env.tracker = None
-        self.entries[key] = (pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), reads)
+        self.entries[key] = (copy.deepcopy(result), reads)  # the caller may change what it gets
         return result
 
 
