@@ -48,12 +48,14 @@ def find_files(package: str, root: Path, resource_paths: list[str], suffixes: tu
             continue
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            rel_dir = Path(dirpath).relative_to(base)
-            if rel_dir.parts and rel_dir.parts[0] in exclude:
+            rel_dir = os.path.relpath(dirpath, base)
+            parts = [] if rel_dir == "." else rel_dir.split(os.sep)
+            if parts and parts[0] in exclude:
                 continue
+            prefix = "/".join(parts) + "/" if parts else ""
             for filename in sorted(filenames):
                 if filename.endswith(suffixes) and not filename.startswith("."):
-                    relative = (rel_dir / filename).as_posix()
-                    text = (Path(dirpath) / filename).read_text(encoding="utf-8")
-                    found.append(SourceFile(package, root, resource_path.rstrip("/"), relative, text))
+                    with open(os.path.join(dirpath, filename), encoding="utf-8") as handle:
+                        text = handle.read()
+                    found.append(SourceFile(package, root, resource_path.rstrip("/"), prefix + filename, text))
     return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,17 +51,36 @@ class Project:
 
 
 def config_from_tree(tree: dict[str, Any], fqn: list[str]) -> dict[str, Any]:
-    config: dict[str, Any] = {}
-    level = tree
-    for depth in range(len(fqn) + 1):
-        config = merge_config(config, _level_configs(level))
-        if depth == len(fqn):
-            break
-        nxt = level.get(fqn[depth])
+    """The merged ``+config`` of every tree level along ``fqn`` (a fresh top-level dict)."""
+    levels = [tree]
+    for part in fqn:
+        nxt = levels[-1].get(part)
         if not isinstance(nxt, dict):
             break
-        level = nxt
-    return config
+        levels.append(nxt)
+    return dict(_merged_levels(tuple(map(_Level, levels))))
+
+
+class _Level:
+    """A tree level compared by identity: the tree is fixed once dbt_project.yml is loaded."""
+
+    __slots__ = ("tree",)
+
+    def __init__(self, tree: dict[str, Any]):
+        self.tree = tree
+
+    def __hash__(self) -> int:
+        return id(self.tree)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Level) and other.tree is self.tree
+
+
+@functools.lru_cache(maxsize=4096)
+def _merged_levels(levels: tuple[_Level, ...]) -> dict[str, Any]:
+    """Memoised per folder path: thousands of nodes share a handful of folders."""
+    parent = _merged_levels(levels[:-1]) if len(levels) > 1 else {}
+    return merge_config(parent, _level_configs(levels[-1].tree))
 
 
 def _level_configs(level: dict[str, Any]) -> dict[str, Any]:
