@@ -6,11 +6,11 @@ DEMO_DIR := examples/shop
 
 .PHONY: demo test bench clean
 
-$(BIN)/fusion: core/pyproject.toml adapters/duckdb/pyproject.toml adapters/postgres/pyproject.toml \
+$(BIN)/fusion: core/pyproject.toml adapters/duckdb/pyproject.toml adapters/postgres/pyproject.toml adapters/databricks/pyproject.toml \
 		signing/pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ./core -e ./adapters/duckdb -e ./adapters/postgres -e ./signing \
+	$(BIN)/pip install --quiet -e ./core -e ./adapters/duckdb -e ./adapters/postgres -e ./adapters/databricks -e ./signing \
 		-r requirements-dev.txt
 	touch $(BIN)/fusion
 
