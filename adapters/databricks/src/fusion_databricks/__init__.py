@@ -121,8 +121,11 @@ class SparkAdapter(Adapter):
 
     def describe_error(self, exc: Exception) -> str:
         """The server's message without the driver's status prefix, vendor code or JVM trace."""
-        text = _NOISE.sub("", str(exc).strip(), count=1)
-        return _VENDOR_CODE.sub("", _JVM_TRACE.sub("", text)).strip()
+        text = _VENDOR_CODE.sub("", _NOISE.sub("", str(exc).strip(), count=1))
+        first, _, _rest = text.partition("\n")
+        if "SQLSTATE: " in first:  # Spark's own message; what follows is the analysed plan
+            text = first.rstrip(";")
+        return _JVM_TRACE.sub("", text).strip()
 
     @staticmethod
     def string_literal(value: str) -> str:

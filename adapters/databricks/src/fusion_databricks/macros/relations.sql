@@ -24,7 +24,8 @@
     {%- set file_format = spark_file_format() -%}
     {%- if strategy in ['merge', 'delete+insert'] and file_format not in ['delta', 'iceberg', 'hudi'] -%}
       {{ exceptions.raise_compiler_error(
-           "incremental_strategy '" ~ strategy ~ "' updates rows in place, which file_format '" ~ file_format
+           (model.original_file_path ~ ": " if model is defined and model.original_file_path else "")
+           ~ "incremental_strategy '" ~ strategy ~ "' updates rows in place, which file_format '" ~ file_format
            ~ "' cannot do: set file_format to delta, iceberg or hudi, or use incremental_strategy "
            ~ "'append' or 'insert_overwrite'") }}
     {%- endif -%}
