@@ -108,7 +108,7 @@ def start_spark(timeout: float = 120) -> ConnectServer:
     port = _free_port()
     command = [str(home / "bin" / "spark-submit"), "--master", "local[2]",
                "--class", "org.apache.spark.sql.connect.service.SparkConnectServer",
-               "--conf", f"spark.connect.grpc.binding.address=127.0.0.1",
+               "--conf", "spark.connect.grpc.binding.address=127.0.0.1",
                "--conf", f"spark.connect.grpc.binding.port={port}",
                "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
                "--conf", "spark.ui.enabled=false", "--conf", "spark.sql.catalogImplementation=in-memory",
@@ -116,5 +116,6 @@ def start_spark(timeout: float = 120) -> ConnectServer:
                "--conf", "spark.sql.shuffle.partitions=2", "--driver-memory", "1g",
                f"--conf=spark.driver.extraJavaOptions=-Djava.io.tmpdir={base}",
                "spark-internal"]
-    env = {"SPARK_HOME": str(home), "SPARK_LOCAL_IP": "127.0.0.1", "PYSPARK_PYTHON": str(PYSPARK_VENV / "bin" / "python")}
+    env = {"SPARK_HOME": str(home), "SPARK_LOCAL_IP": "127.0.0.1",
+           "PYSPARK_PYTHON": str(PYSPARK_VENV / "bin" / "python")}
     return _start("Spark Connect", command, port, base, timeout, env)

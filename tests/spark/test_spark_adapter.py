@@ -59,7 +59,8 @@ def test_merge_and_delete_insert_update_delta_tables_across_runs(tmp_path, sail,
     model = ("{{{{ config(materialized='incremental', unique_key='id', incremental_strategy='{strategy}') }}}}\n"
              "select * from (values {rows}) as t(id, v)")
     target = spark_target(sail.port)
-    tables = {"merged": "(id int not null, v string not null) using delta", "replaced": "(id int not null, v string not null) using delta"}
+    columns = "(id int not null, v string not null) using delta"
+    tables = {"merged": columns, "replaced": columns}
     for run, rows in enumerate(("(1, 'a'), (2, 'b')", "(2, 'B'), (3, 'C')")):
         files = {"models/merged.sql": model.format(strategy="merge", rows=rows),
                  "models/replaced.sql": model.format(strategy="delete+insert", rows=rows)}
