@@ -146,7 +146,9 @@ class SparkAdapter(Adapter):
                 return []  # the schema does not exist yet
             raise
         _, views = self.execute(f"show views in {namespace}", fetch=True)
-        view_names = {row["tableName"].lower() for row in views.to_pylist() if not row.get("isTemporary")}
+        # Spark calls the column viewName, Sail tableName
+        view_names = {(row.get("viewName") or row.get("tableName")).lower()
+                      for row in views.to_pylist() if not row.get("isTemporary")}
         return [(row["tableName"], "view" if row["tableName"].lower() in view_names else "table")
                 for row in tables.to_pylist() if not row.get("isTemporary")]
 
