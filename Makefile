@@ -6,11 +6,11 @@ DEMO_DIR := examples/shop
 
 .PHONY: demo test bench clean
 
-$(BIN)/fusion: core/pyproject.toml adapters/duckdb/pyproject.toml adapters/postgres/pyproject.toml \
+$(BIN)/fusion: core/pyproject.toml adapters/duckdb/pyproject.toml adapters/postgres/pyproject.toml adapters/databricks/pyproject.toml \
 		signing/pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ./core -e ./adapters/duckdb -e ./adapters/postgres -e ./signing \
+	$(BIN)/pip install --quiet -e ./core -e ./adapters/duckdb -e ./adapters/postgres -e ./adapters/databricks -e ./signing \
 		-r requirements-dev.txt
 	touch $(BIN)/fusion
 
@@ -18,11 +18,20 @@ demo: $(BIN)/fusion
 	cd $(DEMO_DIR) && ../../$(BIN)/fusion build
 	cd $(DEMO_DIR) && ../../$(BIN)/fusion show --select customers --limit 5
 
-test: $(BIN)/fusion
+# Spark Connect servers the tests start (tests/spark): each in its own venv, never beside pyspark's
+.venv-sail/bin/sail:
+	$(PYTHON) -m venv .venv-sail
+	.venv-sail/bin/pip install --quiet pysail==0.7.2
+
+.venv-spark/bin/pyspark:
+	$(PYTHON) -m venv .venv-spark
+	.venv-spark/bin/pip install --quiet pyspark==4.3.0
+
+test: $(BIN)/fusion .venv-sail/bin/sail .venv-spark/bin/pyspark
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/fusion
 	$(BIN)/python bench/run_bench.py --models 1000
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR)/target $(DEMO_DIR)/logs $(DEMO_DIR)/*.duckdb
+	rm -rf $(VENV) .venv-sail .venv-spark $(DEMO_DIR)/target $(DEMO_DIR)/logs $(DEMO_DIR)/*.duckdb

@@ -13,6 +13,7 @@ import pytest
 pytest_plugins = [
     "driver_repo",  # signed-driver repositories
     "postgres.fixtures",  # a real PostgreSQL server
+    "spark.fixtures",  # Spark Connect servers (Sail, Apache Spark)
     "warehouses",  # the same feature tests on DuckDB and PostgreSQL
 ]
 

@@ -67,8 +67,12 @@ class Adapter:
     type_name: ClassVar[str] = ""
     #: relation types that ``create or replace view`` may replace in place
     replace_view_in_place: ClassVar[bool] = False
-    #: whether DDL can be rolled back (then a failed build leaves nothing half-done)
+    #: whether DDL can be rolled back (then a failed build leaves nothing half-done); if not,
+    #: ``begin``/``commit``/``rollback`` send nothing and every statement takes effect at once
     transactional_ddl: ClassVar[bool] = True
+    #: tables are replaced by ``create_table_as`` itself (``create or replace table``), not built
+    #: beside the old one and swapped in by renames
+    replace_table_in_place: ClassVar[bool] = False
     #: whether ``materialized: materialized_view`` can be built
     supports_materialized_views: ClassVar[bool] = False
     #: whether the driver bulk-loads Arrow data (``adbc_ingest``); if not, seeds use batched INSERTs
@@ -114,6 +118,11 @@ class Adapter:
     @property
     def default_schema(self) -> str:
         return str(self.target.get("schema") or "")
+
+    def list_relations(self, database: str, schema: str) -> list[tuple[str, str]]:
+        """(name, type) of every relation in a schema; type 'table', 'view' or 'materialized_view'."""
+        _, table = self.execute(self.list_relations_sql(database, schema), fetch=True)
+        return list(zip(table.column(0).to_pylist(), table.column(1).to_pylist(), strict=True))
 
     def list_relations_sql(self, database: str, schema: str) -> str:
         """SQL returning (name, type) for every relation in a schema; type 'table' or 'view'."""
@@ -224,12 +233,15 @@ class Adapter:
         return text.strip()
 
     def begin(self) -> None:
+        if not self.transactional_ddl:
+            return
         self.execute("begin")
         self._local.journal = []
 
     def commit(self) -> None:
         self._local.journal = None
-        self.execute("commit")
+        if self.transactional_ddl:
+            self.execute("commit")
 
     def rollback(self) -> None:
         """Roll back, and undo what this transaction told the relation cache."""
@@ -241,6 +253,8 @@ class Adapter:
                     rels.pop(name, None)
                 else:
                     rels[name] = previous
+        if not self.transactional_ddl:
+            return
         try:
             self.execute("rollback")
         except DatabaseError:
@@ -291,10 +305,8 @@ class Adapter:
             known = self.cache.schemas.get(key)
         if known is not None:
             return known
-        _, table = self.execute(self.list_relations_sql(database or "", schema or ""), fetch=True)
-        found = {}
-        for name, kind in zip(table.column(0).to_pylist(), table.column(1).to_pylist(), strict=True):
-            found[name.lower()] = self.relation(database, schema, name, kind)
+        found = {name.lower(): self.relation(database, schema, name, kind)
+                 for name, kind in self.list_relations(database or "", schema or "")}
         with self.cache.lock:
             return self.cache.schemas.setdefault(key, found)
 
@@ -331,7 +343,8 @@ class Adapter:
 
     def columns_of_query(self, sql: str, near: Relation, columns_ddl: str | None = None) -> list[Column]:
         """Names and database types of a query's columns (or of a column list when ``columns_ddl``
-        is given), read back from a probe table next to ``near`` that is always rolled back."""
+        is given), read back from a probe table next to ``near`` that is always rolled back
+        (dropped where DDL cannot be rolled back)."""
         probe = self.relation(near.database, near.schema, f"{near.identifier}__dbt_probe", "table")
         self.create_schema(near.database, near.schema)
         self.begin()
@@ -343,6 +356,8 @@ class Adapter:
             return self.get_columns_in_relation(probe)
         finally:
             self.rollback()
+            if not self.transactional_ddl:
+                self.drop_relation(probe)
 
     # --- DDL helpers used by materializations ------------------------------------------
     def create_schema(self, database: str | None, schema: str) -> None:

@@ -13,3 +13,8 @@
 {% macro duckdb__shop_days_between(start_expr, end_expr) -%}
     date_diff('day', cast({{ start_expr }} as date), cast({{ end_expr }} as date))
 {%- endmacro %}
+
+{% macro spark__shop_days_between(start_expr, end_expr) -%}
+    {#- Spark (and Databricks): date - date is an interval there, datediff() counts days -#}
+    datediff(cast({{ end_expr }} as date), cast({{ start_expr }} as date))
+{%- endmacro %}

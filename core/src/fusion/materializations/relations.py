@@ -65,7 +65,14 @@ def build_table(ctx: MaterializationContext, existing: Relation | None) -> Adapt
     else:
         def ddl(temp):
             return ctx.macro("create_table_as", False, temp, ctx.sql)
-    return build_beside_and_swap(ctx, ctx.relation.incorporate(type="table"), existing, ddl)
+    target = ctx.relation.incorporate(type="table")
+    if not ctx.adapter.replace_table_in_place:
+        return build_beside_and_swap(ctx, target, existing, ddl)
+    if existing is not None and existing.type != "table":
+        ctx.adapter.drop_relation(existing)
+    response, _ = ctx.adapter.execute(ddl(target))
+    ctx.adapter.cache_added(target)
+    return response
 
 
 

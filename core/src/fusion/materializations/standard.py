@@ -87,7 +87,7 @@ def run_seed(ctx: MaterializationContext) -> MaterializationResult:
             if existing is not None:
                 adapter.drop_relation(existing)
             columns = ", ".join(f"{adapter.quote(n)} {t}" for n, t in zip(names, sql_types, strict=True))
-            adapter.execute(f"create table {target} ({columns})")
+            adapter.execute(ctx.macro("create_seed_table", target, columns))
             adapter.cache_added(target)
         if adapter.supports_bulk_ingest:
             casts = ", ".join(f"cast({adapter.quote(n)} as {t})" for n, t in zip(names, sql_types, strict=True))

@@ -67,6 +67,15 @@
   truncate table {{ relation }}
 {%- endmacro %}
 
+{% macro create_seed_table(relation, columns_ddl) -%}
+  {{ adapter.dispatch('create_seed_table', 'dbt')(relation, columns_ddl) }}
+{%- endmacro %}
+
+{% macro default__create_seed_table(relation, columns_ddl) -%}
+  {#- the empty table a seed's rows are loaded into -#}
+  create table {{ relation }} ({{ columns_ddl }})
+{%- endmacro %}
+
 {% macro create_table_with_columns(relation, columns_ddl, column_names, sql) -%}
   {{ adapter.dispatch('create_table_with_columns', 'dbt')(relation, columns_ddl, column_names, sql) }}
 {%- endmacro %}
