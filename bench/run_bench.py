@@ -5,17 +5,25 @@ This is a measurement tool, not a test. For every requested project size N it
 
 1. generates an N-model project with /work/shared/bench/gen_project.py,
 2. writes a duckdb profiles.yml into the project (the generator does not write one),
-3. times, for Fusion (and for dbt Core when --dbt is given):
-     parse  -- cold: target/ is deleted first (dbt: ``dbt parse --no-partial-parse``)
-     run    -- ``run --vars '{synthetic_all_views: true}'`` against a freshly created
-               database (new db file + sources_ddl.sql + seed tables), target/ deleted,
+3. times, for Fusion (and for dbt Core when --dbt is given, up to --skip-dbt-above):
+     parse           -- cold: target/ deleted, ``parse --no-partial-parse``
+     parse-nochange  -- after an untimed priming ``parse``, ``parse`` again with nothing changed
+     parse-edit      -- after an untimed priming ``parse``, one model file gets a new comment
+                        line (different each repetition), then ``parse``; for Fusion the
+                        resulting manifest is checked against a cold parse's
+     compile         -- cold (target/ deleted, fresh database) ``compile`` of the whole project;
+                        for Fusion also ``--static-analysis off`` / ``baseline`` when its
+                        ``compile --help`` offers that option
+     run             -- ``run --vars '{synthetic_all_views: true}'`` against a freshly created
+                        database, target/ deleted; thread utilisation from run_results.json,
 4. reports the median wall time and the maximum peak RSS over --repeat repetitions,
    as a markdown table on stdout and in --output.
 
 Every command runs as a child process with cwd = the project and
-``--profiles-dir <project>``. Wall time is measured around the child; peak RSS is the
-``ru_maxrss`` that os.wait4() returns for that child (it covers the child and any
-descendants it waited for).
+``--profiles-dir <project>``, started through bench/timed_child.py: a tiny launcher that
+measures the wall time around the child and takes its peak RSS (``ru_maxrss``) from
+os.wait4(). The launcher keeps the harness's own memory out of the child's figure (see
+its docstring).
 
 Seeds: the generated models ref the seed ``status_mapping``, so ``run`` fails on an
 empty database. Seeds are therefore loaded by this harness (with duckdb's CSV reader,
@@ -28,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import hashlib
 import json
 import os
 import platform
@@ -35,18 +44,24 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+LAUNCHER = HERE / "timed_child.py"
 DEFAULT_GENERATOR = Path("/work/shared/bench/gen_project.py")
 RUN_VARS = "{synthetic_all_views: true}"
 PROFILE_NAME = "synthetic"  # `profile:` in the generated dbt_project.yml
 TARGET_SCHEMA = "main"
 SEED_SCHEMA = f"{TARGET_SCHEMA}_seeds"  # generate_schema_name: <target.schema>_<custom schema 'seeds'>
 DB_FILE_NAME = "bench.duckdb"
+COMMANDS = ("parse", "parse-nochange", "parse-edit", "compile", "run")
+DEFAULT_COMMANDS = ",".join(COMMANDS)
+STATIC_ANALYSIS_MODES = ("off", "baseline")
+# Keys whose values differ between any two invocations; ignored when comparing manifests.
+VOLATILE_KEYS = frozenset({"created_at", "generated_at", "invocation_id", "invocation_started_at",
+                           "run_started_at"})
 
 # Keep dbt from phoning home / colouring output; harmless for Fusion.
 CHILD_ENV_OVERRIDES = {
@@ -67,17 +82,37 @@ class Sample:
 
 
 @dataclass
+class Utilisation:
+    """How busy the run's threads were: summed node execute time / (threads x run phase)."""
+    execute_s: float
+    phase_s: float  # first timing step start to last timing step end, over all results
+    threads: int
+    thread_ids: int  # distinct thread_id values seen
+
+    @property
+    def value(self) -> float:
+        return self.execute_s / (self.threads * self.phase_s)
+
+
+@dataclass
 class Measurement:
     n_models: int
     tool: str  # "fusion" | "dbt"
-    command: str  # "parse" | "run"
+    command: str  # one of COMMANDS
+    extra: list[str] = field(default_factory=list)  # extra arguments of the timed command
     samples: list[Sample] = field(default_factory=list)
     failed: bool = False
     error: str = ""
-    nodes: int | None = None  # len(manifest["nodes"]) after parse, as a sanity check
+    nodes: int | None = None  # len(manifest["nodes"]) after the command, as a sanity check
     error_lines: list[str] = field(default_factory=list)
     log_prefix: str = ""
     failed_attempt: str = ""
+    manifest_diffs: list[list[str]] = field(default_factory=list)  # parse-edit: per repetition, [] = identical
+    utilisation: list[Utilisation] = field(default_factory=list)  # run: per repetition
+
+    @property
+    def label(self) -> str:
+        return " ".join([self.command, *self.extra])
 
     @property
     def median_s(self) -> float | None:
@@ -86,6 +121,18 @@ class Measurement:
     @property
     def peak_mb(self) -> float | None:
         return max(s.maxrss_kb for s in self.samples) / 1024.0 if self.samples else None
+
+
+@dataclass
+class Setup:
+    """One generated project and where its database and logs go."""
+    n: int
+    base: Path
+    project: Path
+    db_path: Path
+    logs: Path
+    threads: int
+    edit_file: Path  # the model file parse-edit changes
 
 
 class CommandFailed(Exception):
@@ -132,30 +179,31 @@ def tail(path: Path, lines: int = 30) -> str:
     return "\n".join(text.rstrip("\n").splitlines()[-lines:])
 
 
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(CHILD_ENV_OVERRIDES)
+    return env
+
+
 def timed_child(argv: list[str], cwd: Path, log_prefix: Path) -> tuple[int, float, int]:
-    """Run argv as a child; return (exit code, wall seconds, ru_maxrss in KiB).
+    """Run argv as a child (through the launcher); return (exit code, wall seconds, ru_maxrss in KiB).
 
     stdout/stderr go to files (no pipes, so nothing can block and the harness adds no
     reading overhead to the child's wall time).
     """
-    env = dict(os.environ)
-    env.update(CHILD_ENV_OVERRIDES)
-    out_path = log_prefix.with_suffix(".stdout")
-    err_path = log_prefix.with_suffix(".stderr")
-    with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=str(cwd), stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped; keep Popen consistent
-    return proc.returncode, wall, int(usage.ru_maxrss)  # Linux: KiB
+    launcher = [sys.executable, "-I", "-S", str(LAUNCHER), str(cwd),
+                str(log_prefix.with_suffix(".stdout")), str(log_prefix.with_suffix(".stderr"))]
+    res = subprocess.run([*launcher, *argv], capture_output=True, text=True, env=child_env())
+    try:
+        rc, wall, rss = res.stdout.split()
+        return int(rc), float(wall), int(rss)  # Linux: KiB
+    except ValueError:
+        sys.exit(f"timing launcher failed (exit {res.returncode}): {res.stdout}{res.stderr}")
 
 
 def capture(argv: list[str]) -> str:
-    env = dict(os.environ)
-    env.update(CHILD_ENV_OVERRIDES)
     try:
-        res = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
+        res = subprocess.run(argv, capture_output=True, text=True, env=child_env(), timeout=120)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"unavailable ({exc})"
     return (res.stdout or "") + (res.stderr or "")
@@ -164,6 +212,10 @@ def capture(argv: list[str]) -> str:
 def fusion_version(fusion: Path) -> str:
     out = capture([str(fusion), "--version"]).strip()
     return out.splitlines()[0] if out else "unknown"
+
+
+def fusion_has_static_analysis(fusion: Path) -> bool:
+    return "--static-analysis" in capture([str(fusion), "compile", "--help"])
 
 
 def dbt_versions(dbt: Path) -> str:
@@ -185,6 +237,11 @@ def dbt_versions(dbt: Path) -> str:
     if core is None:
         return "unknown"
     return f"dbt-core {core}" + (f" ({', '.join(plugins)})" if plugins else "")
+
+
+def load_average() -> str:
+    """Other work on the machine shows here; wall times taken under load are inflated."""
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def duckdb_module():
@@ -225,6 +282,14 @@ def write_profiles(project: Path, db_path: Path, threads: int) -> None:
 """)
 
 
+def pick_edit_file(project: Path) -> Path:
+    """The model parse-edit changes: the first intermediate model (it refs others), else the first model."""
+    models = sorted((project / "models").rglob("*.sql"))
+    if not models:
+        sys.exit(f"no model files under {project / 'models'}")
+    return next((p for p in models if p.name.startswith("int_")), models[0])
+
+
 def reset_database(project: Path, db_path: Path) -> None:
     """Fresh db file, every source table from sources_ddl.sql, and the project's seeds."""
     duckdb = duckdb_module()
@@ -249,6 +314,9 @@ def clear_target(project: Path) -> None:
     shutil.rmtree(project / "target", ignore_errors=True)
 
 
+# --------------------------------------------------------------------------- artifacts
+
+
 def count_manifest_nodes(project: Path) -> int | None:
     manifest = project / "target" / "manifest.json"
     try:
@@ -258,49 +326,159 @@ def count_manifest_nodes(project: Path) -> int | None:
         return None
 
 
+def without_volatile(value):
+    if isinstance(value, dict):
+        return {k: without_volatile(v) for k, v in value.items() if k not in VOLATILE_KEYS}
+    if isinstance(value, list):
+        return [without_volatile(v) for v in value]
+    return value
+
+
+def manifest_digests(path: Path) -> dict[str, str]:
+    """A digest per manifest entry ("nodes.<unique_id>", "metadata", ...), volatile keys left out.
+
+    Digests rather than the manifests themselves, so only one manifest is in memory at a time
+    and a difference can be named."""
+    with open(path) as f:
+        manifest = json.load(f)
+    digests = {}
+    for top, value in manifest.items():
+        entries = value.items() if isinstance(value, dict) and top != "metadata" else [(None, value)]
+        for key, entry in entries:
+            text = json.dumps(without_volatile(entry), sort_keys=True)
+            digests[top if key is None else f"{top}.{key}"] = hashlib.sha256(text.encode()).hexdigest()
+    return digests
+
+
+def manifest_differences(a: Path, b: Path) -> list[str]:
+    """Entries (see manifest_digests) present in only one manifest or different in the two."""
+    da, db = manifest_digests(a), manifest_digests(b)
+    return sorted(k for k in da.keys() | db.keys() if da.get(k) != db.get(k))
+
+
+def _timestamp(text) -> _dt.datetime | None:
+    try:
+        return _dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def thread_utilisation(run_results: Path, profile_threads: int) -> Utilisation | None:
+    """Utilisation of the run phase from run_results.json, or None when it has no timings."""
+    try:
+        with open(run_results) as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return None
+    instants: list[_dt.datetime] = []
+    execute_s = 0.0
+    thread_ids = set()
+    for result in data.get("results") or []:
+        if result.get("thread_id"):
+            thread_ids.add(result["thread_id"])
+        for step in result.get("timing") or []:
+            start, end = _timestamp(step.get("started_at")), _timestamp(step.get("completed_at"))
+            if start is None or end is None:
+                continue
+            instants += [start, end]
+            if step.get("name") == "execute":
+                execute_s += (end - start).total_seconds()
+    if not instants:
+        return None
+    phase_s = (max(instants) - min(instants)).total_seconds()
+    threads = (data.get("args") or {}).get("threads")
+    if not isinstance(threads, int) or threads < 1:
+        threads = profile_threads
+    return Utilisation(execute_s, phase_s, threads, len(thread_ids)) if phase_s > 0 else None
+
+
 # --------------------------------------------------------------------------- commands
 
 
-def tool_argv(tool: str, exe: Path, command: str, project: Path) -> list[str]:
-    common = ["--profiles-dir", str(project)]
-    if command == "parse":
-        extra = ["--no-partial-parse"] if tool == "dbt" else []
-        return [str(exe), "parse", *common, *extra]
-    if command == "run":
-        return [str(exe), "run", *common, "--vars", RUN_VARS]
-    raise ValueError(command)
+def timed_args(m: Measurement) -> list[str]:
+    if m.command == "parse":
+        return ["parse", "--no-partial-parse"]
+    if m.command in ("parse-nochange", "parse-edit"):
+        return ["parse"]
+    if m.command == "compile":
+        return ["compile", *m.extra]
+    if m.command == "run":
+        return ["run", "--vars", RUN_VARS]
+    raise ValueError(m.command)
 
 
-def measure(m: Measurement, exe: Path, project: Path, db_path: Path, repeat: int, logs: Path) -> None:
-    for rep in range(1, repeat + 1):
-        clear_target(project)  # every repetition starts cold: no target/, no partial-parse state
-        if m.command == "run":
-            reset_database(project, db_path)
-        argv = tool_argv(m.tool, exe, m.command, project)
-        prefix = logs / f"n{m.n_models}_{m.tool}_{m.command}_{rep}"
-        log(f"N={m.n_models} {m.tool} {m.command} [{rep}/{repeat}]: {' '.join(argv)}")
-        rc, wall, rss = timed_child(argv, project, prefix)
-        if rc != 0:
-            m.failed = True
-            err_tail = tail(prefix.with_suffix(".stderr"))
-            out_tail = tail(prefix.with_suffix(".stdout"))
-            m.error = f"exit {rc}"
-            m.failed_attempt = f"repetition {rep} exited {rc} after {wall:.2f} s, peak {rss / 1024:.0f} MB"
-            m.log_prefix = str(prefix)
-            m.error_lines = first_errors([prefix.with_suffix(".stderr"), prefix.with_suffix(".stdout")])
-            msg = [f"!! {m.tool} {m.command} (N={m.n_models}) exited {rc} after {wall:.1f}s",
-                   f"   command: {' '.join(argv)}  (cwd {project})",
-                   f"   logs: {prefix}.stdout / .stderr"]
-            if err_tail:
-                msg += ["   --- stderr (tail) ---", err_tail]
-            if out_tail:
-                msg += ["   --- stdout (tail) ---", out_tail]
-            print("\n".join(msg), file=sys.stderr, flush=True)
-            raise CommandFailed(m.error)
-        m.samples.append(Sample(wall, rss))
-        log(f"   {wall:.2f} s, {rss / 1024:.0f} MB")
-        if m.command == "parse" and m.nodes is None:
-            m.nodes = count_manifest_nodes(project)
+def step(m: Measurement, exe: Path, args: list[str], s: Setup, name: str, what: str) -> tuple[float, int]:
+    """Run one command of measurement m; on failure record it on m and raise CommandFailed."""
+    argv = [str(exe), *args, "--profiles-dir", str(s.project)]
+    prefix = s.logs / f"n{s.n}_{m.tool}_{m.label.replace('--', '').replace(' ', '_')}_{name}"
+    log(f"N={s.n} {m.tool} {m.label} [{what}]: {' '.join(argv)}")
+    rc, wall, rss = timed_child(argv, s.project, prefix)
+    if rc == 0:
+        return wall, rss
+    m.failed = True
+    m.error = f"exit {rc}"
+    m.failed_attempt = f"{what} exited {rc} after {wall:.2f} s, peak {rss / 1024:.0f} MB"
+    m.log_prefix = str(prefix)
+    m.error_lines = first_errors([prefix.with_suffix(".stderr"), prefix.with_suffix(".stdout")])
+    msg = [f"!! {m.tool} {m.label} (N={s.n}, {what}) exited {rc} after {wall:.1f}s",
+           f"   command: {' '.join(argv)}  (cwd {s.project})",
+           f"   logs: {prefix}.stdout / .stderr"]
+    for stream in ("stderr", "stdout"):
+        text = tail(prefix.with_suffix(f".{stream}"))
+        if text:
+            msg += [f"   --- {stream} (tail) ---", text]
+    print("\n".join(msg), file=sys.stderr, flush=True)
+    raise CommandFailed(m.error)
+
+
+def check_against_cold(m: Measurement, exe: Path, s: Setup, rep: int) -> list[str]:
+    """Differences between target/manifest.json and a cold parse's manifest (in a separate
+    target path, so the parse cache in target/ is left as it is)."""
+    cold = s.base / "cold_target"
+    shutil.rmtree(cold, ignore_errors=True)
+    step(m, exe, ["parse", "--no-partial-parse", "--target-path", str(cold)], s, f"{rep}_cold",
+         f"untimed cold reference parse, repetition {rep}")
+    diffs = manifest_differences(s.project / "target" / "manifest.json", cold / "manifest.json")
+    shutil.rmtree(cold, ignore_errors=True)
+    log(f"   manifest after the edit vs cold parse: {'DIFFERENT ' + str(diffs[:5]) if diffs else 'identical'}")
+    return diffs
+
+
+def measure(m: Measurement, exe: Path, s: Setup, repeat: int) -> None:
+    cold = m.command in ("parse", "compile", "run")
+    if not cold:  # parse-nochange, parse-edit: the timed parses find the state one plain parse leaves
+        clear_target(s.project)
+        step(m, exe, ["parse"], s, "prime", "untimed priming parse")
+    original = s.edit_file.read_text() if m.command == "parse-edit" else None
+    try:
+        for rep in range(1, repeat + 1):
+            if cold:
+                clear_target(s.project)  # every repetition starts cold: no target/, no parse cache
+            if m.command in ("compile", "run"):
+                reset_database(s.project, s.db_path)
+            if original is not None:  # new content every repetition
+                s.edit_file.write_text(f"{original.rstrip()}\n-- bench edit {rep}\n")
+            wall, rss = step(m, exe, timed_args(m), s, str(rep), f"repetition {rep}/{repeat}")
+            m.samples.append(Sample(wall, rss))
+            log(f"   {wall:.2f} s, {rss / 1024:.0f} MB")
+            if m.nodes is None:
+                m.nodes = count_manifest_nodes(s.project)
+            if m.command == "parse-edit" and m.tool == "fusion":
+                m.manifest_diffs.append(check_against_cold(m, exe, s, rep))
+            if m.command == "run":
+                u = thread_utilisation(s.project / "target" / "run_results.json", s.threads)
+                if u is not None:
+                    m.utilisation.append(u)
+    finally:
+        if original is not None:
+            s.edit_file.write_text(original)
+
+
+def rows_for(tool: str, command: str, n: int, static_analysis: bool) -> list[Measurement]:
+    rows = [Measurement(n, tool, command)]
+    if tool == "fusion" and command == "compile" and static_analysis:
+        rows += [Measurement(n, tool, command, ["--static-analysis", mode]) for mode in STATIC_ANALYSIS_MODES]
+    return rows
 
 
 # --------------------------------------------------------------------------- report
@@ -310,35 +488,104 @@ def fmt(x: float | None, spec: str) -> str:
     return "—" if x is None else format(x, spec)
 
 
-def render(results: list[Measurement], facts: list[tuple[str, str]]) -> str:
-    by_key = {(m.n_models, m.tool, m.command): m for m in results}
-    lines = ["# Fusion vs dbt Core benchmark", ""]
-    lines += [f"- **{k}:** {v}" for k, v in facts]
-    lines += ["",
-              "Median wall time and maximum peak RSS over the repetitions. `parse` is cold (no `target/`; dbt with "
-              "`--no-partial-parse`). `run` is `run --vars '{synthetic_all_views: true}'` on a fresh database "
-              "(sources and seeds loaded, untimed) with no `target/`, so dbt re-parses in full. "
-              "Ratios are dbt / Fusion (> 1 means Fusion is faster / smaller).",
-              "",
-              "| N models | tool | command | nodes | median s | peak MB | dbt/fusion time | dbt/fusion RSS | reps |",
-              "|---:|---|---|---:|---:|---:|---:|---:|---:|"]
-    for m in results:
+def table(results: list[Measurement]) -> list[str]:
+    by_key = {(m.n_models, m.tool, m.label): m for m in results}
+    order = {c: i for i, c in enumerate(COMMANDS)}
+    # stable sort: variants (compile --static-analysis ...) keep the order they were measured in
+    rows = sorted(results, key=lambda m: (m.n_models, order[m.command], bool(m.extra), m.tool != "fusion"))
+    lines = ["| N | tool | command | nodes | median s | peak MB | dbt/fusion time | dbt/fusion RSS | reps |",
+             "|---:|---|---|---:|---:|---:|---:|---:|---:|"]
+    for m in rows:
         ratio_t = ratio_m = "—"
         if m.tool == "dbt":
-            f = by_key.get((m.n_models, "fusion", m.command))
+            f = by_key.get((m.n_models, "fusion", m.label))
             if f and f.median_s and m.median_s and not f.failed and not m.failed:
                 ratio_t = f"{m.median_s / f.median_s:.1f}×"
                 ratio_m = f"{m.peak_mb / f.peak_mb:.1f}×"
         median = "FAILED (" + m.error + ")" if m.failed else fmt(m.median_s, ".2f")
         peak = "—" if m.failed else fmt(m.peak_mb, ".0f")
         nodes = "—" if m.nodes is None else str(m.nodes)
-        lines.append(f"| {m.n_models:,} | {m.tool} | {m.command} | {nodes} | {median} | {peak} | "
+        lines.append(f"| {m.n_models:,} | {m.tool} | {m.label} | {nodes} | {median} | {peak} | "
                      f"{ratio_t} | {ratio_m} | {len(m.samples)} |")
+    return lines
+
+
+def edit_notes(results: list[Measurement], edit_files: dict[int, str]) -> list[str]:
+    checked = [m for m in results if m.manifest_diffs]
+    if not checked and not any(m.command == "parse-edit" for m in results):
+        return []
+    lines = ["", "**parse-edit.** Each repetition appends a comment line `-- bench edit <repetition>` to one "
+             "model (" + "; ".join(f"N={n:,}: `{f}`" for n, f in edit_files.items()) + "). "
+             "Fusion's manifest after the edited parse, compared with a cold parse's (`--no-partial-parse` into "
+             "a separate target path), ignoring " + ", ".join(sorted(VOLATILE_KEYS)) + ":", ""]
+    for m in checked:
+        bad = [(rep, d) for rep, d in enumerate(m.manifest_diffs, 1) if d]
+        if not bad:
+            lines.append(f"- N={m.n_models:,}: identical ({len(m.manifest_diffs)} of {len(m.manifest_diffs)} "
+                         "repetitions)")
+        for rep, d in bad:
+            shown = ", ".join(f"`{k}`" for k in d[:8]) + (f" and {len(d) - 8} more" if len(d) > 8 else "")
+            lines.append(f"- N={m.n_models:,}: DIFFERENT in repetition {rep}: {len(d)} entries differ: {shown}")
+    if not checked:
+        lines.append("- no check completed")
+    return lines
+
+
+def utilisation_notes(results: list[Measurement]) -> list[str]:
+    measured = [m for m in results if m.utilisation]
+    if not measured:
+        return []
+    lines = ["", "**Thread utilisation (run)** from `target/run_results.json`: the nodes' `execute` step durations "
+             "summed / (threads × run phase), the run phase lasting from the first timing step's start to the "
+             "last one's end. Repetition with the median value:", ""]
+    for m in measured:
+        u = sorted(m.utilisation, key=lambda x: x.value)[(len(m.utilisation) - 1) // 2]
+        lines.append(f"- N={m.n_models:,} {m.tool}: {u.value:.0%} ({u.execute_s:.1f} s of execute over "
+                     f"{u.threads} threads × {u.phase_s:.1f} s; {u.thread_ids} thread ids seen)")
+    return lines
+
+
+def scaling(results: list[Measurement]) -> list[str]:
+    parses = {(m.n_models, m.tool): m for m in results if m.command == "parse" and m.samples and not m.failed}
+    sizes = sorted({n for n, tool in parses if tool == "fusion"})
+    if not sizes:
+        return []
+    with_dbt = any(tool == "dbt" for _, tool in parses)
+    lines = ["", "## Scaling", "", "Cold `parse`, median seconds per 1,000 models.", "",
+             "| N | fusion s / 1k models" + (" | dbt s / 1k models |" if with_dbt else " |"),
+             "|---:|---:|" + ("---:|" if with_dbt else "")]
+    for n in sizes:
+        row = f"| {n:,} | {parses[(n, 'fusion')].median_s * 1000 / n:.2f} |"
+        if with_dbt:
+            d = parses.get((n, "dbt"))
+            row += f" {d.median_s * 1000 / n:.2f} |" if d else " — |"
+        lines.append(row)
+    return lines
+
+
+def render(results: list[Measurement], facts: list[tuple[str, str]], edit_files: dict[int, str],
+           skip_dbt_above: int | None) -> str:
+    lines = ["# Fusion vs dbt Core benchmark", ""]
+    lines += [f"- **{k}:** {v}" for k, v in facts]
+    lines += ["",
+              "Median wall time and maximum peak RSS over the repetitions. `parse` is cold (no `target/`, "
+              "`--no-partial-parse`). `parse-nochange` and `parse-edit` follow an untimed priming `parse` (dbt: "
+              "partial parsing; Fusion: its parse cache in `target/`). `compile` is cold, on a fresh database. "
+              "`run` is `run --vars '{synthetic_all_views: true}'` on a fresh database (sources and seeds loaded, "
+              "untimed) with no `target/`, so dbt re-parses in full. Ratios are dbt / Fusion (> 1 means Fusion is "
+              "faster / smaller).",
+              ""]
+    lines += table(results)
+    if skip_dbt_above is not None and any(m.n_models > skip_dbt_above for m in results):
+        lines += ["", f"dbt was not run for N > {skip_dbt_above:,} (`--skip-dbt-above`)."]
+    lines += edit_notes(results, edit_files)
+    lines += utilisation_notes(results)
+    lines += scaling(results)
     failed = [m for m in results if m.failed]
     if failed:
         lines += ["", "## Failures", ""]
         for m in failed:
-            lines += [f"### N={m.n_models:,} {m.tool} {m.command}: {m.error}", "",
+            lines += [f"### N={m.n_models:,} {m.tool} {m.label}: {m.error}", "",
                       f"The {m.failed_attempt} (not comparable: the command did not do all its work).",
                       "",
                       f"Logs: `{m.log_prefix}.stdout` / `.stderr`. First error messages:", "", "```"]
@@ -357,6 +604,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="project size in models; may be given several times (default: 1000)")
     ap.add_argument("--repeat", type=int, default=3, help="repetitions per command (default: 3)")
     ap.add_argument("--dbt", metavar="VENV", help="virtualenv holding dbt Core + dbt-duckdb (e.g. /tmp/dbtcore)")
+    ap.add_argument("--skip-dbt-above", type=int, metavar="N",
+                    help="time dbt only for project sizes up to N models (Fusion alone above)")
     ap.add_argument("--fusion", metavar="EXE", default=str(REPO / ".venv" / "bin" / "fusion"),
                     help="Fusion CLI (default: .venv/bin/fusion)")
     ap.add_argument("--workdir", default=str(HERE / "work"), help="scratch folder (default: bench/work, gitignored)")
@@ -364,7 +613,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--generator", default=str(DEFAULT_GENERATOR), help="project generator script")
     ap.add_argument("--seed", type=int, default=42, help="generator random seed (default: 42)")
     ap.add_argument("--threads", type=int, default=4, help="threads in the generated profiles.yml (default: 4)")
-    ap.add_argument("--commands", default="parse,run", help="comma-separated subset of parse,run")
+    ap.add_argument("--commands", default=DEFAULT_COMMANDS,
+                    help=f"comma-separated subset of {DEFAULT_COMMANDS} (default: all)")
     ap.add_argument("--fail-fast", action="store_true",
                     help="stop at the first failing command (default: record it, go on, exit 1 at the end)")
     a = ap.parse_args(argv)
@@ -372,17 +622,17 @@ def main(argv: list[str] | None = None) -> int:
     sizes = a.models or [1000]
     commands = [c.strip() for c in a.commands.split(",") if c.strip()]
     for c in commands:
-        if c not in ("parse", "run"):
-            ap.error(f"unknown command {c!r}")
+        if c not in COMMANDS:
+            ap.error(f"unknown command {c!r} (choose from {DEFAULT_COMMANDS})")
     if a.repeat < 1:
         ap.error("--repeat must be >= 1")
 
-    fusion = Path(a.fusion)
+    fusion = Path(a.fusion).absolute()
     if not fusion.exists():
         sys.exit(f"Fusion CLI not found: {fusion}")
     tools: list[tuple[str, Path]] = [("fusion", fusion)]
     if a.dbt:
-        dbt = Path(a.dbt) / "bin" / "dbt"
+        dbt = Path(a.dbt).absolute() / "bin" / "dbt"
         if not dbt.exists():
             sys.exit(f"dbt not found: {dbt}")
         tools.append(("dbt", dbt))
@@ -390,6 +640,7 @@ def main(argv: list[str] | None = None) -> int:
     if not generator.exists():
         sys.exit(f"generator not found: {generator}")
     duckdb = duckdb_module()
+    static_analysis = "compile" in commands and fusion_has_static_analysis(fusion)
 
     workdir = Path(a.workdir).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
@@ -403,39 +654,52 @@ def main(argv: list[str] | None = None) -> int:
         ("python (harness)", platform.python_version()),
         ("fusion", fusion_version(fusion)),
     ]
+    if "compile" in commands:
+        facts.append(("fusion `compile --static-analysis`",
+                      "offered: " + " and ".join(STATIC_ANALYSIS_MODES) + " measured as extra rows" if static_analysis
+                      else "not offered by this build"))
     if a.dbt:
         facts.append(("dbt", dbt_versions(tools[1][1])))
     facts += [("duckdb (python module, used for setup)", duckdb.__version__),
               ("profile threads", str(a.threads)),
               ("repetitions", str(a.repeat)),
-              ("generator", f"{generator} N --seed {a.seed}")]
+              ("generator", f"{generator} N --seed {a.seed}"),
+              ("load average at start (1/5/15 min)", load_average())]
 
     results: list[Measurement] = []
+    edit_files: dict[int, str] = {}
     any_failed = False
     try:
         for n in sizes:
             base = workdir / f"n{n}"
             project = base / "project"
-            db_path = base / "db" / DB_FILE_NAME
             logs = base / "logs"
             shutil.rmtree(logs, ignore_errors=True)
             logs.mkdir(parents=True, exist_ok=True)
             generate_project(generator, n, project, a.seed)
+            db_path = base / "db" / DB_FILE_NAME
             write_profiles(project, db_path, a.threads)
+            s = Setup(n, base, project, db_path, logs, a.threads, pick_edit_file(project))
+            if "parse-edit" in commands:
+                edit_files[n] = str(s.edit_file.relative_to(project))
             for tool, exe in tools:
+                if tool == "dbt" and a.skip_dbt_above is not None and n > a.skip_dbt_above:
+                    log(f"N={n}: dbt skipped (--skip-dbt-above {a.skip_dbt_above})")
+                    continue
                 for command in commands:
-                    m = Measurement(n, tool, command)
-                    results.append(m)
-                    try:
-                        measure(m, exe, project, db_path, a.repeat, logs)
-                    except CommandFailed:
-                        any_failed = True
-                        if a.fail_fast:
-                            raise
+                    for m in rows_for(tool, command, n, static_analysis):
+                        results.append(m)
+                        try:
+                            measure(m, exe, s, a.repeat)
+                        except CommandFailed:
+                            any_failed = True
+                            if a.fail_fast:
+                                raise
     except CommandFailed:
         pass
     finally:
-        report = render(results, facts)
+        facts.append(("load average at end (1/5/15 min)", load_average()))
+        report = render(results, facts, edit_files, a.skip_dbt_above)
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(report)
         print(report)
