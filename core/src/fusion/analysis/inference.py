@@ -372,7 +372,7 @@ def _type_findings(tree: exp.Expr, dialect_name: str) -> list[Finding]:
 
 
 def _describe(node: exp.Expr) -> str:
-    return f"{node.sql()} ({node.type.sql() if node.type else '?'})"
+    return f"{node.sql(comments=False)} ({node.type.sql() if node.type else '?'})"
 
 
 def _op(node: exp.Expr) -> str:
