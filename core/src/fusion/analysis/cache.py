@@ -11,15 +11,18 @@ import threading
 from pathlib import Path
 
 import orjson
+from sqlglot import __version__ as sqlglot_version
 
+from fusion import __version__ as fusion_version
 from fusion.manifest.artifacts import write_json_atomic
 
-VERSION = 1
+VERSION = 2  # bump when what analysis finds changes
 FILE = "analysis_cache.json"
+_TOOLS = (VERSION, fusion_version, sqlglot_version)
 
 
 def cache_key(*parts: object) -> str:
-    return hashlib.sha256(orjson.dumps(parts, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    return hashlib.sha256(orjson.dumps((_TOOLS, parts), option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 class AnalysisCache:

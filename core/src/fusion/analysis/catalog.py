@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import SqlglotError
-from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 from sqlglot.schema import MappingSchema
 
 Key = tuple[str, ...]
@@ -50,18 +49,28 @@ class Catalog:
         self.database = database
         self.schema = schema
         self.entries: dict[Key, Entry] = {}
+        self._names: dict[tuple[str, bool], str] = {}
         #: the defaults that qualify unqualified tables, spelled as the schema keys are
         self.qualify_db = self.column_name(schema) if schema else None
         self.qualify_catalog = self.column_name(database) if database else None
 
     def key(self, table: exp.Table) -> Key:
-        if not table.args.get("db") and self.schema:
-            table = table.copy()
-            table.set("db", exp.to_identifier(self.schema))
-        if not table.args.get("catalog") and self.database and table.args.get("db"):
-            table.set("catalog", exp.to_identifier(self.database))
-        table = normalize_identifiers(table.copy(), dialect=self.dialect)
-        return tuple(part.name for part in table.parts)
+        """(catalog, db, name) as the warehouse resolves them; missing parts are the target's."""
+        db = self._part(table.args.get("db")) or self._normalize(self.schema, False)
+        catalog = self._part(table.args.get("catalog")) or (self._normalize(self.database, False) if db else "")
+        return tuple(p for p in (catalog, db, self._part(table.this)) if p)
+
+    def _part(self, node: exp.Expr | None) -> str:
+        if isinstance(node, exp.Identifier):
+            return self._normalize(node.this, node.quoted)
+        return node.name if node is not None else ""
+
+    def _normalize(self, name: str, quoted: bool) -> str:
+        found = self._names.get((name, quoted))
+        if found is None:
+            found = self._names[(name, quoted)] = self.dialect.normalize_identifier(
+                exp.Identifier(this=name, quoted=quoted)).name if name else ""
+        return found
 
     def key_of(self, relation_name: str) -> Key | None:
         try:

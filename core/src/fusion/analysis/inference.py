@@ -193,6 +193,7 @@ class _Sources:
 
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
+        self._outputs: dict[int, list[str] | None] = {}
 
     def columns(self, scope: Scope, name: str) -> list[str] | None:
         source = scope.sources.get(name)
@@ -204,7 +205,9 @@ class _Sources:
             entry = self.catalog.lookup(source)
             return list(entry.schema.columns) if entry is not None and entry.schema.complete else None
         if isinstance(source, Scope):
-            return _scope_outputs(source)
+            if id(source) not in self._outputs:
+                self._outputs[id(source)] = _scope_outputs(source)
+            return self._outputs[id(source)]
         return None
 
     def entry(self, table: exp.Table):
@@ -275,8 +278,9 @@ def _check_column(scope: Scope, column: exp.Column, sources: _Sources) -> Findin
                        hint=f"qualify it, e.g. {containing[0]}.{name}")
     if containing or open_source or _resolvable_outside(scope, name, sources):
         return None
-    if name in scope.expression.named_selects:
-        return None
+    own = column.find_ancestor(exp.Alias)
+    if any(isinstance(s, exp.Alias) and s.alias == name and s is not own for s in scope.expression.selects):
+        return None  # a reference to another projection's alias, where the dialect allows it
     known_names = sorted({n for s in scope.selected_sources for n in sources.columns(scope, s) or []})
     return Finding("unknown-column", "error", f"column {name!r} is not in any table of this query",
                    _start(column.this), column.this.name, hint=_suggest(name, known_names, "available: "))

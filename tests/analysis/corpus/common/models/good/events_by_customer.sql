@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('raw_events') }}
 -- the source has no declared columns: kind and happened_at cannot be checked, and are not errors
 select
     c.customer_id,
