@@ -16,7 +16,8 @@ def _nodes(project):
 def test_naming_macro_reading_the_node_is_called_per_node(tmp_path):
     project = write_project(tmp_path, {
         "macros/naming.sql": "{% macro generate_schema_name(custom_schema_name, node) -%}\n"
-                             "  {{ target.schema }}_{{ node.name }}{{ '_' ~ custom_schema_name if custom_schema_name }}\n"
+                             "  {{ target.schema }}_{{ node.name }}"
+                             "{{ '_' ~ custom_schema_name if custom_schema_name }}\n"
                              "{%- endmacro %}\n",
         "models/a.sql": "select 1 as id", "models/b.sql": "{{ config(schema='x') }}select 1 as id",
         "models/c.sql": "select 1 as id",

@@ -30,7 +30,7 @@ def test_dbt_spark_project_on_apache_spark(tmp_path, apache_spark):
     schema = target["schema"]
     lake = Lake(apache_spark.port)
     try:
-        for run, rows in enumerate(("(1, 'mon'), (2, 'tue')", "(3, 'tue')")):
+        for rows in ("(1, 'mon'), (2, 'tue')", "(3, 'tue')"):
             files["models/events.sql"] = EVENTS.format(rows=rows)
             for rel, text in files.items():
                 (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -85,6 +85,14 @@ def run_options(fn):
     return click.option("--fail-fast", "-x", is_flag=True, help="Stop at the first failure.")(fn)
 
 
+def analysis_options(fn):
+    fn = click.option("--warehouse-schemas", is_flag=True,
+                      help="Let static analysis read unknown source schemas from the warehouse (cached).")(fn)
+    return click.option("--static-analysis", type=click.Choice(["off", "baseline", "strict", "on", "unsafe"]),
+                        default=None, help="Check SQL before it runs: baseline warns, strict fails the node "
+                        "(default: each node's static_analysis config, else baseline).")(fn)
+
+
 def _invocation(which: str, kwargs: dict) -> Invocation:
     events.configure("json" if kwargs.pop("log_format", "text") == "json" else "text",
                      kwargs.pop("quiet", False))
@@ -136,6 +144,7 @@ def parse_command(inv: Invocation):
 @common_options
 @selection_options
 @click.option("--inline", default=None, help="Compile this SQL instead of project nodes.")
+@analysis_options
 @command
 def compile_command(inv: Invocation, inline):
     """Render selected nodes to SQL (target/compiled)."""
@@ -149,6 +158,7 @@ def _execution_command(name: str, help_text: str):
     @common_options
     @selection_options
     @run_options
+    @analysis_options
     @command
     def _cmd(inv: Invocation):
         from fusion.tasks import execute_task
@@ -162,6 +172,21 @@ for _name, _help in (("run", "Build selected models."), ("seed", "Load seed CSV 
                      ("test", "Run data tests."), ("snapshot", "Record changes of snapshot queries."),
                      ("build", "Seeds, models and tests in DAG order; a failing test skips what depends on it.")):
     _execution_command(_name, _help)
+
+
+@cli.command("lineage")
+@click.argument("column")
+@click.option("--upstream", is_flag=True, help="Only what the column is computed from.")
+@click.option("--downstream", is_flag=True, help="Only what is computed from the column.")
+@common_options
+@analysis_options
+@command
+def lineage_command(inv: Invocation, column, upstream, downstream):
+    """Column-level lineage of MODEL.COLUMN (also written to target/lineage.json)."""
+    from fusion.tasks import lineage_task
+
+    directions = [d for d, on in (("upstream", upstream), ("downstream", downstream)) if on]
+    return lineage_task(inv, column, directions or ["upstream", "downstream"])
 
 
 @cli.command("deps")

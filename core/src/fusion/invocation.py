@@ -52,6 +52,8 @@ class Flags:
     event_time_end: str | None = None
     store_failures: bool = False
     partial_parse: bool = True
+    static_analysis: str | None = None  # off | baseline | strict; None: each node's config
+    warehouse_schemas: bool = False  # static analysis may read unknown source schemas from the warehouse
 
     def as_args(self) -> dict[str, Any]:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}

@@ -66,6 +66,7 @@ def compile_task(inv: Invocation, inline: str | None) -> int:
         except FusionError as exc:
             errors += 1
             events.emit("CompileError", f"Error: {exc}", level="error", unique_id=uid)
+    runner.finish()
     artifacts.write_manifest(inv.manifest, inv)
     events.emit("CompileDone", f"Compiled {len(the_plan.order) - errors} node(s), {errors} error(s)",
                 level="result")
@@ -201,6 +202,23 @@ def clean_task(inv: Invocation) -> int:
         if path.exists():
             shutil.rmtree(path)
             events.emit("Clean", f"Deleted {name}", level="result")
+    return 0
+
+
+def lineage_task(inv: Invocation, column: str, directions: list[str]) -> int:
+    """Print where a column comes from and/or what is computed from it."""
+    from fusion.analysis.engine import Analyzer
+    from fusion.analysis.lineage import ColumnGraph, lineage_document
+    from fusion.execution.compiler import Compiler
+
+    if inv.flags.static_analysis == "off":
+        raise FusionError("lineage needs static analysis", hint="drop --static-analysis off")
+    analyzer = Analyzer(inv, Compiler(inv.runtime, inv.manifest), report=False)
+    analyzer.analyse_all(inv.graph.order)
+    analyzer.finish()
+    graph = ColumnGraph(lineage_document(inv, analyzer.catalog.dialect_name, analyzer.results), inv.manifest)
+    for line in graph.describe(column, directions):
+        events.emit("Lineage", line, level="result")
     return 0
 
 

@@ -23,6 +23,7 @@ class Compiled:
     node: Node
     sql: str  # with ephemeral CTEs injected
     namespace: RenderNamespace
+    rendered: str  # the node's own SQL: ephemeral models appear as references to their CTEs
 
 
 @dataclass
@@ -45,7 +46,13 @@ class Compiler:
         node.extra_ctes = self._cte_entries(resolution)
         final = inject_ctes(sql, [c["sql"] for c in node.extra_ctes])
         node.compiled_code = final
-        return Compiled(node, final, namespace)
+        return Compiled(node, final, namespace, sql)
+
+    def render(self, node: Node) -> str:
+        """The node's own SQL (as ``Compiled.rendered``), without recording anything on the node."""
+        if node.is_ephemeral:
+            return self._ephemeral(node.unique_id, ()).sql
+        return self._render(node, None)[0]
 
     def compile_isolated(self, node: Node, extra: dict | None, batch: tuple[str, str] | None = None) -> str:
         """Render ``node`` with some members replaced (unit tests) or for one microbatch window;

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 
 from fusion import events
+from fusion.analysis.modes import any_enabled
 from fusion.errors import FusionError
 from fusion.execution.compiler import Compiler
 from fusion.execution.results import NodeResult, now_iso
@@ -105,6 +106,7 @@ class NodeRunner:
         self.materializations = registered_materializations()
         self.total = total
         self.write_sql = write_sql
+        self.analyzer = _analyzer(invocation, self.compiler)
         self._counter = 0
         self._lock = threading.Lock()
 
@@ -118,6 +120,7 @@ class NodeRunner:
         started = now_iso()
         compiled = self.compiler.compile(node)
         self._write(node, compiled.sql, "compiled")
+        self._analyse(node, compiled)
         return NodeResult(uid, "success", None, compiled_code=compiled.sql,
                           timing=[{"name": "compile", "started_at": started, "completed_at": now_iso()}])
 
@@ -135,6 +138,7 @@ class NodeRunner:
             timing.append({"name": "compile", "started_at": t0, "completed_at": now_iso()})
             if compiled is not None:
                 self._write(node, compiled.sql, "compiled")
+                self._analyse(node, compiled)
             t1 = now_iso()
             outcome = self._materialize(node, compiled)
             timing.append({"name": "execute", "started_at": t1, "completed_at": now_iso()})
@@ -148,6 +152,16 @@ class NodeRunner:
                             batch_results=outcome.batch_results)
         self.report(node, result)
         return result
+
+    def _analyse(self, node: Node, compiled) -> None:
+        """Static analysis of a freshly compiled model; raises in strict mode when it finds errors."""
+        if self.analyzer is not None and node.resource_type == "model":
+            self.analyzer.check(node, compiled.rendered)
+
+    def finish(self) -> None:
+        """After the last node: inferred columns onto the nodes, analysis cache and lineage to target/."""
+        if self.analyzer is not None:
+            self.analyzer.finish()
 
     def _run_unit_test(self, test) -> NodeResult:
         from fusion.execution.unit_test import run_unit_test
@@ -240,6 +254,15 @@ class NodeRunner:
             events.emit("NodeError", f"  {result.message}", level="error", unique_id=node.unique_id)
 
 
+def _analyzer(invocation: Invocation, compiler: Compiler):
+    """Static analysis for this run, or None when it is off everywhere (sqlglot is then not imported)."""
+    if not any_enabled(invocation.manifest, invocation.flags.static_analysis):
+        return None
+    from fusion.analysis.engine import Analyzer
+
+    return Analyzer(invocation, compiler)
+
+
 def _describe(node) -> str:
     if node.resource_type == "seed":
         return f"loaded seed file {node.schema}.{node.alias}"
@@ -291,6 +314,7 @@ def execute(invocation: Invocation, selected: set[str], command: str) -> list[No
     by_id = run_dag(the_plan.order, the_plan.parents, invocation.profile.threads, runner.run,
                     runner.skip, blocks=lambda r: r.failed, fail_fast=invocation.flags.fail_fast)
     node_results = [by_id[uid] for uid in the_plan.order if uid in by_id]
+    runner.finish()
     if command == "build":  # dbt reports selected exposures as no-ops
         node_results += [NodeResult(uid, "no-op", None) for uid in sorted(selected)
                          if uid in invocation.manifest.exposures]

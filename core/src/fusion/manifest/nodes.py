@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fusion.config import manifest_config
+from fusion.parse.properties import column_entries
 
 REFABLE = frozenset({"model", "seed", "snapshot"})
 EXECUTABLE = frozenset({"model", "seed", "snapshot", "test", "analysis", "operation"})
@@ -64,6 +65,7 @@ class Node:
     compiled_path: str | None = None
     extra_ctes: list[dict[str, str]] = field(default_factory=list)
     index: int | None = None  # hooks: position in on-run-start/on-run-end
+    inferred_columns: dict[str, str | None] = field(default_factory=dict)  # static analysis: name -> type
 
     @property
     def materialized(self) -> str:
@@ -76,6 +78,18 @@ class Node:
     @property
     def tags(self) -> list[str]:
         return list(self.config.get("tags", []))
+
+    def _columns_with_inferred(self) -> dict[str, dict[str, Any]]:
+        """YAML-declared columns (a missing data_type filled in), then the other inferred ones."""
+        if not self.inferred_columns:
+            return self.columns
+        inferred = {name.lower(): (name, data_type) for name, data_type in self.inferred_columns.items()}
+        out = {}
+        for key, column in self.columns.items():
+            found = inferred.pop(key.lower(), None)
+            out[key] = {**column, "data_type": column.get("data_type") or (found[1] if found else None)}
+        extra = [{"name": name, "data_type": data_type} for name, data_type in inferred.values()]
+        return {**out, **column_entries(extra, None)}
 
     def to_dict(self) -> dict[str, Any]:
         """The node as dbt writes it into manifest.json."""
@@ -94,7 +108,7 @@ class Node:
             "config": manifest_config(self.config),
             "tags": self.tags,
             "description": self.description,
-            "columns": self.columns,
+            "columns": self._columns_with_inferred(),
             "meta": self.config.get("meta", {}),
             "group": self.config.get("group"),
             "docs": self.config.get("docs", {"show": True, "node_color": None}),

@@ -1,0 +1,4 @@
+select
+    customer_id,
+    left(first_name) as initial  -- expect: wrong-arg-count
+from {{ ref('stg_customers') }}

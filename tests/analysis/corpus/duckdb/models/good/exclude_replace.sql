@@ -1,0 +1,2 @@
+select * exclude (status) replace (amount * 2 as amount)
+from {{ ref('stg_orders') }}

@@ -1,0 +1,3 @@
+select customer_id
+from {{ ref('stg_customers') }}
+where is_active = signup_date  -- expect: type-mismatch

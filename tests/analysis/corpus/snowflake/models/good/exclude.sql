@@ -1,0 +1,2 @@
+select * exclude (status)
+from {{ ref('stg_orders') }}
