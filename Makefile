@@ -2,15 +2,17 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# fakesnow (the Snowflake emulator tests/snowflake starts) pins its own duckdb and sqlglot
+FAKESNOW := .venv-fakesnow/bin/python
 DEMO_DIR := examples/shop
 
 .PHONY: demo test bench clean
 
-$(BIN)/fusion: core/pyproject.toml adapters/duckdb/pyproject.toml adapters/postgres/pyproject.toml \
+$(BIN)/fusion: core/pyproject.toml adapters/duckdb/pyproject.toml adapters/postgres/pyproject.toml adapters/snowflake/pyproject.toml \
 		signing/pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ./core -e ./adapters/duckdb -e ./adapters/postgres -e ./signing \
+	$(BIN)/pip install --quiet -e ./core -e ./adapters/duckdb -e ./adapters/postgres -e ./adapters/snowflake -e ./signing \
 		-r requirements-dev.txt
 	touch $(BIN)/fusion
 
@@ -18,11 +20,16 @@ demo: $(BIN)/fusion
 	cd $(DEMO_DIR) && ../../$(BIN)/fusion build
 	cd $(DEMO_DIR) && ../../$(BIN)/fusion show --select customers --limit 5
 
-test: $(BIN)/fusion
+$(FAKESNOW): tests/snowflake/requirements-fakesnow.txt
+	$(PYTHON) -m venv .venv-fakesnow
+	.venv-fakesnow/bin/pip install --quiet -r tests/snowflake/requirements-fakesnow.txt
+	touch $(FAKESNOW)
+
+test: $(BIN)/fusion $(FAKESNOW)
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/fusion
 	$(BIN)/python bench/run_bench.py --models 1000
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR)/target $(DEMO_DIR)/logs $(DEMO_DIR)/*.duckdb
+	rm -rf $(VENV) .venv-fakesnow $(DEMO_DIR)/target $(DEMO_DIR)/logs $(DEMO_DIR)/*.duckdb

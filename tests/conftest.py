@@ -13,6 +13,7 @@ import pytest
 pytest_plugins = [
     "driver_repo",  # signed-driver repositories
     "postgres.fixtures",  # a real PostgreSQL server
+    "snowflake.fixtures",  # a fakesnow server (Snowflake's HTTP API over DuckDB)
     "warehouses",  # the same feature tests on DuckDB and PostgreSQL
 ]
 

@@ -55,6 +55,17 @@ def build_beside_and_swap(ctx: MaterializationContext, target: Relation, existin
     return response
 
 
+def replace_in_place(ctx: MaterializationContext, target: Relation, existing: Relation | None,
+                     ddl: Callable[[Relation], str]) -> AdapterResponse:
+    """Build ``target`` with ``ddl(target)`` (a ``create or replace``), dropping first an existing
+    relation of another type, which ``create or replace`` would not replace."""
+    if existing is not None and existing.type != target.type:
+        ctx.adapter.drop_relation(existing)
+    response, _ = ctx.adapter.execute(ddl(target))
+    ctx.adapter.cache_added(target)
+    return response
+
+
 def build_table(ctx: MaterializationContext, existing: Relation | None) -> AdapterResponse:
     if contract_enforced(ctx):  # checked by the caller before its transaction began
         names = [ctx.adapter.quote(c["name"]) for c in ctx.node.columns.values()]
@@ -65,7 +76,10 @@ def build_table(ctx: MaterializationContext, existing: Relation | None) -> Adapt
     else:
         def ddl(temp):
             return ctx.macro("create_table_as", False, temp, ctx.sql)
-    return build_beside_and_swap(ctx, ctx.relation.incorporate(type="table"), existing, ddl)
+    target = ctx.relation.incorporate(type="table")
+    if ctx.adapter.replace_table_in_place:
+        return replace_in_place(ctx, target, existing, ddl)
+    return build_beside_and_swap(ctx, target, existing, ddl)
 
 
 
