@@ -1,5 +1,11 @@
 {#- Snowflake: overrides of the cross-database macros (core/src/fusion/jinja/macros/cross_database.sql). -#}
 
+{% macro snowflake__timestamp_if_literal(expression) -%}
+  {#- a quoted literal ('2024-01-01') read as a timestamp, as the core's defaults read it -#}
+  {%- set text = (expression ~ '') | trim -%}
+  {{ 'cast(' ~ text ~ ' as timestamp_ntz)' if text.startswith("'") else text }}
+{%- endmacro %}
+
 {% macro snowflake__type_timestamp() %}{{ return('timestamp_ntz') }}{% endmacro %}
 
 {% macro snowflake__current_timestamp() -%}
@@ -7,12 +13,12 @@
 {%- endmacro %}
 
 {% macro snowflake__dateadd(datepart, interval, from_date_or_timestamp) -%}
-  dateadd({{ datepart }}, {{ interval }}, {{ _as_timestamp_if_literal(from_date_or_timestamp) }})
+  dateadd({{ datepart }}, {{ interval }}, {{ snowflake__timestamp_if_literal(from_date_or_timestamp) }})
 {%- endmacro %}
 
 {% macro snowflake__datediff(first_date, second_date, datepart) -%}
   {#- Snowflake's datediff counts the datepart boundaries crossed, as dbt's macro does -#}
-  datediff({{ datepart }}, {{ _as_timestamp_if_literal(first_date) }}, {{ _as_timestamp_if_literal(second_date) }})
+  datediff({{ datepart }}, {{ snowflake__timestamp_if_literal(first_date) }}, {{ snowflake__timestamp_if_literal(second_date) }})
 {%- endmacro %}
 
 {% macro snowflake__safe_cast(field, type) -%}

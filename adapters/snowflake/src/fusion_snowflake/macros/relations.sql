@@ -15,14 +15,14 @@
 {%- endmacro %}
 
 {% macro snowflake__table_kind(temporary) -%}
-  {%- if temporary -%}temporary
-  {%- elif config is not defined or config.get('transient', true) -%}transient
-  {%- endif -%}
+  {#- "temporary table", "transient table" or "table" -#}
+  {%- if temporary -%}temporary {% elif config is not defined or config.get('transient', true) -%}transient {% endif -%}
+  table
 {%- endmacro %}
 
 {% macro snowflake__create_table_as(temporary, relation, sql) -%}
   {%- set keys = snowflake__cluster_keys() -%}
-  create or replace {{ snowflake__table_kind(temporary) }} table {{ relation }}{{ snowflake__table_options(temporary) }} as (
+  create or replace {{ snowflake__table_kind(temporary) }} {{ relation }}{{ snowflake__table_options(temporary) }} as (
   {%- if keys %}
     select * from (
 {{ sql }}
@@ -38,7 +38,7 @@
 
 {% macro snowflake__create_table_with_columns(relation, columns_ddl, column_names, sql) -%}
   {#- a contracted table: declared columns (and constraints) filled by the model's rows in one statement -#}
-  create or replace {{ snowflake__table_kind(false) }} table {{ relation }} ({{ columns_ddl }}){{ snowflake__table_options(false) }} as (
+  create or replace {{ snowflake__table_kind(false) }} {{ relation }} ({{ columns_ddl }}){{ snowflake__table_options(false) }} as (
     select {{ column_names | join(', ') }} from (
 {{ sql }}
     ) as model_subq
