@@ -178,3 +178,39 @@ def test_login_failure_names_profiles_yml(tmp_path, fakesnow, sf_database):
     target = fakesnow.target(sf_database, "analytics", port=1, connect_timeout=1, request_timeout=1)
     project = write_sf_project(tmp_path, {"models/a.sql": "select 1 as id\n"}, target)
     _fails_clearly(run_fusion(project, "run"), "profiles.yml", "could not connect to snowflake")
+
+
+def test_contracted_table_leaves_no_scratch_tables(tmp_path, fakesnow, sf_database, sf_query):
+    # cast: fakesnow types a bare literal 1 as INTEGER where Snowflake says NUMBER(38,0)
+    files = {"models/c.sql": "{{ config(materialized='table') }}\n"
+                             "select cast(1 as integer) as id, cast('x' as varchar) as name\n",
+             "models/c.yml": "version: 2\nmodels:\n  - name: c\n    config:\n      contract: {enforced: true}\n"
+                             "    columns:\n      - name: id\n        data_type: integer\n"
+                             "      - name: name\n        data_type: varchar\n"}
+    with Recorder(fakesnow.port) as recorder:
+        project = write_sf_project(tmp_path, files, fakesnow.target(sf_database, "analytics", port=recorder.port))
+        _ok(run_fusion(project, "run"))
+    # declared columns are not quoted (no `quote: true`), so Snowflake stores them as ID and NAME
+    assert _one(recorder, ".c (")["sql"].startswith(
+        f"create or replace transient table {sf_database}.analytics.c (id integer, name varchar) as (\n"
+        "    select id, name from (")
+    # DDL cannot be rolled back in Snowflake: the probe tables are dropped, not rolled back
+    assert [row[1] for row in sf_query("show objects in schema ANALYTICS")] == ["C"]
+    assert sf_query("select id, name from analytics.c") == [(1, "x")]
+
+
+def test_warehouse_is_switched_back_after_a_failing_model(tmp_path, fakesnow, sf_database):
+    files = {"models/bad.sql": "{{ config(snowflake_warehouse='big_wh') }}\nselect nope\n"}
+    with Recorder(fakesnow.port) as recorder:
+        project = write_sf_project(tmp_path, files, fakesnow.target(sf_database, "analytics", port=recorder.port))
+        _fails_clearly(run_fusion(project, "run"), "bad")
+    assert [q["sql"] for q in recorder.statements("use warehouse")] == ["use warehouse big_wh",
+                                                                        "use warehouse fusion_wh"]
+
+
+def test_unreadable_key_file_names_profiles_yml(tmp_path, fakesnow, sf_database):
+    target = {**fakesnow.target(sf_database, "analytics"), "private_key_path": str(tmp_path / "missing.p8")}
+    project = write_sf_project(tmp_path, {"models/a.sql": "select 1 as id\n"}, target)
+    result = run_fusion(project, "run")
+    _fails_clearly(result, "profiles.yml", "could not read `private_key_path`")
+    assert "could not open the snowflake database" not in result.output  # not wrapped as a driver error

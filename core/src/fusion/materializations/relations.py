@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from fusion.adapter import AdapterResponse
 from fusion.materializations import MaterializationContext
-from fusion.materializations.contracts import column_ddl, contract_enforced
+from fusion.materializations.contracts import column_ddl, column_name, contract_enforced
 from fusion.relation import Relation
 
 
@@ -68,7 +68,7 @@ def replace_in_place(ctx: MaterializationContext, target: Relation, existing: Re
 
 def build_table(ctx: MaterializationContext, existing: Relation | None) -> AdapterResponse:
     if contract_enforced(ctx):  # checked by the caller before its transaction began
-        names = [ctx.adapter.quote(c["name"]) for c in ctx.node.columns.values()]
+        names = [column_name(ctx.adapter, c) for c in ctx.node.columns.values()]
 
         def ddl(temp):
             return ctx.macro("create_table_with_columns", temp, column_ddl(ctx, with_constraints=True), names,
