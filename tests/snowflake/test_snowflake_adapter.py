@@ -214,3 +214,16 @@ def test_unreadable_key_file_names_profiles_yml(tmp_path, fakesnow, sf_database)
     result = run_fusion(project, "run")
     _fails_clearly(result, "profiles.yml", "could not read `private_key_path`")
     assert "could not open the snowflake database" not in result.output  # not wrapped as a driver error
+
+
+def test_microbatch(tmp_path, fakesnow, sf_database, sf_query):
+    from test_microbatch import DAILY, DAYS, _events
+
+    files = {"models/events.sql": _events(["a", "b", "c"]),
+             "models/daily.sql": DAILY.format(begin=f"{DAYS[0]:%Y-%m-%d}")}
+    project = write_sf_project(tmp_path, files, fakesnow.target(sf_database, "analytics"))
+    _ok(run_fusion(project, "run"))
+    assert sf_query("select id, v from analytics.daily order by id") == [(0, "a"), (1, "b"), (2, "c")]
+    (project / "models" / "events.sql").write_text(_events(["A", "b", "C"]))
+    _ok(run_fusion(project, "run"))
+    assert sf_query("select id, v from analytics.daily order by id") == [(0, "a"), (1, "b"), (2, "C")]
