@@ -2,15 +2,18 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# fakesnow (the Snowflake emulator tests/snowflake starts) pins its own duckdb and sqlglot
+FAKESNOW := .venv-fakesnow/bin/python
 DEMO_DIR := examples/shop
 
 .PHONY: demo test bench clean
 
-$(BIN)/fusion: core/pyproject.toml adapters/duckdb/pyproject.toml adapters/postgres/pyproject.toml adapters/databricks/pyproject.toml \
-		signing/pyproject.toml requirements-dev.txt
+$(BIN)/fusion: core/pyproject.toml adapters/duckdb/pyproject.toml adapters/postgres/pyproject.toml \
+		adapters/databricks/pyproject.toml adapters/snowflake/pyproject.toml signing/pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ./core -e ./adapters/duckdb -e ./adapters/postgres -e ./adapters/databricks -e ./signing \
+	$(BIN)/pip install --quiet -e ./core -e ./adapters/duckdb -e ./adapters/postgres -e ./adapters/databricks \
+		-e ./adapters/snowflake -e ./signing \
 		-r requirements-dev.txt
 	touch $(BIN)/fusion
 
@@ -27,11 +30,16 @@ demo: $(BIN)/fusion
 	$(PYTHON) -m venv .venv-spark
 	.venv-spark/bin/pip install --quiet pyspark==4.3.0
 
-test: $(BIN)/fusion .venv-sail/bin/sail .venv-spark/bin/pyspark
+$(FAKESNOW): tests/snowflake/requirements-fakesnow.txt
+	$(PYTHON) -m venv .venv-fakesnow
+	.venv-fakesnow/bin/pip install --quiet -r tests/snowflake/requirements-fakesnow.txt
+	touch $(FAKESNOW)
+
+test: $(BIN)/fusion .venv-sail/bin/sail .venv-spark/bin/pyspark $(FAKESNOW)
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/fusion
 	$(BIN)/python bench/run_bench.py --models 1000
 
 clean:
-	rm -rf $(VENV) .venv-sail .venv-spark $(DEMO_DIR)/target $(DEMO_DIR)/logs $(DEMO_DIR)/*.duckdb
+	rm -rf $(VENV) .venv-sail .venv-spark .venv-fakesnow $(DEMO_DIR)/target $(DEMO_DIR)/logs $(DEMO_DIR)/*.duckdb

@@ -14,6 +14,7 @@ pytest_plugins = [
     "driver_repo",  # signed-driver repositories
     "postgres.fixtures",  # a real PostgreSQL server
     "spark.fixtures",  # Spark Connect servers (Sail, Apache Spark)
+    "snowflake.fixtures",  # a fakesnow server (Snowflake's HTTP API over DuckDB)
     "warehouses",  # the same feature tests on DuckDB and PostgreSQL
 ]
 

@@ -66,10 +66,10 @@ def test_unknown_profile_lists_the_known_ones(tmp_path):
 
 def test_unknown_adapter_says_what_to_install(tmp_path):
     project = write_project(tmp_path, {
-        "profiles.yml": "proj:\n  target: dev\n  outputs:\n    dev:\n      type: snowflake\n      schema: x\n",
+        "profiles.yml": "proj:\n  target: dev\n  outputs:\n    dev:\n      type: oracle\n      schema: x\n",
         "models/a.sql": GOOD_MODEL,
     })
-    _fails_clearly(run_fusion(project, "run"), "pip install fusion-snowflake")
+    _fails_clearly(run_fusion(project, "run"), "pip install fusion-oracle")
 
 
 def test_missing_project_file(tmp_path):

@@ -7,15 +7,15 @@ database handle obtained through ``fusion.drivers`` — so parse and compile nev
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
 from fusion.drivers import DriverRequirement, open_database
-from fusion.errors import DatabaseError, PluginError
+from fusion.errors import DatabaseError, FusionError
 from fusion.relation import Column, QuotePolicy, Relation
-from fusion.trust.errors import TrustError
 
 
 @dataclass(frozen=True)
@@ -67,11 +67,12 @@ class Adapter:
     type_name: ClassVar[str] = ""
     #: relation types that ``create or replace view`` may replace in place
     replace_view_in_place: ClassVar[bool] = False
-    #: whether DDL can be rolled back (then a failed build leaves nothing half-done); if not,
-    #: ``begin``/``commit``/``rollback`` send nothing and every statement takes effect at once
+    #: whether DDL can be rolled back (then a failed build leaves nothing half-done). Where DDL
+    #: commits at once (Snowflake, Spark), builds run without ``begin``/``commit`` and scratch
+    #: tables are dropped instead of rolled back.
     transactional_ddl: ClassVar[bool] = True
-    #: tables are replaced by ``create_table_as`` itself (``create or replace table``), not built
-    #: beside the old one and swapped in by renames
+    #: whether ``create or replace table`` swaps a table in atomically (then tables are built in
+    #: place instead of beside the old one and renamed over it)
     replace_table_in_place: ClassVar[bool] = False
     #: whether ``materialized: materialized_view`` can be built
     supports_materialized_views: ClassVar[bool] = False
@@ -80,6 +81,10 @@ class Adapter:
     #: rows per INSERT statement when seeds are loaded without bulk ingest
     insert_batch_rows: ClassVar[int] = 500
     quote_character: ClassVar[str] = '"'
+    #: which parts of a relation name are quoted unless dbt_project.yml's ``quoting:`` says otherwise
+    quote_policy: ClassVar[QuotePolicy] = QuotePolicy()
+    #: whether seed column names are quoted when a seed does not set ``quote_columns``
+    quote_seed_columns: ClassVar[bool] = True
     #: valid incremental strategies
     incremental_strategies: ClassVar[tuple[str, ...]] = ("append", "delete+insert", "merge", "microbatch")
     default_incremental_strategy: ClassVar[str] = "merge"
@@ -89,8 +94,13 @@ class Adapter:
         "datetime": "timestamp", "boolean": "boolean", "text": "text",
     }
 
-    def __init__(self, spec: AdapterSpec, target: dict[str, Any], profile_path: str, drivers=None):
+    def __init__(self, spec: AdapterSpec, target: dict[str, Any], profile_path: str, drivers=None,
+                 quoting: dict[str, Any] | None = None):
         self.spec = spec
+        #: the quote policy in force: the adapter's default, overridden by the project's ``quoting:``
+        self.relation_quoting = replace(self.quote_policy, **{
+            f.name: bool((quoting or {})[f.name]) for f in fields(QuotePolicy)
+            if (quoting or {}).get(f.name) is not None})
         self.drivers = drivers  # fusion.drivers.manager.DriverManager (None: the process default)
         self.target = target
         self.profile_path = profile_path
@@ -120,7 +130,7 @@ class Adapter:
         return str(self.target.get("schema") or "")
 
     def list_relations(self, database: str, schema: str) -> list[tuple[str, str]]:
-        """(name, type) of every relation in a schema; type 'table', 'view' or 'materialized_view'."""
+        """(name, type) of every relation in a schema, as the catalog spells the name."""
         _, table = self.execute(self.list_relations_sql(database, schema), fetch=True)
         return list(zip(table.column(0).to_pylist(), table.column(1).to_pylist(), strict=True))
 
@@ -144,11 +154,16 @@ class Adapter:
 
     # --- relations and quoting ----------------------------------------------------------
     def relation(self, database, schema, identifier, type=None) -> Relation:
-        return Relation(database, schema, identifier, type, QuotePolicy(), self.quote_character)
+        return Relation(database, schema, identifier, type, self.relation_quoting, self.quote_character)
 
     def quote(self, identifier: str) -> str:
         q = self.quote_character
         return f"{q}{identifier.replace(q, q * 2)}{q}"
+
+    def quote_seed_column(self, column: str, quote_config: bool | None = None) -> str:
+        """A seed column name as its DDL spells it (the seed's ``quote_columns``, else the default)."""
+        quoted = self.quote_seed_columns if quote_config is None else bool(quote_config)
+        return self.quote(column) if quoted else column
 
     @staticmethod
     def string_literal(value: str) -> str:
@@ -160,8 +175,8 @@ class Adapter:
             if self._database is None:
                 try:
                     self._database = open_database(self.spec.driver, self.driver_options(), self.drivers)
-                except (PluginError, TrustError):
-                    raise  # driver problems already say what to do
+                except FusionError:
+                    raise  # driver and profile problems already say what to do
                 except Exception as exc:
                     raise DatabaseError(
                         f"could not open the {self.type_name} database: {self.describe_error(exc)}",
@@ -190,6 +205,14 @@ class Adapter:
             with self._database_lock:
                 self._connections.append(conn)
         return conn
+
+    def pre_model_hook(self, config: dict[str, Any]) -> Any:
+        """Called on the node's thread before its materialization runs (dbt's ``pre_model_hook``,
+        e.g. to switch warehouses); what it returns is handed to ``post_model_hook``."""
+        return None
+
+    def post_model_hook(self, config: dict[str, Any], context: Any) -> None:
+        """Called after the materialization, even when it failed; undoes ``pre_model_hook``."""
 
     def on_connect(self, conn) -> None:
         """Prepare a newly opened connection before its first statement (e.g. ``set role``).
@@ -233,10 +256,9 @@ class Adapter:
         return text.strip()
 
     def begin(self) -> None:
-        if not self.transactional_ddl:
-            return
-        self.execute("begin")
-        self._local.journal = []
+        if self.transactional_ddl:
+            self.execute("begin")
+            self._local.journal = []
 
     def commit(self) -> None:
         self._local.journal = None
@@ -245,6 +267,8 @@ class Adapter:
 
     def rollback(self) -> None:
         """Roll back, and undo what this transaction told the relation cache."""
+        if not self.transactional_ddl:
+            return  # nothing was held back: what ran stays done, and the cache says so
         journal = getattr(self._local, "journal", None) or []
         self._local.journal = None
         with self.cache.lock:
@@ -253,8 +277,6 @@ class Adapter:
                     rels.pop(name, None)
                 else:
                     rels[name] = previous
-        if not self.transactional_ddl:
-            return
         try:
             self.execute("rollback")
         except DatabaseError:
@@ -262,6 +284,18 @@ class Adapter:
 
     def transaction(self) -> _Transaction:
         return _Transaction(self)
+
+    @contextlib.contextmanager
+    def scratch(self, relation: Relation):
+        """A transaction that is always rolled back, for a throwaway ``relation`` created inside it;
+        where DDL cannot be rolled back the relation is dropped instead."""
+        self.begin()
+        try:
+            yield relation
+        finally:
+            self.rollback()
+            if not self.transactional_ddl:
+                self.execute(f"drop table if exists {relation}")
 
     def ingest(self, relation: Relation, table, mode: str = "append") -> int:
         """Bulk-load an Arrow table (``mode``: append to, or create, the relation)."""
@@ -274,13 +308,14 @@ class Adapter:
         finally:
             cur.close()
 
-    def insert_values(self, relation: Relation, names: list[str], sql_types: list[str], table) -> int:
+    def insert_values(self, relation: Relation, columns: list[str], sql_types: list[str], table) -> int:
         """Load an Arrow table with batched ``insert ... values`` (drivers without bulk ingest).
 
-        Every value is sent as a string literal cast to its column's type, which every dialect
-        reads the same way; a batch is one statement of ``insert_batch_rows`` rows.
+        ``columns`` are the column names as the DDL spelled them (quoted or not). Every value is
+        sent as a string literal cast to its column's type, which every dialect reads the same
+        way; a batch is one statement of ``insert_batch_rows`` rows.
         """
-        columns = ", ".join(self.quote(n) for n in names)
+        columns = ", ".join(columns)
         casts = [f"cast({{}} as {t})" for t in sql_types]
         rows = [self._literal_row(values, casts) for values in zip(*table.to_pydict().values(), strict=True)]
         for start in range(0, len(rows), self.insert_batch_rows):
@@ -347,17 +382,12 @@ class Adapter:
         (dropped where DDL cannot be rolled back)."""
         probe = self.relation(near.database, near.schema, f"{near.identifier}__dbt_probe", "table")
         self.create_schema(near.database, near.schema)
-        self.begin()
-        try:
+        with self.scratch(probe):
             if columns_ddl is not None:
                 self.execute(f"create table {probe} ({columns_ddl})")
             else:
                 self.execute(f"create table {probe} as (select * from (\n{sql}\n) as fusion_probe limit 0)")
             return self.get_columns_in_relation(probe)
-        finally:
-            self.rollback()
-            if not self.transactional_ddl:
-                self.drop_relation(probe)
 
     # --- DDL helpers used by materializations ------------------------------------------
     def create_schema(self, database: str | None, schema: str) -> None:
@@ -381,9 +411,9 @@ class Adapter:
 
     def rename_relation(self, relation: Relation, new_name: str) -> Relation:
         kind = self.ddl_kind(relation)
-        self.execute(f"alter {kind} {relation} rename to {self.quote(new_name)}")
-        self.cache_dropped(relation)
         renamed = self.relation(relation.database, relation.schema, new_name, relation.type)
+        self.execute(f"alter {kind} {relation} rename to {renamed.include(database=False, schema=False)}")
+        self.cache_dropped(relation)
         self.cache_added(renamed)
         return renamed
 

@@ -118,7 +118,8 @@ class Invocation:
     @functools.cached_property
     def adapter(self) -> Adapter:
         spec = self.adapter_spec
-        return spec.adapter_class(spec, self.profile.target, self.profile.path, self.drivers)
+        return spec.adapter_class(spec, self.profile.target, self.profile.path, self.drivers,
+                                  quoting=self.project.quoting)
 
     @functools.cached_property
     def drivers(self):

@@ -193,14 +193,15 @@ class NodeRunner:
         chain = (adapter.type_name, *adapter.spec.parents)
         custom = find_jinja_materialization(invocation.runtime.macros, name, chain,
                                             {m.name for m in self.materializations})
-        if custom is not None:
-            outcome = run_jinja_materialization(ctx, custom)
-        else:
-            mat = pick_materialization(self.materializations, name, adapter.type_name)
-            if mat is None:
-                return MaterializationResult("error", f"no materialization {name!r} for adapter "
-                                             f"{adapter.type_name!r} ({node.original_file_path})")
-            outcome = mat.run(ctx)
+        mat = None if custom is not None else pick_materialization(self.materializations, name, adapter.type_name)
+        if custom is None and mat is None:
+            return MaterializationResult("error", f"no materialization {name!r} for adapter "
+                                         f"{adapter.type_name!r} ({node.original_file_path})")
+        hook_context = adapter.pre_model_hook(node.config)
+        try:
+            outcome = run_jinja_materialization(ctx, custom) if custom is not None else mat.run(ctx)
+        finally:
+            adapter.post_model_hook(node.config, hook_context)
         if compiled is not None and node.resource_type != "test":
             self._write(node, compiled.sql, "run")
         return outcome

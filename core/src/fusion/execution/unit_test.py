@@ -13,7 +13,7 @@ import hashlib
 import io
 from typing import Any
 
-from fusion.errors import CompilationError, FusionError
+from fusion.errors import CompilationError
 from fusion.execution.compiler import Compiler, inject_ctes
 from fusion.jinja.node_context import Capture, node_namespace, relation_for
 from fusion.manifest.nodes import Node, RefCall, UnitTest
@@ -167,8 +167,7 @@ def run_unit_test(invocation, test: UnitTest) -> MaterializationResult:
     sql = build_sql(invocation, test)
     actual = adapter.relation(model.database, model.schema, f"{model.alias}__dbt_unit_{_tag(test)}", "table")
     adapter.create_schema(model.database, model.schema)
-    adapter.begin()
-    try:
+    with adapter.scratch(actual):
         adapter.execute(f"create table {actual} as (\n{sql}\n)")
         columns = adapter.get_columns_in_relation(actual)
         expected_rows = _rows(test.expect) if test.expect["format"] != "sql" else None
@@ -181,10 +180,6 @@ def run_unit_test(invocation, test: UnitTest) -> MaterializationResult:
                                         fetch=True)
         _, missing = adapter.execute(f"select {cols} from ({expected_sql}) e except all select {cols} from {actual}",
                                      fetch=True)
-    except FusionError:
-        raise
-    finally:
-        adapter.rollback()
     if unexpected.num_rows == 0 and missing.num_rows == 0:
         return MaterializationResult("pass", "PASS", failures=0)
     lines = [f"actual differs from expected ({', '.join(c.name for c in wanted)}):"]

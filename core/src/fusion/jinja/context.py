@@ -218,7 +218,7 @@ class Runtime:
             "execute": execute,
             "modules": MODULES,
             "exceptions": EXCEPTIONS,
-            "api": API,
+            "api": _Namespace(Relation=_AdapterRelations(self.adapter), Column=Column),
             "log": _log,
             "print": _print,
             "return": _return,
@@ -356,6 +356,20 @@ def _diff_of_two_dicts(dict_a: dict, dict_b: dict) -> dict:
     return out
 
 
+class _AdapterRelations:
+    """``api.Relation``: relations made by the adapter, so they quote as the adapter does."""
+
+    def __init__(self, adapter):
+        self._adapter = adapter
+
+    def create(self, database=None, schema=None, identifier=None, type=None, **kwargs) -> Relation:
+        relation = self._adapter.relation(database, schema, identifier, type)
+        policy = kwargs.get("quote_policy")
+        if not isinstance(policy, dict):
+            return relation
+        return relation.quote(**{k: v for k, v in policy.items() if k in ("database", "schema", "identifier")})
+
+
 MODULES = _Namespace(datetime=datetime, pytz=pytz, re=re, itertools=itertools)
 EXCEPTIONS = _Namespace(
     warn=_warn,
@@ -382,4 +396,3 @@ EXCEPTIONS = _Namespace(
     raise_invalid_property_yml_version=_raise("invalid properties version"),
     warn_snapshot_timestamp_data_types=lambda *a, **k: "",
 )
-API = _Namespace(Relation=Relation, Column=Column)

@@ -125,10 +125,11 @@ class AdapterWrapper:
         return self._adapter.string_literal(str(value))
 
     def quote_as_configured(self, identifier: str, quote_key: str) -> str:
-        return self._adapter.quote(identifier)
+        quoted = getattr(self._adapter.relation_quoting, quote_key, True)
+        return self._adapter.quote(identifier) if quoted else identifier
 
     def quote_seed_column(self, column: str, quote_config=None) -> str:
-        return self._adapter.quote(column) if quote_config in (None, True) else column
+        return self._adapter.quote_seed_column(column, quote_config)
 
     def get_relation(self, database, schema, identifier):
         if not self._execute:

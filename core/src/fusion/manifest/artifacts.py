@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import queue
 import tempfile
@@ -52,7 +53,7 @@ def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
             }
     metadata = _metadata("manifest", 12, invocation)
     metadata.update(project_name=manifest.root_package, adapter_type=invocation.adapter_spec.name,
-                    quoting={"database": True, "schema": True, "identifier": True, "column": None},
+                    quoting={**dataclasses.asdict(invocation.adapter.relation_quoting), "column": None},
                     run_started_at=metadata["invocation_started_at"])
     return {
         "metadata": metadata,

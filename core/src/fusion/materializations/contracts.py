@@ -39,11 +39,17 @@ def _declared(ctx: MaterializationContext) -> list[dict]:
     return columns
 
 
+def column_name(adapter, column: dict) -> str:
+    """A declared column as DDL names it: quoted only when its properties say ``quote: true`` (as in
+    dbt), so that a warehouse folding unquoted names (Snowflake) stores it as it stores the rest."""
+    return adapter.quote(column["name"]) if column.get("quote") else column["name"]
+
+
 def column_ddl(ctx: MaterializationContext, with_constraints: bool) -> str:
     adapter = ctx.adapter
     parts = []
     for column in _declared(ctx):
-        text = f"{adapter.quote(column['name'])} {column['data_type']}"
+        text = f"{column_name(adapter, column)} {column['data_type']}"
         if with_constraints:
             for constraint in column.get("constraints") or []:
                 kind = constraint.get("type")
@@ -54,7 +60,7 @@ def column_ddl(ctx: MaterializationContext, with_constraints: bool) -> str:
         parts.append(text)
     if with_constraints:
         for constraint in ctx.config.get("constraints") or []:
-            columns = ", ".join(adapter.quote(c) for c in constraint.get("columns") or [])
+            columns = ", ".join(constraint.get("columns") or [])
             if constraint.get("type") in ("primary_key", "unique") and columns:
                 parts.append(f"{CONSTRAINT_SQL[constraint['type']]} ({columns})")
             elif constraint.get("type") == "check" and constraint.get("expression"):

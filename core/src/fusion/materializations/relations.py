@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from fusion.adapter import AdapterResponse
 from fusion.materializations import MaterializationContext
-from fusion.materializations.contracts import column_ddl, contract_enforced
+from fusion.materializations.contracts import column_ddl, column_name, contract_enforced
 from fusion.relation import Relation
 
 
@@ -55,9 +55,20 @@ def build_beside_and_swap(ctx: MaterializationContext, target: Relation, existin
     return response
 
 
+def replace_in_place(ctx: MaterializationContext, target: Relation, existing: Relation | None,
+                     ddl: Callable[[Relation], str]) -> AdapterResponse:
+    """Build ``target`` with ``ddl(target)`` (a ``create or replace``), dropping first an existing
+    relation of another type, which ``create or replace`` would not replace."""
+    if existing is not None and existing.type != target.type:
+        ctx.adapter.drop_relation(existing)
+    response, _ = ctx.adapter.execute(ddl(target))
+    ctx.adapter.cache_added(target)
+    return response
+
+
 def build_table(ctx: MaterializationContext, existing: Relation | None) -> AdapterResponse:
     if contract_enforced(ctx):  # checked by the caller before its transaction began
-        names = [ctx.adapter.quote(c["name"]) for c in ctx.node.columns.values()]
+        names = [column_name(ctx.adapter, c) for c in ctx.node.columns.values()]
 
         def ddl(temp):
             return ctx.macro("create_table_with_columns", temp, column_ddl(ctx, with_constraints=True), names,
@@ -66,13 +77,9 @@ def build_table(ctx: MaterializationContext, existing: Relation | None) -> Adapt
         def ddl(temp):
             return ctx.macro("create_table_as", False, temp, ctx.sql)
     target = ctx.relation.incorporate(type="table")
-    if not ctx.adapter.replace_table_in_place:
-        return build_beside_and_swap(ctx, target, existing, ddl)
-    if existing is not None and existing.type != "table":
-        ctx.adapter.drop_relation(existing)
-    response, _ = ctx.adapter.execute(ddl(target))
-    ctx.adapter.cache_added(target)
-    return response
+    if ctx.adapter.replace_table_in_place:
+        return replace_in_place(ctx, target, existing, ddl)
+    return build_beside_and_swap(ctx, target, existing, ddl)
 
 
 

@@ -14,6 +14,7 @@ from fusion.materializations.relations import (
     drop_if_exists,
     existing_relation,
     prepare_schema,
+    replace_in_place,
     with_suffix,
 )
 
@@ -25,14 +26,8 @@ def run_view(ctx: MaterializationContext) -> MaterializationResult:
     if contract_enforced(ctx):
         assert_contract(ctx)
     with build_transaction(ctx):
-        if ctx.adapter.replace_view_in_place:
-            if existing is not None and existing.type != "view":
-                ctx.adapter.drop_relation(existing)
-            response, _ = ctx.adapter.execute(ctx.macro("create_view_as", target, ctx.sql))
-            ctx.adapter.cache_added(target)
-        else:
-            response = build_beside_and_swap(ctx, target, existing,
-                                             lambda temp: ctx.macro("create_view_as", temp, ctx.sql))
+        build = replace_in_place if ctx.adapter.replace_view_in_place else build_beside_and_swap
+        response = build(ctx, target, existing, lambda relation: ctx.macro("create_view_as", relation, ctx.sql))
         finish(ctx, target)
     return MaterializationResult("success", "OK", response)
 
@@ -75,6 +70,7 @@ def run_seed(ctx: MaterializationContext) -> MaterializationResult:
     adapter = ctx.adapter
     target = ctx.relation.incorporate(type="table")
     names, sql_types, table = ctx.seed_rows()
+    columns = [adapter.quote_seed_column(n, ctx.config.get("quote_columns")) for n in names]
     stage = with_suffix(target, "__dbt_seed_stage", "table")
     existing = existing_relation(ctx)
     with build_transaction(ctx):
@@ -86,15 +82,15 @@ def run_seed(ctx: MaterializationContext) -> MaterializationResult:
         else:
             if existing is not None:
                 adapter.drop_relation(existing)
-            columns = ", ".join(f"{adapter.quote(n)} {t}" for n, t in zip(names, sql_types, strict=True))
-            adapter.execute(ctx.macro("create_seed_table", target, columns))
+            columns_ddl = ", ".join(f"{c} {t}" for c, t in zip(columns, sql_types, strict=True))
+            adapter.execute(ctx.macro("create_seed_table", target, columns_ddl))
             adapter.cache_added(target)
         if adapter.supports_bulk_ingest:
             casts = ", ".join(f"cast({adapter.quote(n)} as {t})" for n, t in zip(names, sql_types, strict=True))
             adapter.execute(f"insert into {target} select {casts} from {stage}")
             adapter.execute(f"drop table {stage}")
         else:
-            adapter.insert_values(target, names, sql_types, table)
+            adapter.insert_values(target, columns, sql_types, table)
         finish(ctx, target)
     return MaterializationResult("success", f"INSERT {table.num_rows}",
                                  AdapterResponse(f"INSERT {table.num_rows}", rows_affected=table.num_rows))

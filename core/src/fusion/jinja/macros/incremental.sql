@@ -57,8 +57,10 @@
 
 {% macro default__get_merge_sql(target, source, unique_key, dest_columns, incremental_predicates) -%}
   {%- set keys = [unique_key] if unique_key is string else (unique_key or []) -%}
+  {#- column names compare case-insensitively: the catalog may spell them in upper case -#}
   {%- set update_columns = config.get('merge_update_columns') -%}
-  {%- set exclude_columns = config.get('merge_exclude_columns') or [] -%}
+  {%- set update_columns = none if update_columns is none else update_columns | map('lower') | list -%}
+  {%- set exclude_columns = (config.get('merge_exclude_columns') or []) | map('lower') | list -%}
   {%- set cols = dest_columns | map(attribute='quoted') | join(', ') -%}
   {%- if not keys -%}
     {{ get_insert_into_sql(target, source, dest_columns) }}
@@ -68,7 +70,8 @@
   on {% for key in keys %}dbt_internal_source.{{ key }} = dbt_internal_dest.{{ key }}{{ " and " if not loop.last }}{% endfor %}
   {%- for predicate in incremental_predicates or [] %} and {{ predicate }}{% endfor %}
   when matched then update set
-  {%- for col in dest_columns if (update_columns is none or col.name in update_columns) and col.name not in exclude_columns %}
+  {%- for col in dest_columns if (update_columns is none or col.name | lower in update_columns)
+                                 and col.name | lower not in exclude_columns %}
     {{ col.quoted }} = dbt_internal_source.{{ col.quoted }}{{ "," if not loop.last }}
   {%- endfor %}
   when not matched then insert ({{ cols }})

@@ -1,0 +1,88 @@
+"""A fakesnow server for the whole session (tests/snowflake/fakesnow_server.py), and helpers.
+
+The server is started once, on first use, and stopped at the end of the session. Every test gets
+its own database (``sf_database``), so tests never see each other's relations. The tests are
+skipped, with the reason, only when fakesnow's virtualenv is missing; any other start-up problem
+is an error.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from . import fakesnow_server
+
+_names = itertools.count(1)
+
+
+class Session:
+    """A connection to one database of the server, through Fusion's signed Snowflake driver."""
+
+    def __init__(self, server: fakesnow_server.FakesnowServer, database: str):
+        import adbc_driver_manager
+        import adbc_driver_manager.dbapi as dbapi
+        from fusion.drivers import DriverRequirement, open_database
+        from fusion_snowflake.credentials import parse
+
+        options = parse(server.target(database, "public"), "profiles.yml")["options"]
+        self.database = open_database(DriverRequirement("snowflake"), options)
+        self.conn = dbapi.Connection(self.database, adbc_driver_manager.AdbcConnection(self.database),
+                                     autocommit=True)
+
+    def query(self, sql: str) -> list[tuple]:
+        cur = self.conn.cursor()
+        try:
+            cur.execute(sql)
+            return cur.fetchall()
+        finally:
+            cur.close()
+
+    def close(self) -> None:
+        self.conn.close()
+        self.database.close()
+
+
+@pytest.fixture(scope="session")
+def fakesnow():
+    """The running server (``fakesnow_server.FakesnowServer``)."""
+    try:
+        server = fakesnow_server.start()
+    except fakesnow_server.Unavailable as exc:
+        pytest.skip(str(exc))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sf_database(fakesnow) -> str:
+    """A database name of this test's own (fakesnow creates it with the first schema)."""
+    return f"FUSION_TEST_{next(_names)}"
+
+
+@pytest.fixture
+def sf_query(fakesnow, sf_database):
+    """``query(sql) -> rows`` on this test's database (a connection of its own)."""
+    session = Session(fakesnow, sf_database)
+    yield session.query
+    session.close()
+
+
+def profile_yaml(target: dict, profile: str = "proj") -> str:
+    lines = [f"{profile}:", "  target: dev", "  outputs:", "    dev:"]
+    lines += [f"      {key}: {json.dumps(value)}" for key, value in target.items()]
+    return "\n".join(lines) + "\n"
+
+
+def write_sf_project(root: Path, files: dict[str, str], target: dict) -> Path:
+    """A small dbt project (profile ``proj``) whose profile points at ``target``."""
+    defaults = {"dbt_project.yml": "name: proj\nprofile: proj\nconfig-version: 2\n",
+                "profiles.yml": profile_yaml(target)}
+    for rel, text in {**defaults, **files}.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
