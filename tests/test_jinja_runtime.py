@@ -125,3 +125,14 @@ def test_jinja_builtin_globals_are_available(tmp_path):
     })
     assert run_fusion(project, "run").code == 0
     assert query(project / "db.duckdb", "select * from main.m") == [(6, 3, "1")]
+
+
+def test_private_macro_is_callable_from_another_file(tmp_path):
+    """dbt lets any file call a macro whose name starts with ``_`` (dbt_utils does it)."""
+    project = write_project(tmp_path, {
+        "macros/private.sql": "{% macro _doubled(x) %}{{ x * 2 }}{% endmacro %}\n",
+        "macros/public.sql": "{% macro answer() %}{{ _doubled(21) }}{% endmacro %}\n",
+    })
+    result = run_fusion(project, "compile", "--inline", "select {{ answer() }} as a")
+    assert result.code == 0, result.output
+    assert "select 42 as a" in result.stdout

@@ -41,9 +41,9 @@ class MacroFunction:
         return self.macro.name
 
     def __call__(self, *args, **kwargs):
-        module = self.namespace.module_for(self.macro.file)
+        defined = self.namespace.module_for(self.macro.file)
         try:
-            return getattr(module, self.macro.name)(*args, **kwargs)
+            return defined[self.macro.name](*args, **kwargs)
         except (CompilationError, MacroReturn):
             raise
         except jinja2.TemplateError as exc:
@@ -122,15 +122,19 @@ class RenderNamespace(dict):
     def get(self, key, default=None):
         return self[key] if key in self else default
 
-    def module_for(self, file: MacroFile):
-        module = self._modules.get(id(file))
-        if module is None:
+    def module_for(self, file: MacroFile) -> dict[str, Any]:
+        """The macros ``file`` defines, bound to this namespace (``_private`` ones included: dbt
+        lets any file call them, though a Jinja module would not export them)."""
+        defined = self._modules.get(id(file))
+        if defined is None:
+            context = file.template.new_context(self, shared=True)
             try:
-                module = file.template.make_module(self, shared=True)
+                for _ in file.template.root_render_func(context):
+                    pass
             except MacroReturn as exc:
                 raise CompilationError("return() used outside a macro", path=file.path) from exc
-            self._modules[id(file)] = module
-        return module
+            defined = self._modules[id(file)] = context.vars
+        return defined
 
     def render(self, template: jinja2.Template) -> str:
         try:
