@@ -14,21 +14,12 @@ from click.testing import CliRunner
 from conftest import SCHEMAS, run_fusion, write_project
 from fusion.analysis.diagnostics import locate
 from fusion.cli import cli
-from fusion.plugins import get_plugins
 
-from analysis.corpus import DIALECTS, diagnostics, expected, make_project, register_offline_snowflake, score
-
-
-@pytest.fixture(scope="module")
-def offline_snowflake():
-    plugin = register_offline_snowflake()
-    yield
-    if plugin is not None:
-        get_plugins().manager.unregister(plugin)
+from analysis.corpus import DIALECTS, diagnostics, expected, make_project, score
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
-def test_planted_errors_are_caught_at_their_line_and_nothing_else(tmp_path, dialect, offline_snowflake):
+def test_planted_errors_are_caught_at_their_line_and_nothing_else(tmp_path, dialect):
     project = make_project(tmp_path, dialect)
     result = score(project, dialect)
     assert result.missed == set() and result.false_errors == set(), result.line()
