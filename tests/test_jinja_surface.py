@@ -92,6 +92,9 @@ MACROS = """
   {% set expected = get_expected_sql([{'id': 1, 'name': "it's"}], types, {'id': '"id"', 'name': '"name"'}) %}
   {% set compared = run_query(get_unit_test_sql(fixture, expected, ['"id"', '"name"'])) %}
   {% do say('unit_test_rows', compared.rows | map(attribute='actual_or_expected') | sort | join(',')) %}
+  {% set info = api.Relation.create(database=target.database, schema=target.schema).information_schema() %}
+  {% set catalog = get_catalog(info, [target.schema]).rows | selectattr('table_name', 'equalto', 'headered') %}
+  {% do say('catalog', catalog | map(attribute='column_name') | list ~ ' ' ~ (info.database == target.database)) %}
   {% do say('dates', partition_range('20240130,20240202') | join(',')) %}
   {% do say('one_date', dates_in_range('2024-02-28', in_fmt='%Y-%m-%d', out_fmt='%d/%m') | join(',')) %}
   {% do say('timestring', py_current_timestring() | length) %}
@@ -176,6 +179,7 @@ def test_package_macros_and_sql_header(warehouse, tmp_path):
         "schema_gone": "True", "fixture": "[\"it's\", None]", "unit_test_rows": "actual,actual,expected",
         "dates": "20240130,20240131,20240201,20240202", "one_date": "28/02", "timestring": "20",
         "revoke_sql": f'revoke select on "{database}"."scratch_ops"."t" from "r1"',
+        "catalog": "['answer'] True",
         "should_revoke": f"[False, {warehouse.name != 'postgres'}, True]",  # postgres__copy_grants is false
     }
 

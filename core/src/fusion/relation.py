@@ -122,12 +122,12 @@ class _Rendered:
     """A relation rendered with some of its parts left out (``include``/``without_identifier``)."""
 
     relation: Relation
-    database: bool
-    schema: bool
-    identifier: bool
+    with_database: bool
+    with_schema: bool
+    with_identifier: bool
 
     def __str__(self) -> str:
-        return self.relation._render(self.database, self.schema, self.identifier)
+        return self.relation._render(self.with_database, self.with_schema, self.with_identifier)
 
     def __getattr__(self, item):
         return getattr(self.relation, item)

@@ -239,13 +239,9 @@ class AdapterWrapper:
 
     def convert_type(self, agate_table, col_idx: int) -> str:
         """The SQL type a seed column gets (what Fusion infers from the CSV)."""
-        import pyarrow as pa
+        from fusion.materializations.seed_csv import kind_of
 
-        arrow_type = agate_table.column_types[col_idx]
-        kind = ("integer" if pa.types.is_integer(arrow_type) else "number" if pa.types.is_floating(arrow_type)
-                else "date" if pa.types.is_date(arrow_type) else "datetime" if pa.types.is_timestamp(arrow_type)
-                else "boolean" if pa.types.is_boolean(arrow_type) else "text")
-        return self._adapter.seed_types[kind]
+        return self._adapter.seed_types[kind_of(agate_table.column_types[col_idx])]
 
     def expand_target_column_types(self, from_relation, to_relation) -> str:
         """Widen ``to_relation``'s string columns that are shorter than ``from_relation``'s."""

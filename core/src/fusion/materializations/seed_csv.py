@@ -76,6 +76,11 @@ _KINDS = (
 )
 
 
+def kind_of(arrow_type) -> str:
+    """The inferred kind (integer, number, ... text) a column of this Arrow type was read as."""
+    return next((kind for kind, _, _, known in _KINDS if known == arrow_type), "text")
+
+
 def read_seed(text: str, path: str, delimiter: str = ",", overridden: frozenset[str] = frozenset()):
     """Return (column names, kinds, Arrow table). Overridden columns stay text for casting."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
