@@ -63,3 +63,21 @@
   {% endif %}
   {{ return(configured) }}
 {% endmacro %}
+
+{#- hooks that say whether they run inside the node's transaction: `config(post_hook=after_commit("vacuum x"))` -#}
+
+{% macro make_hook_config(sql, inside_transaction) -%}
+  {{ tojson({"sql": sql, "transaction": inside_transaction}) }}
+{%- endmacro %}
+
+{% macro before_begin(sql) -%}
+  {{ make_hook_config(sql, inside_transaction=False) }}
+{%- endmacro %}
+
+{% macro in_transaction(sql) -%}
+  {{ make_hook_config(sql, inside_transaction=True) }}
+{%- endmacro %}
+
+{% macro after_commit(sql) -%}
+  {{ make_hook_config(sql, inside_transaction=False) }}
+{%- endmacro %}
