@@ -85,9 +85,10 @@ class Adapter:
     quote_policy: ClassVar[QuotePolicy] = QuotePolicy()
     #: whether seed column names are quoted when a seed does not set ``quote_columns``
     quote_seed_columns: ClassVar[bool] = True
+    #: SQL for "now" in this database (``sql_now`` in templates)
+    date_function: ClassVar[str] = "now()"
     #: valid incremental strategies
     incremental_strategies: ClassVar[tuple[str, ...]] = ("append", "delete+insert", "merge", "microbatch")
-    default_incremental_strategy: ClassVar[str] = "merge"
     #: seed column types inferred from CSV text, by inferred kind
     seed_types: ClassVar[dict[str, str]] = {
         "integer": "integer", "number": "double precision", "date": "date",
@@ -376,13 +377,17 @@ class Adapter:
         _, table = self.execute(self.columns_sql(relation), fetch=True)
         return [Column(*row) for row in zip(*(c.to_pylist() for c in table.columns), strict=True)]
 
-    def columns_of_query(self, sql: str, near: Relation, columns_ddl: str | None = None) -> list[Column]:
+    def columns_of_query(self, sql: str, near: Relation, columns_ddl: str | None = None,
+                         header: str | None = None) -> list[Column]:
         """Names and database types of a query's columns (or of a column list when ``columns_ddl``
         is given), read back from a probe table next to ``near`` that is always rolled back
-        (dropped where DDL cannot be rolled back)."""
+        (dropped where DDL cannot be rolled back). ``header`` (a node's ``sql_header``) runs
+        first, in the same transaction."""
         probe = self.relation(near.database, near.schema, f"{near.identifier}__dbt_probe", "table")
         self.create_schema(near.database, near.schema)
         with self.scratch(probe):
+            if header and header.strip():
+                self.execute(header)
             if columns_ddl is not None:
                 self.execute(f"create table {probe} ({columns_ddl})")
             else:
@@ -399,6 +404,11 @@ class Adapter:
             rel = self.relation(database, schema, None)
             self.execute(f"create schema if not exists {rel.without_identifier()}")
             self.cache.created_schemas.add(key)
+
+    def drop_schema(self, database: str | None, schema: str) -> None:
+        """Drop the schema and everything in it; forget what the cache knew of it."""
+        self.execute(f"drop schema if exists {self.relation(database, schema, None).without_identifier()} cascade")
+        self.forget_schema(database, schema)
 
     @staticmethod
     def ddl_kind(relation: Relation) -> str:

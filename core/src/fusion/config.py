@@ -7,6 +7,7 @@ dict-valued keys merge, everything else is replaced.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 APPENDED = frozenset({"tags", "pre_hook", "post_hook"})
@@ -109,6 +110,14 @@ def manifest_config(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def hook_entry(hook: Any) -> dict[str, Any]:
+    """A hook as {sql, transaction, index}; a JSON object string is one (``before_begin(...)``
+    and ``after_commit(...)`` return those)."""
+    if isinstance(hook, str) and hook.lstrip().startswith("{"):
+        try:
+            parsed = json.loads(hook)
+        except ValueError:
+            parsed = None
+        hook = parsed if isinstance(parsed, dict) and "sql" in parsed else hook
     if isinstance(hook, dict):
         return {"sql": hook.get("sql", ""), "transaction": hook.get("transaction", True),
                 "index": hook.get("index")}

@@ -155,7 +155,7 @@ class Invocation:
                                    self.flags.vars, {p.name: p.vars for p in self.packages}),
             flags=self.flags.as_jinja_flags(), dispatch=project.dispatch,
             invocation_id=self.invocation_id, run_started_at=self.started_at,
-            env=EnvReader(reads=self.env.reads, allow_secrets=False))
+            env=EnvReader(reads=self.env.reads, allow_secrets=False), target_path=str(self.target_path))
 
     @functools.cached_property
     def parse_cache(self) -> ParseCache | None:

@@ -73,6 +73,13 @@ class Relation:
     def without_identifier(self):
         return _Rendered(self, True, True, False)
 
+    def information_schema(self, view_name: str | None = None):
+        """``information_schema[.<view>]`` of this relation's database (``.database`` names it);
+        rendered unqualified, as the connection's own catalog has it on every supported database."""
+        schema_of = replace(self, schema="information_schema", identifier=view_name, type=None,
+                            quote_policy=QuotePolicy(False, False, False), limit=None, event_time_filter=None)
+        return schema_of.include(database=False)
+
     def quote(self, database=None, schema=None, identifier=None):
         policy = {k: v for k, v in (("database", database), ("schema", schema),
                                      ("identifier", identifier)) if v is not None}
@@ -115,12 +122,12 @@ class _Rendered:
     """A relation rendered with some of its parts left out (``include``/``without_identifier``)."""
 
     relation: Relation
-    database: bool
-    schema: bool
-    identifier: bool
+    with_database: bool
+    with_schema: bool
+    with_identifier: bool
 
     def __str__(self) -> str:
-        return self.relation._render(self.database, self.schema, self.identifier)
+        return self.relation._render(self.with_database, self.with_schema, self.with_identifier)
 
     def __getattr__(self, item):
         return getattr(self.relation, item)
@@ -179,8 +186,21 @@ class Column:
         return self.is_integer() or self.is_float() or self.is_numeric()
 
     @property
-    def string_size(self) -> int | None:
-        return self.char_size
+    def expanded_data_type(self) -> str:
+        """The type as DDL spells it (the catalog's type here already carries sizes)."""
+        return self.data_type
+
+    def string_size(self) -> int:
+        """Declared length of a string column; unbounded strings count as 256, as in dbt."""
+        if not self.is_string():
+            raise ValueError(f"string_size() called on {self.name}, a {self.data_type} column")
+        return 256 if self.char_size is None else int(self.char_size)
+
+    def can_expand_to(self, other_column: Column) -> bool:
+        """Whether this string column fits in ``other_column``, a longer string type."""
+        if not (self.is_string() and other_column.is_string()):
+            return False
+        return other_column.string_size() > self.string_size()
 
     def literal(self, value) -> str:
         return f"{value}::{self.data_type}"

@@ -70,7 +70,6 @@ class SparkAdapter(Adapter):
     insert_batch_rows = 1000  # 10k-row seed on Sail: 6-10 s at 100..10000 rows per INSERT (see README)
     quote_character = "`"
     incremental_strategies = ("append", "insert_overwrite", "merge", "delete+insert", "microbatch")
-    default_incremental_strategy = "append"  # dbt-spark's default
     #: dbt-spark's seed types
     seed_types: ClassVar[dict[str, str]] = {
         "integer": "bigint", "number": "double", "date": "date",
@@ -176,8 +175,7 @@ class SparkAdapter(Adapter):
 
 
 class DatabricksAdapter(SparkAdapter):
-    type_name = "databricks"
-    default_incremental_strategy = "merge"  # dbt-databricks's default (tables are Delta)
+    type_name = "databricks"  # its default incremental strategy (merge) is a macro: see macros/incremental.sql
 
 
 @hookimpl

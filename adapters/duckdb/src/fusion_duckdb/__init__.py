@@ -17,7 +17,6 @@ class DuckDBAdapter(Adapter):
     type_name = "duckdb"
     replace_view_in_place = True
     incremental_strategies = ("append", "delete+insert", "merge", "microbatch")
-    default_incremental_strategy = "delete+insert"
     seed_types: ClassVar[dict[str, str]] = {
         "integer": "INTEGER", "number": "DOUBLE", "date": "DATE",
         "datetime": "TIMESTAMP", "boolean": "BOOLEAN", "text": "VARCHAR",

@@ -138,8 +138,6 @@ class PostgresAdapter(Adapter):
     transactional_ddl = True
     supports_materialized_views = True
     incremental_strategies = ("append", "delete+insert", "merge", "microbatch")
-    # dbt-postgres: delete+insert with a unique_key, else append (delete+insert without keys appends)
-    default_incremental_strategy = "delete+insert"
     #: dbt-postgres's seed types (SQLAdapter.convert_*_type)
     seed_types: ClassVar[dict[str, str]] = {
         "integer": "integer", "number": "float8", "date": "date",
@@ -321,6 +319,11 @@ class PostgresAdapter(Adapter):
     def create_schema(self, database: str | None, schema: str) -> None:
         # `create schema` takes a bare name: "db"."schema" is a syntax error in PostgreSQL
         super().create_schema(None, schema)
+
+    def drop_schema(self, database: str | None, schema: str) -> None:
+        self.execute(f"drop schema if exists {self.quote(schema)} cascade")
+        self.forget_schema(database, schema)
+        self.forget_schema(None, schema)  # create_schema remembers it without its database
 
 
 def _blocking(call, cancel):

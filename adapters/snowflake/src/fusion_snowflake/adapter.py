@@ -55,7 +55,6 @@ class SnowflakeAdapter(Adapter):
     transactional_ddl = False
     supports_bulk_ingest = False  # seeds are loaded with INSERT (ingest stages Parquet files)
     incremental_strategies = ("append", "delete+insert", "merge", "microbatch")
-    default_incremental_strategy = "merge"
     #: dbt-snowflake's seed types (SQLAdapter.convert_*_type)
     seed_types: ClassVar[dict[str, str]] = {
         "integer": "integer", "number": "float8", "date": "date",

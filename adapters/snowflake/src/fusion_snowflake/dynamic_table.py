@@ -37,12 +37,13 @@ def run_dynamic_table(ctx: MaterializationContext) -> MaterializationResult:
     target = ctx.relation.incorporate(type="dynamic_table")
     existing = existing_relation(ctx)
     with build_transaction(ctx):
-        if existing is None or ctx.full_refresh or existing.type != "dynamic_table":
+        rebuilt = existing is None or ctx.full_refresh or existing.type != "dynamic_table"
+        if rebuilt:
             response = replace_in_place(
                 ctx, target, existing, lambda relation: ctx.macro("get_create_dynamic_table_as_sql", relation, ctx.sql))
         else:
             if change == "apply":
                 ctx.adapter.execute(ctx.macro("get_alter_dynamic_table_sql", target))
             response, _ = ctx.adapter.execute(ctx.macro("refresh_dynamic_table", target))
-        finish(ctx, target)
+        finish(ctx, target, existing, full_refresh_mode=rebuilt)
     return MaterializationResult("success", "OK", response)

@@ -19,7 +19,7 @@ from fusion.manifest import artifacts
 from fusion.manifest.nodes import Node
 from fusion.materializations import MaterializationContext, MaterializationResult, pick_materialization
 from fusion.materializations.jinja_materialization import find_jinja_materialization, run_jinja_materialization
-from fusion.materializations.seed_csv import read_seed
+from fusion.materializations.seed_csv import load_seed
 
 #: which resource types each command executes
 COMMAND_TYPES = {
@@ -185,10 +185,12 @@ class NodeRunner:
         name = node.materialized
         namespace = compiled.namespace if compiled else node_namespace(
             invocation.runtime, invocation.manifest, node, execute=True)
+        if compiled is not None:  # what dbt's materializations read as `sql` / `compiled_code`
+            namespace.update(sql=compiled.sql, compiled_code=compiled.sql)
         ctx = MaterializationContext(
             node=node, sql=compiled.sql if compiled else "", adapter=adapter, namespace=namespace,
             relation=relation_for(invocation.runtime, node), full_refresh=invocation.flags.full_refresh,
-            seed_rows=(lambda: self._seed_rows(node)) if node.resource_type == "seed" else None,
+            seed_rows=(lambda: load_seed(node, adapter.seed_types)) if node.resource_type == "seed" else None,
             render_batch=lambda window: self.compiler.compile_isolated(node, None, window))
         chain = (adapter.type_name, *adapter.spec.parents)
         custom = find_jinja_materialization(invocation.runtime.macros, name, chain,
@@ -202,20 +204,9 @@ class NodeRunner:
             outcome = run_jinja_materialization(ctx, custom) if custom is not None else mat.run(ctx)
         finally:
             adapter.post_model_hook(node.config, hook_context)
-        if compiled is not None and node.resource_type != "test":
+        if compiled is not None and node.resource_type != "test" and custom is None:  # Jinja ones: statement('main')
             self._write(node, compiled.sql, "run")
         return outcome
-
-    def _seed_rows(self, node: Node):
-        path = f"{node.root_path}/{node.original_file_path}"
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-        overrides = {k: v for k, v in (node.config.get("column_types") or {}).items()}
-        names, kinds, table = read_seed(text, node.original_file_path, node.config.get("delimiter", ","),
-                                        frozenset(overrides))
-        types = self.invocation.adapter.seed_types
-        sql_types = [overrides.get(n) or types[k] for n, k in zip(names, kinds, strict=True)]
-        return names, sql_types, table
 
     def _write(self, node: Node, sql: str, folder: str) -> None:
         if self.write_sql:

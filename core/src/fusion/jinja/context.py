@@ -22,7 +22,7 @@ import pytz
 import yaml
 
 from fusion import __version__
-from fusion.errors import CompilationError
+from fusion.errors import CompilationError, FusionError
 from fusion.jinja.environment import MacroReturn, environment, template_error_stack
 from fusion.jinja.macros import CORE_PACKAGE, MacroDef, MacroFile, MacroRegistry
 from fusion.project.env import EnvReader
@@ -42,12 +42,16 @@ class MacroFunction:
 
     def __call__(self, *args, **kwargs):
         defined = self.namespace.module_for(self.macro.file)
+        calls = self.namespace.macro_stack.call_stack
+        calls.append(self.macro.unique_id)
         try:
             return defined[self.macro.name](*args, **kwargs)
         except (CompilationError, MacroReturn):
             raise
         except jinja2.TemplateError as exc:
             raise _template_error(exc, f"in macro {self.macro.name!r}") from exc
+        finally:
+            calls.pop()
 
     def __repr__(self) -> str:
         return f"<macro {self.macro.package}.{self.macro.name}>"
@@ -87,6 +91,17 @@ class PackageNamespace:
         return MacroFunction(macro, self._namespace)
 
 
+class MacroStack:
+    """``context_macro_stack``: unique ids of the macros being called, outermost first."""
+
+    def __init__(self):
+        self.call_stack: list[str] = []
+
+    @property
+    def depth(self) -> int:
+        return len(self.call_stack)
+
+
 class RenderNamespace(dict):
     """One render's variables; unknown names fall back to macros and package namespaces."""
 
@@ -95,6 +110,7 @@ class RenderNamespace(dict):
         self.runtime = runtime
         self.package = package
         self._modules: dict[int, Any] = {}
+        self.macro_stack = self["context_macro_stack"] = MacroStack()
 
     def _resolve(self, key: str):
         macros = self.runtime.macros
@@ -145,6 +161,10 @@ class RenderNamespace(dict):
         except CompilationError as exc:
             _add_callers(exc)
             raise
+        except FusionError as exc:  # e.g. the warehouse rejected a statement the template ran
+            if exc.path is None:
+                exc.path = getattr(template, "filename", None)
+            raise
         except jinja2.TemplateError as exc:
             raise _template_error(exc, "while rendering") from exc
 
@@ -185,6 +205,7 @@ class Runtime:
     run_started_at: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(pytz.utc))
     env: EnvReader = field(default_factory=EnvReader)
     selected: list[str] = field(default_factory=list)  # unique ids chosen by --select (selected_resources)
+    target_path: str | None = None  # where ``write()`` puts run/ files
     _base_cache: dict[bool, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def dispatch_macro(self, namespace: RenderNamespace, name: str, macro_namespace: str | None = None):
@@ -216,7 +237,9 @@ class Runtime:
         return {**cached, "thread_id": threading.current_thread().name}
 
     def _build_base_members(self, execute: bool) -> dict[str, Any]:
+        debugging = {"debug": _debug} if os.environ.get("DBT_MACRO_DEBUGGING") else {}
         return {
+            **debugging,
             "env_var": self.env.env_var,
             "target": self.target,
             "execute": execute,
@@ -240,6 +263,7 @@ class Runtime:
             "set_strict": _set_strict,
             "zip_strict": _zip_strict,
             "diff_of_two_dicts": _diff_of_two_dicts,
+            "try_or_compiler_error": _try_or_compiler_error,
             "dbt_metadata_envs": {k[len("DBT_ENV_CUSTOM_ENV_"):]: v for k, v in os.environ.items()
                                   if k.startswith("DBT_ENV_CUSTOM_ENV_")},
             "project_name": self.project_name,
@@ -334,10 +358,47 @@ def _raise(kind: str):
     return raise_
 
 
+def _raise_message(kind: str):
+    """``raise_x(msg, node=None)``: the message only (the node is where the error is reported)."""
+    def raise_(msg="", *_node, **_kwargs):
+        raise CompilationError(f"{kind}: {msg}" if kind else str(msg))
+
+    return raise_
+
+
 def _warn(msg, node=None):
     from fusion.events import emit_log
 
     emit_log(f"Warning: {msg}", info=True)
+    return ""
+
+
+def _raise_contract_error(yaml_columns, sql_columns):
+    """The declared columns (``yaml_columns``) and the query's differ: say how."""
+    from fusion.materializations.contracts import contract_problems
+
+    def as_column(column):
+        return Column(column["name"], column["data_type"]) if isinstance(column, dict) else column
+
+    problems = contract_problems([as_column(c) for c in yaml_columns], [as_column(c) for c in sql_columns])
+    raise CompilationError("the query's columns do not match the contract:\n  "
+                           + "\n  ".join(problems or ["(same names and types)"]))
+
+
+def _try_or_compiler_error(message_if_exception, func, *args, **kwargs):
+    """``func(*args, **kwargs)``; any failure becomes a compilation error with the given message."""
+    try:
+        return func(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - dbt turns every failure into this one error
+        raise CompilationError(str(message_if_exception)) from exc
+
+
+def _debug():
+    """Stop in the Python debugger at the template line (only with DBT_MACRO_DEBUGGING set, as in dbt)."""
+    import pdb
+    import sys
+
+    pdb.Pdb().set_trace(sys._getframe(1))
     return ""
 
 
@@ -377,12 +438,12 @@ class _AdapterRelations:
 MODULES = _Namespace(datetime=datetime, pytz=pytz, re=re, itertools=itertools)
 EXCEPTIONS = _Namespace(
     warn=_warn,
-    raise_compiler_error=_raise(""),
-    raise_not_implemented=_raise("not implemented"),
-    raise_database_error=_raise("database error"),
-    raise_dependency_error=_raise("dependency error"),
-    raise_contract_error=_raise("contract error"),
-    raise_fail_fast_error=_raise("fail fast"),
+    raise_compiler_error=_raise_message(""),
+    raise_not_implemented=_raise_message("not implemented"),
+    raise_database_error=_raise_message("database error"),
+    raise_dependency_error=_raise_message("dependency error"),
+    raise_contract_error=_raise_contract_error,
+    raise_fail_fast_error=_raise_message("fail fast"),
     missing_config=lambda model, name: _raise("missing config")(f"{name!r} is required for {model}"),
     missing_materialization=lambda model, adapter_type: _raise("missing materialization")(
         f"no materialization for {model} on {adapter_type}"),
@@ -400,3 +461,17 @@ EXCEPTIONS = _Namespace(
     raise_invalid_property_yml_version=_raise("invalid properties version"),
     warn_snapshot_timestamp_data_types=lambda *a, **k: "",
 )
+
+
+def _validate_any(*allowed):
+    """``validation.any(str, 'x', ...)``: a validator accepting values of those types or equal to them."""
+    def check(value):
+        for option in allowed:
+            if (isinstance(option, type) and isinstance(value, option)) or value == option:
+                return
+        raise CompilationError(f"expected {value!r} to be one of {', '.join(map(str, allowed))}")
+
+    return check
+
+
+VALIDATION = _Namespace(any=_validate_any)

@@ -8,15 +8,17 @@ relations, ephemeral models become CTE names, and ``adapter`` talks to the wareh
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
-from fusion.config import merge_config, normalize_config
+from fusion.config import hook_entry, merge_config, normalize_config
 from fusion.errors import CompilationError
-from fusion.jinja.context import RenderNamespace, Runtime
+from fusion.jinja.context import VALIDATION, RenderNamespace, Runtime
+from fusion.jinja.environment import environment
 from fusion.jinja.table import ResultTable
 from fusion.manifest.nodes import Node, RefCall
 from fusion.project.vars import MISSING
-from fusion.relation import Relation
+from fusion.relation import Column, Relation
 
 EPHEMERAL_PREFIX = "__dbt__cte__"
 
@@ -63,13 +65,23 @@ class _Config:
 
     def get(self, key: str, default=None, validator=None):
         value = self._lookup(key)
-        return default if value is None else value
+        if value is None:
+            return default
+        return self._validated(key, value, validator)
 
     def require(self, key: str, validator=None):
         value = self._lookup(key)
         if value is None:
             raise CompilationError(f"config {key!r} is required for {self._node.unique_id}",
                                    path=self._node.original_file_path)
+        return self._validated(key, value, validator)
+
+    def _validated(self, key: str, value, validator):
+        if validator is not None:
+            try:
+                validator(value)
+            except CompilationError as exc:
+                raise CompilationError(f"config {key!r}: {exc.message}", path=self._node.original_file_path) from exc
         return value
 
     def set(self, key: str, value) -> str:
@@ -90,6 +102,11 @@ class _StatementResults:
         self._results[name] = _AttrDict(response=response, table=agate_table,
                                         data=agate_table.rows if agate_table is not None else [])
         return ""
+
+    def store_raw_result(self, name, message=None, code=None, rows_affected=None, agate_table=None):
+        from fusion.adapter import AdapterResponse
+
+        return self.store_result(name, AdapterResponse(message, code, rows_affected), agate_table)
 
     def load_result(self, name):
         return self._results.get(name)
@@ -146,12 +163,12 @@ class AdapterWrapper:
         return [c for c in self._adapter.get_columns_in_relation(from_relation) if c.name.lower() not in have]
 
     def check_schema_exists(self, database, schema) -> bool:
+        """Through the ``check_schema_exists`` macro, as dbt does (False while parsing)."""
         if not self._execute:
             return False
-        _, table = self._adapter.execute(
-            "select count(*) from information_schema.schemata where schema_name = "
-            + self._adapter.string_literal(schema), fetch=True)
-        return bool(table.column(0)[0].as_py())
+        information_schema = self._adapter.relation(database, None, None).information_schema()
+        table = self._namespace["check_schema_exists"](information_schema, schema)
+        return bool(table.rows[0][0])
 
     def create_schema(self, relation) -> str:
         if self._execute:
@@ -190,14 +207,55 @@ class AdapterWrapper:
 
     def drop_schema(self, relation) -> str:
         if self._execute:
-            self._adapter.execute(f"drop schema if exists {relation.without_identifier()} cascade")
-            self._adapter.forget_schema(relation.database, relation.schema)
+            self._adapter.drop_schema(relation.database, relation.schema)
         return ""
 
     def truncate_relation(self, relation) -> str:
-        if self._execute:
-            self._adapter.execute(f"delete from {relation}")
+        """Through the ``truncate_relation`` macro, as dbt does."""
+        self._namespace["truncate_relation"](relation)
         return ""
+
+    def get_column_schema_from_query(self, sql: str, sql_header: str | None = None) -> list:
+        """The columns (names and database types) a query returns; none while parsing."""
+        if not self._execute:
+            return []
+        return self._adapter.columns_of_query(sql, self._namespace["this"], header=sql_header)
+
+    def standardize_grants_dict(self, grants_table) -> dict[str, list[str]]:
+        """The grants a ``show grants`` query returned as {privilege: [grantee, ...]}: Snowflake's
+        (privilege, granted_to, grantee_name) and Spark's (principal, actiontype) columns are read
+        by name, anything else as (grantee, privilege) rows; ownership is not a grant."""
+        names = [str(n).lower() for n in getattr(grants_table, "column_names", ())]
+        grants: dict[str, list[str]] = {}
+        for row in grants_table or []:
+            values = dict(zip(names, row, strict=False))
+            if "grantee_name" in values:
+                if str(values.get("granted_to", "ROLE")).upper() != "ROLE":
+                    continue
+                grantee, privilege = values["grantee_name"], values["privilege"]
+            elif "principal" in values:
+                grantee, privilege = values["principal"], values.get("actiontype")
+            else:
+                grantee, privilege = row[0], row[1]
+            if str(privilege).lower() != "ownership":
+                grants.setdefault(str(privilege).lower(), []).append(str(grantee))
+        return grants
+
+    def render_raw_columns_constraints(self, raw_columns) -> list[str]:
+        from fusion.materializations.contracts import render_columns
+
+        return render_columns(self._adapter, list((raw_columns or {}).values()), with_constraints=True)
+
+    def render_raw_model_constraints(self, raw_constraints) -> list[str]:
+        from fusion.materializations.contracts import render_model_constraints
+
+        return render_model_constraints(self._adapter, raw_constraints)
+
+    def convert_type(self, agate_table, col_idx: int) -> str:
+        """The SQL type a seed column gets (what Fusion infers from the CSV)."""
+        from fusion.materializations.seed_csv import kind_of
+
+        return self._adapter.seed_types[kind_of(agate_table.column_types[col_idx])]
 
     def expand_target_column_types(self, from_relation, to_relation) -> str:
         """Widen ``to_relation``'s string columns that are shorter than ``from_relation``'s."""
@@ -277,6 +335,10 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
     def var(name, default=MISSING):
         return runtime.vars.get(name, node.package_name, default, node)
 
+    def render(text) -> str:
+        """A string rendered as a template in this node's context (hooks, ``sql_header``...)."""
+        return namespace.render(environment().compile_source(str(text), node.original_file_path))
+
     namespace.update({
         "ref": ref,
         "source": source,
@@ -287,15 +349,72 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
         "schema": node.schema,
         "adapter": AdapterWrapper(runtime, namespace, execute),
         "store_result": results.store_result,
+        "store_raw_result": results.store_raw_result,
         "load_result": results.load_result,
         "model": _LazyDict(lambda: _attrify(node.to_dict())),
         "graph": _LazyDict(manifest.flat_graph),
         "selected_resources": list(runtime.selected),
+        "env": runtime.target,
+        "column": Column,
+        "sql_now": runtime.adapter.date_function,
+        "validation": VALIDATION,
+        "render": render,
+        "metric": _no_metrics(node),
+        "write": _writer(runtime, node, execute),
+        "load_agate_table": _seed_loader(runtime, node),
+        # set to the compiled SQL when a materialization runs (None while the node compiles)
+        "sql": None,
+        "compiled_code": None,
+        **_hooks(node),
     })
     namespace["builtins"] = {"ref": ref, "source": source, "config": namespace["config"]}
     if extra:
         namespace.update(extra)
     return namespace
+
+
+def _hooks(node: Node) -> dict[str, list[dict[str, Any]]]:
+    """``pre_hooks``/``post_hooks``: the node's hooks as {sql, transaction, index} (none for tests)."""
+    if node.resource_type in ("test", "unit_test"):
+        return {"pre_hooks": [], "post_hooks": []}
+    return {f"{key}s": [hook_entry(h) for h in node.config.get(key) or []] for key in ("pre_hook", "post_hook")}
+
+
+def _no_metrics(node: Node):
+    def metric(name=None, package=None, *_args, **_kwargs):
+        raise CompilationError(
+            f"metric({name!r}) cannot be resolved: Fusion has no semantic layer, so there are no metrics to "
+            "reference", path=node.original_file_path,
+            hint="compute the measure in SQL from the models the metric is built on")
+
+    return metric
+
+
+def _writer(runtime: Runtime, node: Node, execute: bool):
+    """``write(payload)``: save text as the node's file under target/run (at execute time only)."""
+    def write(payload) -> str:
+        if execute and runtime.target_path:
+            from fusion.manifest.artifacts import compiled_file_path
+
+            path = Path(runtime.target_path) / compiled_file_path(node, "run")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(str(payload), encoding="utf-8")
+        return ""
+
+    return write
+
+
+def _seed_loader(runtime: Runtime, node: Node):
+    """``load_agate_table()``: a seed's rows as a table (seeds only, as in dbt)."""
+    def load_agate_table():
+        if node.resource_type != "seed":
+            raise CompilationError(f"load_agate_table() is only available to seeds, not to a {node.resource_type}",
+                                   path=node.original_file_path)
+        from fusion.materializations.seed_csv import load_seed
+
+        return ResultTable(load_seed(node, runtime.adapter.seed_types)[2])
+
+    return load_agate_table
 
 
 class _LazyDict(dict):

@@ -57,22 +57,18 @@ class MaterializationContext:
         function = self.namespace.get(name)
         if function is None:
             raise CompilationError(f"macro {name!r} is not defined", path=self.node.original_file_path)
-        result = function(*args, **kwargs)
+        try:
+            result = function(*args, **kwargs)
+        except CompilationError as exc:
+            if exc.path is None:  # raised by a macro (exceptions.raise_compiler_error): the node is where
+                exc.path = self.node.original_file_path
+            raise
         return result.strip() if isinstance(result, str) else result
 
     def run_hooks(self, key: str, inside_transaction: bool = True) -> None:
-        """Render and run the node's ``pre_hook``/``post_hook`` statements whose ``transaction``
-        flag matches (hooks are inside the build's transaction unless they say otherwise)."""
-        from fusion.config import hook_entry
-        from fusion.jinja.environment import environment
-
-        for hook in self.config.get(key, []):
-            entry = hook_entry(hook)
-            if bool(entry["transaction"]) != inside_transaction:
-                continue
-            sql = self.namespace.render(environment().compile_source(entry["sql"], self.node.original_file_path))
-            if sql.strip():
-                self.adapter.execute(sql)
+        """Run the node's ``pre_hook``/``post_hook`` statements whose ``transaction`` flag matches
+        (the ``run_hooks`` macro; hooks are inside the build's transaction unless they say otherwise)."""
+        self.macro("run_hooks", self.namespace[f"{key}s"], inside_transaction)
 
 
 @dataclass(frozen=True)

@@ -45,10 +45,10 @@ def column_name(adapter, column: dict) -> str:
     return adapter.quote(column["name"]) if column.get("quote") else column["name"]
 
 
-def column_ddl(ctx: MaterializationContext, with_constraints: bool) -> str:
-    adapter = ctx.adapter
+def render_columns(adapter, columns, with_constraints: bool) -> list[str]:
+    """``name type [constraints]`` for each declared column."""
     parts = []
-    for column in _declared(ctx):
+    for column in columns:
         text = f"{column_name(adapter, column)} {column['data_type']}"
         if with_constraints:
             for constraint in column.get("constraints") or []:
@@ -58,21 +58,30 @@ def column_ddl(ctx: MaterializationContext, with_constraints: bool) -> str:
                 elif kind == "check" and constraint.get("expression"):
                     text += f" check ({constraint['expression']})"
         parts.append(text)
+    return parts
+
+
+def render_model_constraints(adapter, constraints) -> list[str]:
+    """Table-level ``primary key (...)``, ``unique (...)`` and ``check (...)`` clauses."""
+    parts = []
+    for constraint in constraints or []:
+        columns = ", ".join(constraint.get("columns") or [])  # as written, like column names
+        if constraint.get("type") in ("primary_key", "unique") and columns:
+            parts.append(f"{CONSTRAINT_SQL[constraint['type']]} ({columns})")
+        elif constraint.get("type") == "check" and constraint.get("expression"):
+            parts.append(f"check ({constraint['expression']})")
+    return parts
+
+
+def column_ddl(ctx: MaterializationContext, with_constraints: bool) -> str:
+    parts = render_columns(ctx.adapter, _declared(ctx), with_constraints)
     if with_constraints:
-        for constraint in ctx.config.get("constraints") or []:
-            columns = ", ".join(constraint.get("columns") or [])
-            if constraint.get("type") in ("primary_key", "unique") and columns:
-                parts.append(f"{CONSTRAINT_SQL[constraint['type']]} ({columns})")
-            elif constraint.get("type") == "check" and constraint.get("expression"):
-                parts.append(f"check ({constraint['expression']})")
+        parts += render_model_constraints(ctx.adapter, ctx.config.get("constraints"))
     return ", ".join(parts)
 
 
-def assert_contract(ctx: MaterializationContext) -> None:
-    """Fail before building when the query's columns differ from the contract."""
-    adapter = ctx.adapter
-    declared = adapter.columns_of_query("", ctx.relation, columns_ddl=column_ddl(ctx, with_constraints=False))
-    actual = adapter.columns_of_query(ctx.sql, ctx.relation)
+def contract_problems(declared, actual) -> list[str]:
+    """How the query's columns (``actual``) differ from the contract's (``declared``)."""
     want = {c.name.lower(): c for c in declared}
     have = {c.name.lower(): c for c in actual}
     problems = []
@@ -83,6 +92,15 @@ def assert_contract(ctx: MaterializationContext) -> None:
             problems.append(f"{column.name}: declared {column.data_type}, the query returns {have[name].data_type}")
     problems += [f"{c.name}: returned by the query ({c.data_type}) but not in the contract"
                  for name, c in have.items() if name not in want]
+    return problems
+
+
+def assert_contract(ctx: MaterializationContext) -> None:
+    """Fail before building when the query's columns differ from the contract."""
+    adapter = ctx.adapter
+    declared = adapter.columns_of_query("", ctx.relation, columns_ddl=column_ddl(ctx, with_constraints=False))
+    actual = adapter.columns_of_query(ctx.sql, ctx.relation, header=ctx.config.get("sql_header"))
+    problems = contract_problems(declared, actual)
     if problems:
         raise CompilationError(f"the contract of {ctx.node.name} is not met:\n  " + "\n  ".join(problems),
                                path=_where(ctx),

@@ -2,8 +2,8 @@
 the same Jinja runtime as everything else.
 
 The block sees what dbt gives it: ``sql`` (the compiled model), ``this``, ``model``,
-``config``, ``adapter``, ``pre_hooks``/``post_hooks`` with ``run_hooks(hooks,
-inside_transaction=True)``, ``statement``/``load_result``; it may ``return({'relations': [...]})``.
+``config``, ``adapter``, ``pre_hooks``/``post_hooks`` with the ``run_hooks`` macro,
+``statement``/``load_result``; it may ``return({'relations': [...]})``.
 A root-project block overrides a built-in materialization of the same name; a package's block
 is used only for names Fusion does not have.
 """
@@ -11,9 +11,7 @@ is used only for names Fusion does not have.
 from __future__ import annotations
 
 from fusion.adapter import AdapterResponse
-from fusion.config import hook_entry
 from fusion.jinja.context import MacroFunction
-from fusion.jinja.environment import environment
 from fusion.jinja.macros import MacroDef, MacroRegistry
 from fusion.materializations import MaterializationContext, MaterializationResult
 
@@ -32,21 +30,6 @@ def find_jinja_materialization(macros: MacroRegistry, name: str, adapter_chain: 
 
 def run_jinja_materialization(ctx: MaterializationContext, macro: MacroDef) -> MaterializationResult:
     namespace = ctx.namespace
-
-    def run_hooks(hooks, inside_transaction=True):
-        for hook in hooks or []:
-            entry = hook_entry(hook)
-            if bool(entry["transaction"]) == bool(inside_transaction):
-                sql = namespace.render(environment().compile_source(entry["sql"], ctx.node.original_file_path))
-                if sql.strip():
-                    ctx.adapter.execute(sql)
-        return ""
-
-    namespace.update({
-        "sql": ctx.sql, "compiled_code": ctx.sql, "run_hooks": run_hooks,
-        "pre_hooks": [hook_entry(h) for h in ctx.config.get("pre_hook", [])],
-        "post_hooks": [hook_entry(h) for h in ctx.config.get("post_hook", [])],
-    })
     returned = MacroFunction(macro, namespace)()
     for relation in (returned or {}).get("relations", []) if isinstance(returned, dict) else []:
         ctx.adapter.cache_added(relation)

@@ -130,7 +130,7 @@ def run_microbatch(ctx: MaterializationContext, existing, full_refresh: bool) ->
         raise first_error
     if existing_relation(ctx) is not None:
         with adapter.transaction():
-            finish(ctx, target)
+            finish(ctx, target, existing, full_refresh_mode=full_refresh)
             ctx.run_hooks("post_hook")
     if failed:
         return MaterializationResult("partial success", f"{len(failed)} of {len(planned)} batches failed; first: "

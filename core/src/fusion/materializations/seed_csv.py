@@ -76,6 +76,11 @@ _KINDS = (
 )
 
 
+def kind_of(arrow_type) -> str:
+    """The inferred kind (integer, number, ... text) a column of this Arrow type was read as."""
+    return next((kind for kind, _, _, known in _KINDS if known == arrow_type), "text")
+
+
 def read_seed(text: str, path: str, delimiter: str = ",", overridden: frozenset[str] = frozenset()):
     """Return (column names, kinds, Arrow table). Overridden columns stay text for casting."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -111,3 +116,13 @@ def _infer(values: list[str | None]):
         if all(test(v) for v in present):
             return kind, convert, arrow_type
     return "text", str, pa.string()
+
+
+def load_seed(node, seed_types: dict[str, str]):
+    """A seed node's file: (column names, SQL types, Arrow table); ``column_types`` override inference."""
+    with open(f"{node.root_path}/{node.original_file_path}", encoding="utf-8") as handle:
+        text = handle.read()
+    overrides = dict(node.config.get("column_types") or {})
+    names, kinds, table = read_seed(text, node.original_file_path, node.config.get("delimiter", ","),
+                                    frozenset(overrides))
+    return names, [overrides.get(n) or seed_types[k] for n, k in zip(names, kinds, strict=True)], table

@@ -86,5 +86,5 @@ def run_snapshot(ctx: MaterializationContext) -> MaterializationResult:
             insert_cols = [adapter.quote(c) for c in [*columns, *_meta_names(ctx)]]
             response, _ = adapter.execute(ctx.macro("snapshot_merge_sql", existing, staging, insert_cols))
             adapter.drop_relation(staging)
-        finish(ctx, ctx.relation.incorporate(type="table"))
+        finish(ctx, ctx.relation.incorporate(type="table"), existing, full_refresh_mode=False)
     return MaterializationResult("success", "OK", response)

@@ -28,7 +28,7 @@ def run_view(ctx: MaterializationContext) -> MaterializationResult:
     with build_transaction(ctx):
         build = replace_in_place if ctx.adapter.replace_view_in_place else build_beside_and_swap
         response = build(ctx, target, existing, lambda relation: ctx.macro("create_view_as", relation, ctx.sql))
-        finish(ctx, target)
+        finish(ctx, target, existing)
     return MaterializationResult("success", "OK", response)
 
 
@@ -39,7 +39,7 @@ def run_table(ctx: MaterializationContext) -> MaterializationResult:
         assert_contract(ctx)
     with build_transaction(ctx):
         response = build_table(ctx, existing)
-        finish(ctx, ctx.relation.incorporate(type="table"))
+        finish(ctx, ctx.relation.incorporate(type="table"), existing)
     return MaterializationResult("success", "OK", response)
 
 
@@ -57,7 +57,7 @@ def run_materialized_view(ctx: MaterializationContext) -> MaterializationResult:
         else:
             response = build_beside_and_swap(
                 ctx, target, existing, lambda temp: ctx.macro("get_create_materialized_view_as_sql", temp, ctx.sql))
-        finish(ctx, target)
+        finish(ctx, target, existing)
     return MaterializationResult("success", "OK", response)
 
 
@@ -77,8 +77,9 @@ def run_seed(ctx: MaterializationContext) -> MaterializationResult:
         if adapter.supports_bulk_ingest:
             drop_if_exists(ctx, stage)
             adapter.ingest(stage, table, mode="create")
-        if existing is not None and existing.type == "table" and not ctx.full_refresh:
-            adapter.execute(ctx.macro("truncate_relation", target))
+        kept = existing is not None and existing.type == "table" and not ctx.full_refresh
+        if kept:
+            ctx.macro("truncate_relation", target)
         else:
             if existing is not None:
                 adapter.drop_relation(existing)
@@ -91,7 +92,7 @@ def run_seed(ctx: MaterializationContext) -> MaterializationResult:
             adapter.execute(f"drop table {stage}")
         else:
             adapter.insert_values(target, columns, sql_types, table)
-        finish(ctx, target)
+        finish(ctx, target, existing, full_refresh_mode=not kept)
     return MaterializationResult("success", f"INSERT {table.num_rows}",
                                  AdapterResponse(f"INSERT {table.num_rows}", rows_affected=table.num_rows))
 

@@ -38,3 +38,8 @@
   {% endset -%}
   {% do return((delete if keys else '') ~ spark_insert_sql(target, source, arg_dict["dest_columns"])) %}
 {% endmacro %}
+
+{% macro databricks__get_incremental_default_sql(arg_dict) %}
+  {#- dbt-databricks's default strategy is merge (its tables are Delta); dbt-spark's is append -#}
+  {% do return(get_incremental_merge_sql(arg_dict)) %}
+{% endmacro %}

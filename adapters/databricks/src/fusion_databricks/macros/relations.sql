@@ -118,8 +118,11 @@
   comment on table {{ relation }} is {{ adapter.quote_string(comment) }}
 {%- endmacro %}
 
-{% macro spark__alter_column_comment(relation, column_name, comment) -%}
-  alter table {{ relation }} alter column {{ adapter.quote(column_name) }} comment {{ adapter.quote_string(comment) }}
+{% macro spark__alter_column_comment(relation, column_dict) -%}
+  {%- for name, column in column_dict.items() if column.get('description') -%}
+  alter table {{ relation }} alter column {{ adapter.quote(column.get('name') or name) }} comment {{ adapter.quote_string(column['description']) }}
+  {{- ";\n" if not loop.last }}
+  {%- endfor -%}
 {%- endmacro %}
 
 {% macro spark__get_grant_sql(relation, privilege, grantees) -%}

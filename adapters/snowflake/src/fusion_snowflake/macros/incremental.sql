@@ -6,3 +6,8 @@
   {{ default__get_delete_insert_merge_sql(target, source, unique_key, dest_columns, incremental_predicates) }};
   commit
 {%- endmacro %}
+
+{% macro snowflake__get_incremental_default_sql(arg_dict) %}
+  {#- dbt-snowflake's default strategy: merge -#}
+  {% do return(get_incremental_merge_sql(arg_dict)) %}
+{% endmacro %}

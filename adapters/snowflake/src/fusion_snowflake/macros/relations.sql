@@ -62,7 +62,11 @@
   {%- endfor -%}
 {%- endmacro %}
 
-{% macro snowflake__alter_column_comment(relation, column_name, comment) -%}
-  {#- the column as the model names it: unquoted, as Snowflake stores unquoted names -#}
-  comment on column {{ relation }}.{{ column_name }} is {{ adapter.quote_string(comment) }}
+{% macro snowflake__alter_column_comment(relation, column_dict) -%}
+  {#- each column as the model names it: unquoted (so upper case) unless its properties say quote: true -#}
+  {%- for name, column in column_dict.items() if column.get('description') -%}
+  {%- set column_name = column.get('name') or name -%}
+  comment on column {{ relation }}.{{ adapter.quote(column_name) if column.get('quote') else column_name }} is {{ adapter.quote_string(column['description']) }}
+  {{- ";\n" if not loop.last }}
+  {%- endfor -%}
 {%- endmacro %}

@@ -193,3 +193,17 @@ insert into {{ target }} ({{ cols }})
 select {{ cols }} from {{ source }} as dbt_internal_source
 where dbt_internal_source.dbt_change_type = 'insert'
 {%- endmacro %}
+
+{% macro build_snapshot_staging_table(strategy, sql, target_relation) %}
+  {#- the staging rows (snapshot_staging_table) in a temporary table; returns that relation -#}
+  {%- set staged = make_temp_relation(target_relation) -%}
+  {%- if strategy.source_columns is not defined -%}
+    {%- set columns = [] -%}
+    {%- for name in get_columns_in_query(sql) %}{% do columns.append(adapter.quote(name)) %}{% endfor -%}
+    {%- set strategy = dict(strategy, source_columns=columns) -%}
+  {%- endif -%}
+  {% call statement('build_snapshot_staging_relation') %}
+    {{ create_table_as(True, staged, snapshot_staging_table(strategy, sql, target_relation)) }}
+  {% endcall %}
+  {% do return(staged) %}
+{% endmacro %}
