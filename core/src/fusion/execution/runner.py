@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from fusion import events
@@ -107,6 +108,8 @@ class NodeRunner:
         self.total = total
         self.write_sql = write_sql
         self.analyzer = _analyzer(invocation, self.compiler)
+        self._background: ThreadPoolExecutor | None = None  # analysis that only warns, off the run's path
+        self._pending: list = []
         self._counter = 0
         self._lock = threading.Lock()
 
@@ -138,7 +141,7 @@ class NodeRunner:
             timing.append({"name": "compile", "started_at": t0, "completed_at": now_iso()})
             if compiled is not None:
                 self._write(node, compiled.sql, "compiled")
-                self._analyse(node, compiled)
+                self._analyse(node, compiled, wait=False)
             t1 = now_iso()
             outcome = self._materialize(node, compiled)
             timing.append({"name": "execute", "started_at": t1, "completed_at": now_iso()})
@@ -153,13 +156,28 @@ class NodeRunner:
         self.report(node, result)
         return result
 
-    def _analyse(self, node: Node, compiled) -> None:
-        """Static analysis of a freshly compiled model; raises in strict mode when it finds errors."""
-        if self.analyzer is not None and node.resource_type == "model":
+    def _analyse(self, node: Node, compiled, wait: bool = True) -> None:
+        """Static analysis of a freshly compiled model; raises in strict mode when it finds errors.
+
+        With ``wait=False`` a model whose mode only warns is analysed on a background thread while
+        it runs (in dependency order: a model is queued after its parents), not before.
+        """
+        if self.analyzer is None or node.resource_type != "model":
+            return
+        if wait or self.analyzer.mode(node.unique_id) == "strict":
             self.analyzer.check(node, compiled.rendered)
+            return
+        with self._lock:
+            if self._background is None:
+                self._background = ThreadPoolExecutor(1, thread_name_prefix="fusion-analysis")
+            self._pending.append(self._background.submit(self.analyzer.check, node, compiled.rendered))
 
     def finish(self) -> None:
         """After the last node: inferred columns onto the nodes, analysis cache and lineage to target/."""
+        if self._background is not None:
+            self._background.shutdown(wait=True)
+            for pending in self._pending:
+                pending.result()
         if self.analyzer is not None:
             self.analyzer.finish()
 
