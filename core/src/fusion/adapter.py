@@ -81,6 +81,10 @@ class Adapter:
     #: rows per INSERT statement when seeds are loaded without bulk ingest
     insert_batch_rows: ClassVar[int] = 500
     quote_character: ClassVar[str] = '"'
+    #: whether ``alter ... rename to`` takes the full new name (else only the identifier: the
+    #: relation stays in its schema); where an unqualified name means the session's current
+    #: schema (Snowflake, Spark), the new name must be qualified
+    rename_qualified: ClassVar[bool] = False
     #: which parts of a relation name are quoted unless dbt_project.yml's ``quoting:`` says otherwise
     quote_policy: ClassVar[QuotePolicy] = QuotePolicy()
     #: whether seed column names are quoted when a seed does not set ``quote_columns``
@@ -422,7 +426,8 @@ class Adapter:
     def rename_relation(self, relation: Relation, new_name: str) -> Relation:
         kind = self.ddl_kind(relation)
         renamed = self.relation(relation.database, relation.schema, new_name, relation.type)
-        self.execute(f"alter {kind} {relation} rename to {renamed.include(database=False, schema=False)}")
+        to = renamed.render() if self.rename_qualified else renamed.include(database=False, schema=False)
+        self.execute(f"alter {kind} {relation.render()} rename to {to}")
         self.cache_dropped(relation)
         self.cache_added(renamed)
         return renamed

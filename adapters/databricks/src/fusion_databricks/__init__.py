@@ -66,6 +66,7 @@ class SparkAdapter(Adapter):
     transactional_ddl = False
     replace_view_in_place = True
     replace_table_in_place = True
+    rename_qualified = True
     supports_bulk_ingest = False
     insert_batch_rows = 1000  # 10k-row seed on Sail: 6-10 s at 100..10000 rows per INSERT (see README)
     quote_character = "`"
@@ -165,13 +166,6 @@ class SparkAdapter(Adapter):
         kind = "view" if relation.type == "view" else "table"  # Spark has no `cascade` for either
         self.execute(f"drop {kind} if exists {relation.render()}")
         self.cache_dropped(relation)
-
-    def rename_relation(self, relation: Relation, new_name: str) -> Relation:
-        renamed = self.relation(relation.database, relation.schema, new_name, relation.type)
-        self.execute(f"alter {self.ddl_kind(relation)} {relation.render()} rename to {renamed.render()}")
-        self.cache_dropped(relation)
-        self.cache_added(renamed)
-        return renamed
 
 
 class DatabricksAdapter(SparkAdapter):

@@ -52,6 +52,7 @@ class SnowflakeAdapter(Adapter):
     quote_seed_columns = False  # dbt-snowflake's seed default
     replace_view_in_place = True
     replace_table_in_place = True
+    rename_qualified = True
     transactional_ddl = False
     supports_bulk_ingest = False  # seeds are loaded with INSERT (ingest stages Parquet files)
     incremental_strategies = ("append", "delete+insert", "merge", "microbatch")
@@ -206,11 +207,3 @@ class SnowflakeAdapter(Adapter):
         cascade = " cascade" if kind == "table" else ""  # Snowflake drops views without CASCADE
         self.execute(f"drop {kind} if exists {relation.render()}{cascade}")
         self.cache_dropped(relation)
-
-    def rename_relation(self, relation: Relation, new_name: str) -> Relation:
-        # an unqualified new name would move the relation into the session's current schema
-        renamed = self.relation(relation.database, relation.schema, new_name, relation.type)
-        self.execute(f"alter {self.ddl_kind(relation)} {relation.render()} rename to {renamed.render()}")
-        self.cache_dropped(relation)
-        self.cache_added(renamed)
-        return renamed
