@@ -107,11 +107,13 @@
 
 {% macro spark__truncate_relation(relation) -%}
   {#- Delta tables are emptied by a delete (open-source Delta has no TRUNCATE) -#}
+  {% call statement('truncate_relation') -%}
   {%- if spark_file_format() in ['delta', 'iceberg', 'hudi'] -%}
   delete from {{ relation }}
   {%- else -%}
   truncate table {{ relation }}
   {%- endif -%}
+  {%- endcall %}
 {%- endmacro %}
 
 {% macro spark__alter_relation_comment(relation, comment) -%}
