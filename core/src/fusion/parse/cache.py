@@ -42,49 +42,67 @@ def digest(*parts: Any) -> str:
                                        default=str)).hexdigest()
 
 
-def _walk(folder: Path):
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".") and d != "__pycache__"]
-        for name in filenames:
-            if not name.startswith("."):
-                yield os.path.join(dirpath, name)
+def _walk(folder: str, found: list) -> None:
+    """Append (path, stat) of every file below ``folder`` (hidden entries and __pycache__ skipped)."""
+    try:
+        entries = os.scandir(folder)
+    except OSError:
+        return
+    with entries:
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name == "__pycache__":
+                continue
+            if entry.is_dir():
+                _walk(entry.path, found)
+            else:
+                try:
+                    found.append((entry.path, entry.stat()))
+                except OSError:
+                    continue
 
 
-def hash_files(paths, previous: dict[str, list]) -> dict[str, list]:
-    """``{path: [size, mtime_ns, sha256]}``, reusing ``previous`` hashes of unchanged files."""
+def _stat(path: str, found: list) -> None:
+    try:
+        found.append((path, os.stat(path)))
+    except OSError:
+        pass
+
+
+def hash_files(stats, previous: dict[str, list]) -> dict[str, list]:
+    """``{path: [size, mtime_ns, sha256]}`` from (path, stat) pairs, reusing ``previous`` hashes
+    of files whose size and time stamp did not move."""
     now = time.time_ns()
     racy = int(RACY_SECONDS * 1e9)
     out: dict[str, list] = {}
-    for path in paths:
-        try:
-            stat = os.stat(path)
-        except OSError:
-            continue
+    for path, stat in stats:
         known = previous.get(path)
         if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns and now - stat.st_mtime_ns > racy:
             out[path] = known
             continue
-        with open(path, "rb") as handle:
-            out[path] = [stat.st_size, stat.st_mtime_ns, hashlib.sha256(handle.read()).hexdigest()]
+        try:
+            with open(path, "rb") as handle:
+                out[path] = [stat.st_size, stat.st_mtime_ns, hashlib.sha256(handle.read()).hexdigest()]
+        except OSError:
+            continue
     return out
 
 
-def tracked_paths(projects, macro_folders) -> list[str]:
-    """Every file a parse can read: each project's config and resource folders, macro folders,
-    and Fusion's own code (so that an upgrade or a local edit invalidates the cache)."""
-    paths: list[str] = []
+def tracked_files(projects, macro_folders) -> list[tuple[str, os.stat_result]]:
+    """(path, stat) of every file a parse can read: each project's config and resource folders,
+    macro folders, and Fusion's own code (so that an upgrade or a local edit invalidates the cache)."""
+    found: list = []
     for project in projects:
-        root = Path(project.root)
+        root = str(project.root)
         for name in ("dbt_project.yml", "packages.yml", "dependencies.yml", "package-lock.yml"):
-            paths.append(str(root / name))
+            _stat(os.path.join(root, name), found)
         folders = {*project.model_paths, *project.seed_paths, *project.analysis_paths,
                    *project.snapshot_paths, *project.macro_paths, *project.test_paths,
                    *(project.docs_paths or [])}
         for folder in sorted(folders):
-            paths.extend(_walk(root / folder))
+            _walk(os.path.join(root, folder), found)
     for folder in (FUSION_CODE, *macro_folders):
-        paths.extend(_walk(Path(folder)))
-    return paths
+        _walk(str(folder), found)
+    return found
 
 
 @dataclass
@@ -112,7 +130,7 @@ class ParseCache:
         return cache
 
     def scan(self, projects, macro_folders) -> str:
-        self.files = hash_files(tracked_paths(projects, macro_folders), self.previous.get("files") or {})
+        self.files = hash_files(tracked_files(projects, macro_folders), self.previous.get("files") or {})
         self.inputs = digest(self.settings, sorted((p, h[2]) for p, h in self.files.items()))
         return self.inputs
 
