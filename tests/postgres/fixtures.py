@@ -13,23 +13,18 @@ import json
 from pathlib import Path
 
 import pytest
+from servers import DriverConnection, session_server
 
 from . import pg_server
 
 _names = itertools.count(1)
 
 
-class Admin:
+class Admin(DriverConnection):
     """A superuser connection to the server's ``postgres`` database, through the signed driver."""
 
     def __init__(self, uri: str):
-        import adbc_driver_manager
-        import adbc_driver_manager.dbapi as dbapi
-        from fusion.drivers import DriverRequirement, open_database
-
-        self.database = open_database(DriverRequirement("postgresql"), {"uri": uri})
-        self.conn = dbapi.Connection(self.database, adbc_driver_manager.AdbcConnection(self.database),
-                                     autocommit=True)
+        super().__init__("postgresql", {"uri": uri})
 
     def run(self, sql: str) -> None:
         cur = self.conn.cursor()
@@ -38,28 +33,11 @@ class Admin:
         finally:
             cur.close()
 
-    def query(self, sql: str) -> list[tuple]:
-        cur = self.conn.cursor()
-        try:
-            cur.execute(sql)
-            return cur.fetchall()
-        finally:
-            cur.close()
-
-    def close(self) -> None:
-        self.conn.close()
-        self.database.close()
-
 
 @pytest.fixture(scope="session")
 def postgres():
     """The running server (``pg_server.PostgresServer``)."""
-    try:
-        server = pg_server.start()
-    except pg_server.Unavailable as exc:
-        pytest.skip(str(exc))
-    yield server
-    server.stop()
+    yield from session_server(pg_server.start, pg_server.Unavailable)
 
 
 @pytest.fixture(scope="session")

@@ -13,48 +13,26 @@ import json
 from pathlib import Path
 
 import pytest
+from servers import DriverConnection, session_server
 
 from . import fakesnow_server
 
 _names = itertools.count(1)
 
 
-class Session:
+class Session(DriverConnection):
     """A connection to one database of the server, through Fusion's signed Snowflake driver."""
 
     def __init__(self, server: fakesnow_server.FakesnowServer, database: str):
-        import adbc_driver_manager
-        import adbc_driver_manager.dbapi as dbapi
-        from fusion.drivers import DriverRequirement, open_database
         from fusion_snowflake.credentials import parse
 
-        options = parse(server.target(database, "public"), "profiles.yml")["options"]
-        self.database = open_database(DriverRequirement("snowflake"), options)
-        self.conn = dbapi.Connection(self.database, adbc_driver_manager.AdbcConnection(self.database),
-                                     autocommit=True)
-
-    def query(self, sql: str) -> list[tuple]:
-        cur = self.conn.cursor()
-        try:
-            cur.execute(sql)
-            return cur.fetchall()
-        finally:
-            cur.close()
-
-    def close(self) -> None:
-        self.conn.close()
-        self.database.close()
+        super().__init__("snowflake", parse(server.target(database, "public"), "profiles.yml")["options"])
 
 
 @pytest.fixture(scope="session")
 def fakesnow():
     """The running server (``fakesnow_server.FakesnowServer``)."""
-    try:
-        server = fakesnow_server.start()
-    except fakesnow_server.Unavailable as exc:
-        pytest.skip(str(exc))
-    yield server
-    server.stop()
+    yield from session_server(fakesnow_server.start, fakesnow_server.Unavailable)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ import json
 from pathlib import Path
 
 import pytest
+from servers import session_server
 
 from . import connect_server
 
@@ -27,22 +28,12 @@ _names = itertools.count(1)
 
 @pytest.fixture(scope="session")
 def sail():
-    try:
-        server = connect_server.start_sail()
-    except connect_server.Unavailable as exc:
-        pytest.skip(str(exc))
-    yield server
-    server.stop()
+    yield from session_server(connect_server.start_sail, connect_server.Unavailable)
 
 
 @pytest.fixture(scope="session")
 def apache_spark():
-    try:
-        server = connect_server.start_spark()
-    except connect_server.Unavailable as exc:
-        pytest.skip(str(exc))
-    yield server
-    server.stop()
+    yield from session_server(connect_server.start_spark, connect_server.Unavailable)
 
 
 class Lake:
