@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from conftest import write_project
 
 
 class DriverConnection:
@@ -39,3 +43,23 @@ def session_server(start, unavailable: type[Exception]):
         pytest.skip(str(exc))
     yield server
     server.stop()
+
+
+def profile_yaml(target: dict, profile: str = "proj") -> str:
+    """A ``profiles.yml`` whose one output (``dev``) is ``target``."""
+    lines = [f"{profile}:", "  target: dev", "  outputs:", "    dev:"]
+    lines += [f"      {key}: {json.dumps(value)}" for key, value in target.items()]
+    return "\n".join(lines) + "\n"
+
+
+def write_target_project(root: Path, files: dict[str, str], target: dict) -> Path:
+    """A small dbt project (profile ``proj``) whose profile points at ``target``."""
+    return write_project(root, {"profiles.yml": profile_yaml(target), **files})
+
+
+def log_tail(log: Path, lines: int) -> str:
+    """The end of a server's log, for start-up errors."""
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no server log)"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import query as duckdb_query
 from conftest import write_project
-from postgres.fixtures import profile_yaml
+from servers import profile_yaml
 
 
 @dataclass

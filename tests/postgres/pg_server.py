@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from servers import log_tail
+
 OS_USER = "postgres"
 
 
@@ -94,10 +96,7 @@ class PostgresServer:
                 "password": self.password, "dbname": dbname, "schema": schema, "threads": 4, **extra}
 
     def log_tail(self, lines: int = 20) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no server log)"
+        return log_tail(self.log, lines)
 
     def stop(self) -> None:
         try:

@@ -14,8 +14,7 @@ import pytest
 from conftest import run_fusion
 from fusion.errors import DatabaseError, ProjectError
 from fusion_postgres import PostgresAdapter, fit_identifier, fusion_register_adapters
-
-from .fixtures import write_pg_project
+from servers import write_target_project
 
 pytestmark = pytest.mark.postgres
 
@@ -130,7 +129,7 @@ def test_relations_are_database_schema_name_and_views_are_swapped(tmp_path, post
     files = {"models/base.sql": "{{ config(materialized='table') }}\nselect 1 as id\n",
              "models/over_base.sql": "select id from {{ ref('base') }}\n",
              "models/flip.sql": "{{ config(materialized=var('flip', 'view')) }}\nselect 2 as id\n"}
-    project = write_pg_project(tmp_path, files, postgres.target(pg_database, "main"))
+    project = write_target_project(tmp_path, files, postgres.target(pg_database, "main"))
     for flip in ("view", "view", "table", "view"):  # rebuilds, then type changes both ways
         result = run_fusion(project, "run", "--vars", f'{{"flip": "{flip}"}}')
         assert result.code == 0, result.output
@@ -147,7 +146,7 @@ def test_seed_types_are_dbt_postgres_types(tmp_path, postgres, pg_database, pg_q
     csv = ("i,f,whole,d,ts,b,t\n"
            "1,1.5,20.0,2024-01-02,2024-01-02 09:55:00,true,x\n"
            "2,,3,,,false,\n")
-    project = write_pg_project(tmp_path, {"seeds/s.csv": csv}, postgres.target(pg_database, "main"))
+    project = write_target_project(tmp_path, {"seeds/s.csv": csv}, postgres.target(pg_database, "main"))
     for _ in range(2):  # create, then truncate + insert
         result = run_fusion(project, "seed")
         assert result.code == 0, result.output
@@ -174,7 +173,7 @@ STRATEGIES = {  # model: (config, rows after the second run)
 
 def test_incremental_strategies(tmp_path, postgres, pg_database, pg_query):
     files = {f"models/{name}.sql": INCREMENTAL.format(config=config) for name, (config, _) in STRATEGIES.items()}
-    project = write_pg_project(tmp_path, files, postgres.target(pg_database, "main"))
+    project = write_target_project(tmp_path, files, postgres.target(pg_database, "main"))
     for rows in ("(1, 1, 'old'), (1, 2, 'old')", "(1, 1, 'new'), (2, 1, 'new')"):
         result = run_fusion(project, "run", "--vars", f'{{"rows": "{rows}"}}')
         assert result.code == 0, result.output
@@ -186,7 +185,7 @@ def test_long_model_names_rebuild(tmp_path, postgres, pg_database, pg_query):
     table, view = "t" * 60, "v" * 70
     files = {f"models/{table}.sql": "{{ config(materialized='table') }}\nselect 1 as id\n",
              f"models/{view}.sql": f"select id from {{{{ ref('{table}') }}}}\n"}
-    project = write_pg_project(tmp_path, files, postgres.target(pg_database, "main"))
+    project = write_target_project(tmp_path, files, postgres.target(pg_database, "main"))
     for _ in range(2):
         result = run_fusion(project, "run")
         assert result.code == 0, result.output
@@ -202,7 +201,7 @@ def test_role_and_search_path_apply_to_every_connection(tmp_path, postgres, pg_d
     files = {f"models/m{i}.sql": "{{ config(materialized='table') }}\n"
                                  "select current_user::text as who, current_setting('search_path') as path\n"
              for i in range(4)}
-    project = write_pg_project(tmp_path, files, target)
+    project = write_target_project(tmp_path, files, target)
     result = run_fusion(project, "run")
     assert result.code == 0, result.output
     for i in range(4):
@@ -217,7 +216,7 @@ def test_special_characters_in_password(tmp_path, postgres, pg_database, pg_admi
     pg_admin.run(f"alter role \"odd user\" password '{password.replace(chr(39), chr(39) * 2)}'")
     pg_admin.run(f'grant all on database "{pg_database}" to "odd user"')
     target = postgres.target(pg_database, "main", user="odd user", password=password)
-    project = write_pg_project(tmp_path, {"models/a.sql": "select 1 as id\n"}, target)
+    project = write_target_project(tmp_path, {"models/a.sql": "select 1 as id\n"}, target)
     result = run_fusion(project, "run")
     assert result.code == 0, result.output
 
@@ -225,7 +224,7 @@ def test_special_characters_in_password(tmp_path, postgres, pg_database, pg_admi
 def test_contract_persist_docs_and_grants(tmp_path, postgres, pg_database, pg_admin, pg_query):
     pg_admin.run("do $$ begin if not exists (select from pg_roles where rolname = 'reporter') then "
                  "create role reporter; end if; end $$")
-    project = write_pg_project(tmp_path, {
+    project = write_target_project(tmp_path, {
         "models/c.sql": "{{ config(materialized='table', grants={'select': ['reporter']},"
                         " persist_docs={'relation': true, 'columns': true}) }}\n"
                         "select 1 as id, 'a'::varchar as name, 2.5::numeric(10,2) as amount\n",
@@ -251,7 +250,7 @@ def test_contract_persist_docs_and_grants(tmp_path, postgres, pg_database, pg_ad
 def test_temporary_tables_have_no_schema(tmp_path, postgres, pg_database, pg_query):
     hook = "{{ create_table_as(True, api.Relation.create(database=target.database, schema=target.schema, " \
            "identifier='scratch'), 'select 41 as a') }}"
-    project = write_pg_project(tmp_path, {
+    project = write_target_project(tmp_path, {
         "models/uses_temp.sql": f"{{{{ config(materialized='table', pre_hook=\"{hook}\") }}}}\n"
                                 "select a + 1 as a from scratch\n",
     }, postgres.target(pg_database, "main"))
@@ -272,7 +271,7 @@ def test_unlogged_tables_and_indexes(tmp_path, postgres, pg_database, pg_query):
     config = ("materialized='table', unlogged=true, indexes=[{'columns': ['id'], 'unique': true}, "
               "{'columns': ['a'], 'type': 'hash'}, {'columns': ['a', 'b']}]")
     model = f"{{{{ config({config}) }}}}\nselect 1 as id, 2 as a, 3 as b\n"
-    project = write_pg_project(tmp_path, {"models/t.sql": model}, postgres.target(pg_database, "main"))
+    project = write_target_project(tmp_path, {"models/t.sql": model}, postgres.target(pg_database, "main"))
     for _ in range(2):  # the second build replaces the table (and its indexes) by a new one
         result = run_fusion(project, "run")
         assert result.code == 0, result.output

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import run_fusion
-
-from .fixtures import write_pg_project
+from servers import write_target_project
 
 pytestmark = pytest.mark.postgres
 
@@ -23,7 +22,7 @@ def _fails_clearly(result, *needles: str) -> None:
 
 def test_wrong_password_names_profiles_yml(tmp_path, postgres, pg_database):
     target = postgres.target(pg_database, "main", password="not-the-password")
-    project = write_pg_project(tmp_path, {"models/a.sql": "select 1 as id\n"}, target)
+    project = write_target_project(tmp_path, {"models/a.sql": "select 1 as id\n"}, target)
     result = run_fusion(project, "build")
     _fails_clearly(result, "profiles.yml", "password authentication failed")
     assert "not-the-password" not in result.output
@@ -32,19 +31,19 @@ def test_wrong_password_names_profiles_yml(tmp_path, postgres, pg_database):
 def test_missing_database_key_names_profiles_yml(tmp_path, postgres):
     target = postgres.target("x", "main")
     del target["dbname"]
-    project = write_pg_project(tmp_path, {"models/a.sql": "select 1 as id\n"}, target)
+    project = write_target_project(tmp_path, {"models/a.sql": "select 1 as id\n"}, target)
     _fails_clearly(run_fusion(project, "parse"), "profiles.yml", "needs `dbname` (or `database`)")
 
 
 def test_unknown_role_names_profiles_yml(tmp_path, postgres, pg_database):
     target = postgres.target(pg_database, "main", role="no_such_role")
-    project = write_pg_project(tmp_path, {"models/a.sql": "select 1 as id\n"}, target)
+    project = write_target_project(tmp_path, {"models/a.sql": "select 1 as id\n"}, target)
     _fails_clearly(run_fusion(project, "build"), "profiles.yml", "could not set role 'no_such_role'",
                    'role "no_such_role" does not exist', "SQLSTATE 22023")
 
 
 def test_sql_error_shows_sqlstate_and_keeps_going(tmp_path, postgres, pg_database, pg_query):
-    project = write_pg_project(tmp_path, {
+    project = write_target_project(tmp_path, {
         "models/bad.sql": "select nope from (select 1 as x) as t\n",
         "models/good.sql": "select 1 as id\n",
     }, postgres.target(pg_database, "main"))
@@ -57,7 +56,7 @@ def test_sql_error_shows_sqlstate_and_keeps_going(tmp_path, postgres, pg_databas
 def test_failing_model_leaves_previous_table(tmp_path, postgres, pg_database, pg_query):
     files = {"models/t.sql": "{{ config(materialized='table') }}\nselect 1 as id\n",
              "models/v.sql": "select 'old' as version\n"}
-    project = write_pg_project(tmp_path, files, postgres.target(pg_database, "main"))
+    project = write_target_project(tmp_path, files, postgres.target(pg_database, "main"))
     assert run_fusion(project, "run").code == 0
 
     # fails while building: nothing was swapped yet
@@ -78,7 +77,7 @@ def test_failing_model_leaves_previous_table(tmp_path, postgres, pg_database, pg
 def test_failing_incremental_keeps_its_rows(tmp_path, postgres, pg_database, pg_query):
     model = ("{{ config(materialized='incremental', unique_key='id') }}\n"
              "select {{ var('id') }} as id, {{ var('value') }} as value\n")
-    project = write_pg_project(tmp_path, {"models/inc.sql": model}, postgres.target(pg_database, "main"))
+    project = write_target_project(tmp_path, {"models/inc.sql": model}, postgres.target(pg_database, "main"))
     assert run_fusion(project, "run", "--vars", '{"id": 1, "value": 10}').code == 0
     _fails_clearly(run_fusion(project, "run", "--vars", '{"id": 1, "value": "1/0"}'), "SQLSTATE 22012")
     assert pg_query("select id, value from main.inc") == [(1, 10)]

@@ -9,8 +9,7 @@ import sys
 import time
 
 from conftest import run_fusion
-
-from .fixtures import write_pg_project
+from servers import write_target_project
 
 
 def _wait(condition, seconds: float = 20.0) -> bool:
@@ -23,7 +22,7 @@ def _wait(condition, seconds: float = 20.0) -> bool:
 
 
 def test_killed_table_build_leaves_the_previous_table(tmp_path, postgres, pg_database, pg_query):
-    project = write_pg_project(tmp_path, {"models/t.sql": "{{ config(materialized='table') }}\nselect 1 as id\n"},
+    project = write_target_project(tmp_path, {"models/t.sql": "{{ config(materialized='table') }}\nselect 1 as id\n"},
                                postgres.target(pg_database, "main"))
     assert run_fusion(project, "run").code == 0
     (project / "models" / "t.sql").write_text(

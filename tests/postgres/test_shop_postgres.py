@@ -12,9 +12,9 @@ import shutil
 
 import pytest
 from conftest import EXAMPLES, REPO, run_fusion
+from servers import profile_yaml
 
 from . import snapshot
-from .fixtures import profile_yaml
 
 pytestmark = pytest.mark.postgres
 

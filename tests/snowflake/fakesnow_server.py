@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from servers import log_tail
+
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = Path(os.environ.get("FUSION_FAKESNOW_PYTHON", REPO / ".venv-fakesnow" / "bin" / "python"))
 HOST = "127.0.0.1"
@@ -53,10 +55,7 @@ class FakesnowServer:
                 "connect_timeout": 5, "request_timeout": 5, **extra}
 
     def log_tail(self, lines: int = 20) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no server log)"
+        return log_tail(self.log, lines)
 
     def stop(self) -> None:
         self.process.terminate()

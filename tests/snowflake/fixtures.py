@@ -9,8 +9,6 @@ is an error.
 from __future__ import annotations
 
 import itertools
-import json
-from pathlib import Path
 
 import pytest
 from servers import DriverConnection, session_server
@@ -47,20 +45,3 @@ def sf_query(fakesnow, sf_database):
     session = Session(fakesnow, sf_database)
     yield session.query
     session.close()
-
-
-def profile_yaml(target: dict, profile: str = "proj") -> str:
-    lines = [f"{profile}:", "  target: dev", "  outputs:", "    dev:"]
-    lines += [f"      {key}: {json.dumps(value)}" for key, value in target.items()]
-    return "\n".join(lines) + "\n"
-
-
-def write_sf_project(root: Path, files: dict[str, str], target: dict) -> Path:
-    """A small dbt project (profile ``proj``) whose profile points at ``target``."""
-    defaults = {"dbt_project.yml": "name: proj\nprofile: proj\nconfig-version: 2\n",
-                "profiles.yml": profile_yaml(target)}
-    for rel, text in {**defaults, **files}.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root

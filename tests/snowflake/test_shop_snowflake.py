@@ -17,8 +17,7 @@ from decimal import Decimal
 import pytest
 from conftest import EXAMPLES, REPO, run_fusion
 from postgres.snapshot import summarize_results
-
-from .fixtures import profile_yaml
+from servers import profile_yaml
 
 pytestmark = [pytest.mark.snowflake, pytest.mark.slow]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import run_fusion
+from servers import write_target_project
 
-from .fixtures import write_sf_project
 from .recorder import Recorder
 
 pytestmark = pytest.mark.snowflake
@@ -37,7 +37,7 @@ def _one(recorder: Recorder, containing: str) -> dict:
 def test_unquoted_names_are_stored_upper_case_and_found_again(tmp_path, fakesnow, sf_database, sf_query):
     files = {"models/My_Model.sql": "{{ config(materialized='view') }}\nselect 1 as id, 'a' as Name\n",
              "models/downstream.sql": "{{ config(materialized='table') }}\nselect * from {{ ref('My_Model') }}\n"}
-    project = write_sf_project(tmp_path, files, fakesnow.target(sf_database, "Analytics"))
+    project = write_target_project(tmp_path, files, fakesnow.target(sf_database, "Analytics"))
     _ok(run_fusion(project, "run"))
     compiled = (project / "target" / "compiled" / "proj" / "models" / "downstream.sql").read_text()
     assert f"from {sf_database}.Analytics.My_Model" in compiled  # not quoted: Snowflake folds it to upper case
@@ -56,7 +56,7 @@ def test_unquoted_names_are_stored_upper_case_and_found_again(tmp_path, fakesnow
 def test_project_quoting_keeps_the_case(tmp_path, fakesnow, sf_database, sf_query):
     files = {"dbt_project.yml": "name: proj\nprofile: proj\nconfig-version: 2\nquoting:\n  identifier: true\n",
              "models/mixed_Case.sql": "select 1 as id\n"}
-    project = write_sf_project(tmp_path, files, fakesnow.target(sf_database, "analytics"))
+    project = write_target_project(tmp_path, files, fakesnow.target(sf_database, "analytics"))
     _ok(run_fusion(project, "run"))
     assert [row[1] for row in sf_query("show objects in schema ANALYTICS")] == ["mixed_Case"]
     _ok(run_fusion(project, "run"))  # found again (not created a second time under another name)
@@ -73,7 +73,7 @@ def test_table_ddl_and_query_tags(tmp_path, fakesnow, sf_database, sf_query):
     }
     with Recorder(fakesnow.port) as recorder:
         target = fakesnow.target(sf_database, "analytics", port=recorder.port, query_tag="fusion_session")
-        project = write_sf_project(tmp_path, files, target)
+        project = write_target_project(tmp_path, files, target)
         _ok(run_fusion(project, "run"))
     plain = _one(recorder, ".plain as (")
     assert plain["sql"].startswith(f"create or replace transient table {sf_database}.analytics.plain as (")
@@ -98,7 +98,7 @@ def test_incremental_strategies(tmp_path, fakesnow, sf_database, sf_query):
                                "incremental_strategy='delete+insert') }}\n" + source,
         "models/appended.sql": "{{ config(materialized='incremental', incremental_strategy='append') }}\n" + source,
     }
-    project = write_sf_project(tmp_path, files, fakesnow.target(sf_database, "analytics"))
+    project = write_target_project(tmp_path, files, fakesnow.target(sf_database, "analytics"))
     _ok(run_fusion(project, "run", "--vars", "{rows: \"(1, 'a', 10), (2, 'b', 20)\"}"))
     _ok(run_fusion(project, "run", "--vars", "{rows: \"(2, 'B', 99), (3, 'c', 30)\"}"))
     # merge updates only merge_update_columns (named in lower case, stored in upper case)
@@ -113,7 +113,7 @@ def test_seeds_unquoted_columns_and_escaped_text(tmp_path, fakesnow, sf_database
     files = {"seeds/people.csv": 'id,Full_Name,note\n1,Ann,"it\'s a \\ backslash"\n2,Bo,\n',
              "seeds/quoted.csv": "id,Mixed\n1,x\n",
              "seeds/_seeds.yml": "version: 2\nseeds:\n  - name: quoted\n    config:\n      quote_columns: true\n"}
-    project = write_sf_project(tmp_path, files, fakesnow.target(sf_database, "analytics"))
+    project = write_target_project(tmp_path, files, fakesnow.target(sf_database, "analytics"))
     _ok(run_fusion(project, "seed"))
     assert [row[0] for row in sf_query("describe table analytics.people")] == ["ID", "FULL_NAME", "NOTE"]
     assert sf_query("select full_name, note from analytics.people order by id") == [
@@ -130,7 +130,7 @@ DYNAMIC = ("{{ config(materialized='dynamic_table', target_lag='5 minutes', snow
 def test_dynamic_table_is_created_with_its_settings(tmp_path, fakesnow, sf_database, sf_query):
     files = {"models/base.sql": "{{ config(materialized='table') }}\nselect 1 as id\n", "models/dt.sql": DYNAMIC}
     with Recorder(fakesnow.port) as recorder:
-        project = write_sf_project(tmp_path, files, fakesnow.target(sf_database, "analytics", port=recorder.port))
+        project = write_target_project(tmp_path, files, fakesnow.target(sf_database, "analytics", port=recorder.port))
         _ok(run_fusion(project, "run"))
     create = _one(recorder, "dynamic table")
     assert create["sql"].split() == [
@@ -147,7 +147,7 @@ def test_dynamic_table_is_created_with_its_settings(tmp_path, fakesnow, sf_datab
                                        "parses no ALTER DYNAMIC TABLE; on Snowflake the second run refreshes it")
 def test_dynamic_table_is_refreshed_on_the_next_run(tmp_path, fakesnow, sf_database):
     files = {"models/base.sql": "{{ config(materialized='table') }}\nselect 1 as id\n", "models/dt.sql": DYNAMIC}
-    project = write_sf_project(tmp_path, files, fakesnow.target(sf_database, "analytics"))
+    project = write_target_project(tmp_path, files, fakesnow.target(sf_database, "analytics"))
     _ok(run_fusion(project, "run"))
     with Recorder(fakesnow.port) as recorder:
         (project / "profiles.yml").write_text((project / "profiles.yml").read_text().replace(
@@ -160,13 +160,13 @@ def test_dynamic_table_is_refreshed_on_the_next_run(tmp_path, fakesnow, sf_datab
 
 def test_dynamic_table_without_warehouse_names_the_model(tmp_path, fakesnow, sf_database):
     files = {"models/dt.sql": "{{ config(materialized='dynamic_table', target_lag='1 hour') }}\nselect 1 as id\n"}
-    project = write_sf_project(tmp_path, files, fakesnow.target(sf_database, "analytics"))
+    project = write_target_project(tmp_path, files, fakesnow.target(sf_database, "analytics"))
     _fails_clearly(run_fusion(project, "run"), "models/dt.sql", "needs `snowflake_warehouse`")
 
 
 def test_warehouse_error_names_the_model_and_the_code(tmp_path, fakesnow, sf_database, sf_query):
     files = {"models/bad.sql": "select nope from (select 1 as x) as t\n", "models/good.sql": "select 1 as id\n"}
-    project = write_sf_project(tmp_path, files, fakesnow.target(sf_database, "analytics"))
+    project = write_target_project(tmp_path, files, fakesnow.target(sf_database, "analytics"))
     result = run_fusion(project, "run")
     _fails_clearly(result, "ERROR created sql view model analytics.bad", '"NOPE" not found',
                    "(Snowflake error 002043, SQLSTATE 02000)")
@@ -176,7 +176,7 @@ def test_warehouse_error_names_the_model_and_the_code(tmp_path, fakesnow, sf_dat
 
 def test_login_failure_names_profiles_yml(tmp_path, fakesnow, sf_database):
     target = fakesnow.target(sf_database, "analytics", port=1, connect_timeout=1, request_timeout=1)
-    project = write_sf_project(tmp_path, {"models/a.sql": "select 1 as id\n"}, target)
+    project = write_target_project(tmp_path, {"models/a.sql": "select 1 as id\n"}, target)
     _fails_clearly(run_fusion(project, "run"), "profiles.yml", "could not connect to snowflake")
 
 
@@ -188,7 +188,7 @@ def test_contracted_table_leaves_no_scratch_tables(tmp_path, fakesnow, sf_databa
                              "    columns:\n      - name: id\n        data_type: integer\n"
                              "      - name: name\n        data_type: varchar\n"}
     with Recorder(fakesnow.port) as recorder:
-        project = write_sf_project(tmp_path, files, fakesnow.target(sf_database, "analytics", port=recorder.port))
+        project = write_target_project(tmp_path, files, fakesnow.target(sf_database, "analytics", port=recorder.port))
         _ok(run_fusion(project, "run"))
     # declared columns are not quoted (no `quote: true`), so Snowflake stores them as ID and NAME
     assert _one(recorder, ".c (")["sql"].startswith(
@@ -202,7 +202,7 @@ def test_contracted_table_leaves_no_scratch_tables(tmp_path, fakesnow, sf_databa
 def test_warehouse_is_switched_back_after_a_failing_model(tmp_path, fakesnow, sf_database):
     files = {"models/bad.sql": "{{ config(snowflake_warehouse='big_wh') }}\nselect nope\n"}
     with Recorder(fakesnow.port) as recorder:
-        project = write_sf_project(tmp_path, files, fakesnow.target(sf_database, "analytics", port=recorder.port))
+        project = write_target_project(tmp_path, files, fakesnow.target(sf_database, "analytics", port=recorder.port))
         _fails_clearly(run_fusion(project, "run"), "bad")
     assert [q["sql"] for q in recorder.statements("use warehouse")] == ["use warehouse big_wh",
                                                                         "use warehouse fusion_wh"]
@@ -210,7 +210,7 @@ def test_warehouse_is_switched_back_after_a_failing_model(tmp_path, fakesnow, sf
 
 def test_unreadable_key_file_names_profiles_yml(tmp_path, fakesnow, sf_database):
     target = {**fakesnow.target(sf_database, "analytics"), "private_key_path": str(tmp_path / "missing.p8")}
-    project = write_sf_project(tmp_path, {"models/a.sql": "select 1 as id\n"}, target)
+    project = write_target_project(tmp_path, {"models/a.sql": "select 1 as id\n"}, target)
     result = run_fusion(project, "run")
     _fails_clearly(result, "profiles.yml", "could not read `private_key_path`")
     assert "could not open the snowflake database" not in result.output  # not wrapped as a driver error
@@ -221,7 +221,7 @@ def test_microbatch(tmp_path, fakesnow, sf_database, sf_query):
 
     files = {"models/events.sql": _events(["a", "b", "c"]),
              "models/daily.sql": DAILY.format(begin=f"{DAYS[0]:%Y-%m-%d}")}
-    project = write_sf_project(tmp_path, files, fakesnow.target(sf_database, "analytics"))
+    project = write_target_project(tmp_path, files, fakesnow.target(sf_database, "analytics"))
     _ok(run_fusion(project, "run"))
     assert sf_query("select id, v from analytics.daily order by id") == [(0, "a"), (1, "b"), (2, "c")]
     (project / "models" / "events.sql").write_text(_events(["A", "b", "C"]))

@@ -12,8 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from fusion.errors import ProjectError
 from fusion_snowflake import SnowflakeAdapter, fusion_register_adapters
 from fusion_snowflake.credentials import CLIENT, PRIVATE_KEY, SQL
-
-from .fixtures import write_sf_project
+from servers import write_target_project
 
 BASE = {"type": "snowflake", "account": "xy12345.eu-central-1", "user": "analyst", "password": "pw",
         "database": "analytics", "schema": "dbt_analyst", "threads": 4}
@@ -142,7 +141,7 @@ def test_bad_keys_name_profiles_yml(tmp_path, rsa_key):
 
 
 def test_unsupported_authenticator_stops_parse_with_profiles_yml(tmp_path):
-    project = write_sf_project(tmp_path, {"models/a.sql": "select 1 as id\n"},
+    project = write_target_project(tmp_path, {"models/a.sql": "select 1 as id\n"},
                                {**BASE, "authenticator": "oauth_authorization_code"})
     result = run_fusion(project, "parse")
     assert result.code != 0 and "Traceback" not in result.output, result.output
@@ -159,7 +158,7 @@ def test_key_pair_login_through_the_driver(tmp_path, rsa_key, fakesnow, sf_datab
     target = {**fakesnow.target(sf_database, "analytics"), "private_key_path": str(path),
               "private_key_passphrase": "pp"}
     del target["password"]
-    project = write_sf_project(tmp_path / "p", {"models/a.sql": "select 1 as id\n"}, target)
+    project = write_target_project(tmp_path / "p", {"models/a.sql": "select 1 as id\n"}, target)
     result = run_fusion(project, "run")
     assert result.code == 0, result.output
     assert sf_query("select id from analytics.a") == [(1,)]

@@ -8,9 +8,8 @@ from decimal import Decimal
 
 import pytest
 from conftest import run_fusion
+from servers import write_target_project
 from test_cross_database_macros import AGGREGATES, EXPECTED, SCALARS, SETS, SPINE, _norm
-
-from .fixtures import write_sf_project
 
 pytestmark = pytest.mark.snowflake
 
@@ -25,7 +24,7 @@ def test_cross_database_macros(tmp_path, fakesnow, sf_database, sf_query):
              "models/sets.sql": SETS}
     for name, (part, start, end) in spines.items():
         files[f"models/{name}.sql"] = SPINE.format(part=part, start=start, end=end)
-    project = write_sf_project(tmp_path, files, fakesnow.target(sf_database, "analytics"))
+    project = write_target_project(tmp_path, files, fakesnow.target(sf_database, "analytics"))
     result = run_fusion(project, "run")
     # fakesnow reads array_agg's result as JSON text, so array_slice over it fails; Snowflake
     # slices the array: only that model fails here, with the emulator's error

@@ -22,6 +22,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from servers import log_tail
+
 REPO = Path(__file__).resolve().parents[2]
 SAIL = REPO / ".venv-sail" / "bin" / "sail"
 PYSPARK_VENV = REPO / ".venv-spark"
@@ -55,10 +57,7 @@ class ConnectServer:
         return self.base / "server.log"
 
     def log_tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no server log)"
+        return log_tail(self.log, lines)
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -15,11 +15,10 @@ Spark and Databricks the metastore keeps them).
 from __future__ import annotations
 
 import itertools
-import json
 from pathlib import Path
 
 import pytest
-from servers import session_server
+from servers import session_server, write_target_project
 
 from . import connect_server
 
@@ -71,19 +70,9 @@ def spark_target(port: int, type_: str = "databricks", **extra) -> dict:
             "schema": f"analytics_{next(_names)}", "threads": 4, **extra}
 
 
-def profile_yaml(target: dict, profile: str = "proj") -> str:
-    lines = [f"{profile}:", "  target: dev", "  outputs:", "    dev:"]
-    lines += [f"      {key}: {json.dumps(value)}" for key, value in target.items()]
-    return "\n".join(lines) + "\n"
-
-
 def write_spark_project(root: Path, files: dict[str, str], target: dict, extra_project: str = "") -> Path:
     """A small project (profile ``proj``) whose models and seeds live under ``root/lake``."""
     project = (f"name: proj\nprofile: proj\nconfig-version: 2\n"
                f"models:\n  proj:\n    +location_root: {root / 'lake'}\n"
                f"seeds:\n  proj:\n    +location_root: {root / 'lake'}\n{extra_project}")
-    for rel, text in {"dbt_project.yml": project, "profiles.yml": profile_yaml(target), **files}.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
+    return write_target_project(root, {"dbt_project.yml": project, **files}, target)

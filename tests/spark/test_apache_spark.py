@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 from conftest import run_fusion
+from servers import profile_yaml
 
-from .fixtures import Lake, profile_yaml, spark_target
+from .fixtures import Lake, spark_target
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 

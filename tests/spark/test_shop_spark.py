@@ -19,8 +19,9 @@ from decimal import Decimal, InvalidOperation
 import pytest
 import yaml
 from conftest import EXAMPLES, REPO, run_fusion
+from servers import profile_yaml
 
-from .fixtures import profile_yaml, spark_target
+from .fixtures import spark_target
 
 pytestmark = pytest.mark.spark
 
