@@ -377,6 +377,14 @@ class Adapter:
             self.cache.schemas.pop(key, None)
             self.cache.created_schemas.discard(key)
 
+    def standardize_grants_dict(self, grants_table) -> dict[str, list[str]]:
+        """What ``get_show_grant_sql`` returned, as {privilege: [grantee, ...]}; by default rows of
+        (grantee, privilege_type). Adapters whose SHOW GRANTS differs override this."""
+        grants: dict[str, list[str]] = {}
+        for grantee, privilege, *_ in grants_table or []:
+            grants.setdefault(str(privilege).lower(), []).append(str(grantee))
+        return grants
+
     def get_columns_in_relation(self, relation: Relation) -> list[Column]:
         _, table = self.execute(self.columns_sql(relation), fetch=True)
         return [Column(*row) for row in zip(*(c.to_pylist() for c in table.columns), strict=True)]

@@ -162,6 +162,16 @@ class SparkAdapter(Adapter):
             columns.append(column(name, data_type))
         return columns
 
+    def standardize_grants_dict(self, grants_table) -> dict[str, list[str]]:
+        """SHOW GRANTS rows: (principal, actiontype, ...); ownership is not a grant."""
+        names = [str(n).lower() for n in grants_table.column_names]
+        grants: dict[str, list[str]] = {}
+        for row in grants_table:
+            values = dict(zip(names, row, strict=True))
+            if str(values["actiontype"]).upper() != "OWN":
+                grants.setdefault(str(values["actiontype"]).lower(), []).append(str(values["principal"]))
+        return grants
+
     def drop_relation(self, relation: Relation) -> None:
         kind = "view" if relation.type == "view" else "table"  # Spark has no `cascade` for either
         self.execute(f"drop {kind} if exists {relation.render()}")

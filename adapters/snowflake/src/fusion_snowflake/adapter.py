@@ -198,6 +198,16 @@ class SnowflakeAdapter(Adapter):
         return [column_from_description(row["name"], row["type"])
                 for row in table.select(["name", "type", "kind"]).to_pylist() if row["kind"] == "COLUMN"]
 
+    def standardize_grants_dict(self, grants_table) -> dict[str, list[str]]:
+        """SHOW GRANTS rows: role grants by (privilege, grantee_name); ownership is not a grant."""
+        names = [str(n).lower() for n in grants_table.column_names]
+        grants: dict[str, list[str]] = {}
+        for row in grants_table:
+            values = dict(zip(names, row, strict=True))
+            if str(values["granted_to"]).upper() == "ROLE" and str(values["privilege"]).upper() != "OWNERSHIP":
+                grants.setdefault(str(values["privilege"]).lower(), []).append(str(values["grantee_name"]))
+        return grants
+
     @staticmethod
     def ddl_kind(relation: Relation) -> str:
         return {"dynamic_table": "dynamic table"}.get(relation.type or "") or Adapter.ddl_kind(relation)

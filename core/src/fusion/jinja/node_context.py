@@ -222,24 +222,7 @@ class AdapterWrapper:
         return self._adapter.columns_of_query(sql, self._namespace["this"], header=sql_header)
 
     def standardize_grants_dict(self, grants_table) -> dict[str, list[str]]:
-        """The grants a ``show grants`` query returned as {privilege: [grantee, ...]}: Snowflake's
-        (privilege, granted_to, grantee_name) and Spark's (principal, actiontype) columns are read
-        by name, anything else as (grantee, privilege) rows; ownership is not a grant."""
-        names = [str(n).lower() for n in getattr(grants_table, "column_names", ())]
-        grants: dict[str, list[str]] = {}
-        for row in grants_table or []:
-            values = dict(zip(names, row, strict=False))
-            if "grantee_name" in values:
-                if str(values.get("granted_to", "ROLE")).upper() != "ROLE":
-                    continue
-                grantee, privilege = values["grantee_name"], values["privilege"]
-            elif "principal" in values:
-                grantee, privilege = values["principal"], values.get("actiontype")
-            else:
-                grantee, privilege = row[0], row[1]
-            if str(privilege).lower() != "ownership":
-                grants.setdefault(str(privilege).lower(), []).append(str(grantee))
-        return grants
+        return self._adapter.standardize_grants_dict(grants_table)
 
     def render_raw_columns_constraints(self, raw_columns) -> list[str]:
         from fusion.materializations.contracts import render_columns
