@@ -173,3 +173,12 @@ def test_missing_env_var_in_profile(tmp_path, monkeypatch):
                         "      path: \"{{ env_var('FUSION_TEST_UNSET_VAR') }}\"\n      schema: main\n",
         "models/a.sql": GOOD_MODEL})
     _fails_clearly(run_fusion(project, "run"), "profiles.yml", "FUSION_TEST_UNSET_VAR")
+
+
+def test_compiled_sql_that_cannot_be_written_is_a_clear_error(tmp_path):
+    project = write_project(tmp_path, {"models/m.sql": "select 1 as id\n"})
+    (project / "target").mkdir()
+    (project / "target" / "compiled").write_text("")  # a file where the folder must go
+    result = run_fusion(project, "compile")
+    assert result.code == 2 and "Traceback" not in result.output
+    assert "could not write compiled SQL" in result.output and "target folder is writable" in result.output
