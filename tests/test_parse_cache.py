@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -56,10 +57,8 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
-def test_cached_parses_equal_cold_parses_through_a_sequence_of_edits(generated, monkeypatch):
+def test_cached_parses_equal_cold_parses_through_a_sequence_of_edits(generated):
     project = generated
-    import os
-
     env = {**os.environ, "SYNTH_SUFFIX": "a"}
     first = _parse_both(project, env=env)
     assert "nothing changed" not in first
