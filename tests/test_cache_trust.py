@@ -102,10 +102,15 @@ def test_the_cache_holds_no_environment_value_nor_its_plain_digest(project, env)
     assert "nothing changed" not in changed  # the secret is still part of the cache key
 
 
-def test_without_a_usable_private_folder_parse_works_uncached(project, env, tmp_path):
+@pytest.mark.parametrize("unusable", ["below-a-file", "unwritable-home"])
+def test_without_a_usable_private_folder_parse_works_uncached(project, env, tmp_path, unusable):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    no_cache = {**env, "FUSION_CACHE_DIR": str(blocker / "cache")}
+    no_cache = {k: v for k, v in env.items() if k not in ("FUSION_CACHE_DIR", "XDG_CACHE_HOME")}
+    if unusable == "below-a-file":
+        no_cache["FUSION_CACHE_DIR"] = str(blocker / "cache")
+    else:
+        no_cache["HOME"] = "/proc"  # no one can create folders there, not even root
     for _ in range(2):
         assert "nothing changed" not in _parse(project, no_cache)
     assert not list((project / "target").glob("fusion_*"))
@@ -153,3 +158,15 @@ def _key(path: Path, data: bytes = b"k" * 32, mode: int = 0o600) -> Path:
 ])
 def test_a_key_file_that_is_not_private_is_not_used(monkeypatch, tmp_path, prepare):
     assert _sealer_with_key_file(monkeypatch, tmp_path / "cache", prepare) is None
+
+
+def test_no_home_folder_means_no_key(monkeypatch):
+    from fusion.sealed import user_sealer
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("FUSION_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", no_home)
+    assert user_sealer() is None

@@ -67,7 +67,11 @@ class Sealer:
 
 def user_sealer() -> Sealer | None:
     """This user's sealer; None when the private cache folder cannot hold a key (then: no caches)."""
-    key = _user_key(cache_root())
+    try:
+        root = cache_root()
+    except RuntimeError:  # no HOME, and the user has no home folder in the password database
+        return None
+    key = _user_key(root)
     return Sealer(key) if key is not None else None
 
 
