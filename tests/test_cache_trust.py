@@ -7,6 +7,7 @@ template caches carry an HMAC tag made with a key in the user's private cache fo
 from __future__ import annotations
 
 import hashlib
+import json
 import marshal
 import os
 import pickle
@@ -100,6 +101,17 @@ def test_the_cache_holds_no_environment_value_nor_its_plain_digest(project, env)
         assert not [f for f in forbidden if f in data], path.name
     changed = _parse(project, {**env, "DBT_ENV_SECRET_TOKEN": "another"})
     assert "nothing changed" not in changed  # the secret is still part of the cache key
+
+
+def test_digests_over_the_target_are_keyed(project, env, tmp_path):
+    """The target may hold a secret in a field that is not a password: no digest over it can be
+    checked against guesses by someone without the key (one user's state differs from another's)."""
+    states = []
+    for user in ("one", "two"):
+        _parse(project, {**env, "FUSION_CACHE_DIR": str(tmp_path / user)}, "--target-path", user)
+        tagged = (project / user / "fusion_parse_state.json").read_bytes()
+        states.append(json.loads(tagged.split(b"\n", 1)[1]))
+    assert states[0]["inputs"] != states[1]["inputs"]
 
 
 @pytest.mark.parametrize("unusable", ["below-a-file", "unwritable-home"])

@@ -170,7 +170,7 @@ class Invocation:
         if sealer is None:
             return None
         spec = self.adapter_spec
-        settings = digest(spec.name, self.profile.public_target(), self.flags.vars, sys.version)
+        settings = sealer.digest(digest(spec.name, self.profile.public_target(), self.flags.vars, sys.version))
         cache = ParseCache.open(self.target_path, settings, sealer)
         cache.scan([*self.packages, self.project], spec.macro_paths)
         return cache

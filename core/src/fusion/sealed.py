@@ -5,7 +5,8 @@ The caches in ``target/`` hold pickles and compiled code, and ``target/`` can co
 tag an HMAC-SHA256 of the file's name and payload under a key that never leaves the user's
 private cache folder (see fusion.private_cache). The tag is checked, in constant time, before
 anything decodes the payload: a file without the right tag is only a cache miss. The same key
-turns environment values into digests that cannot be checked against guesses.
+turns values that may hold secrets (environment values, the target) into digests that cannot be
+checked against guesses.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class Sealer:
         self._key = key
 
     def _tag(self, name: str, payload) -> bytes:
-        mac = hmac.new(self._key, name.encode() + b"\0", hashlib.sha256)
+        mac = hmac.new(self._key, b"file\0" + name.encode() + b"\0", hashlib.sha256)
         mac.update(payload)
         return mac.hexdigest().encode()
 
@@ -59,10 +60,10 @@ class Sealer:
         return payload
 
     def digest(self, value: str | None) -> str | None:
-        """A keyed digest of an environment value (None stays None)."""
+        """A keyed digest of a value that may hold a secret (None stays None)."""
         if value is None:
             return None
-        return hmac.new(self._key, b"env\0" + value.encode(), hashlib.sha256).hexdigest()
+        return hmac.new(self._key, b"value\0" + value.encode(), hashlib.sha256).hexdigest()
 
 
 def user_sealer() -> Sealer | None:
