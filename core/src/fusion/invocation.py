@@ -144,7 +144,7 @@ class Invocation:
             from fusion.jinja.code_cache import CodeCache
             from fusion.jinja.environment import environment
 
-            environment().code_cache = CodeCache(self.target_path / "fusion_template_code.marshal")
+            environment().code_cache = CodeCache(self.target_path / "fusion_template_code.marshal", cache.sealer)
         macros = build_macro_registry(project, spec.name, spec.macro_paths, spec.parents, self.packages,
                                       cache.macro_index if cache is not None else None)
         target = self.profile.public_target()
@@ -159,14 +159,19 @@ class Invocation:
 
     @functools.cached_property
     def parse_cache(self) -> ParseCache | None:
-        """The parse cache in the target folder, with this invocation's inputs hashed."""
+        """The parse cache in the target folder, with this invocation's inputs hashed; None
+        without partial parsing or without a private folder for the user's key."""
         if not self.flags.partial_parse:
             return None
         from fusion.parse.cache import ParseCache, digest
+        from fusion.sealed import user_sealer
 
+        sealer = user_sealer()
+        if sealer is None:
+            return None
         spec = self.adapter_spec
-        settings = digest(spec.name, self.profile.public_target(), self.flags.vars, sys.version)
-        cache = ParseCache.open(self.target_path, settings)
+        settings = sealer.digest(digest(spec.name, self.profile.public_target(), self.flags.vars, sys.version))
+        cache = ParseCache.open(self.target_path, settings, sealer)
         cache.scan([*self.packages, self.project], spec.macro_paths)
         return cache
 
@@ -184,7 +189,7 @@ class Invocation:
                 cached.macros = self.runtime.macros
                 return cached
             base = cache.render_base([*self.packages, self.project], self.adapter_spec.macro_paths)
-            memo = RenderMemo(cache.load_renders(), base, self.runtime.env)
+            memo = RenderMemo(cache.load_renders(), base, self.runtime.env, cache.sealer.digest)
         manifest = Manifest(self.project.name, self.runtime.macros)
         manifest = ProjectParser(self.project, self.runtime, manifest, self.packages, memo).parse()
         self.__dict__["graph"] = Graph.from_manifest(manifest)  # a cycle is a parse error: never cached
