@@ -1,8 +1,12 @@
-"""``policy.toml``: who may supply drivers, merged across levels with the strictest value winning.
+"""``policy.toml``: who may supply drivers, merged from the defaults down, each level only narrowing.
 
 Levels, in order: system (``/etc/fusion/policy.toml``, must be root-owned and not writable by
 others), user (``$XDG_CONFIG_HOME/fusion/policy.toml``), project (``<project>/.fusion/policy.toml``).
-A lower level can only narrow what a higher one allows.
+
+The system and user levels may set a key no level above set; otherwise a level only narrows:
+booleans move toward the safe value, ``offline_grace_days`` toward 0, allow-lists intersect,
+deny-lists grow, pins must agree. A project is untrusted input: it only narrows, even from the
+defaults, and setting ``allow_dev_drivers``, ``ca_bundle`` or ``proxy`` there is an error.
 
 Keys::
 
@@ -29,8 +33,27 @@ from fusion.errors import ProjectError
 
 SYSTEM_POLICY = Path("/etc/fusion/policy.toml")
 _LIST_KEYS = ("repositories", "allow_drivers", "deny_drivers", "allow_adapters", "deny_adapters")
-_KNOWN = frozenset({*_LIST_KEYS, "pins", "pin_hashes", "allow_dev_drivers", "allow_user_trust_roots",
-                    "offline", "offline_grace_days", "ca_bundle", "proxy"})
+_BOOL_KEYS = ("allow_dev_drivers", "allow_user_trust_roots", "offline")
+_TABLE_KEYS = ("pins", "pin_hashes")
+_TEXT_KEYS = ("ca_bundle", "proxy")
+_KNOWN = frozenset({*_LIST_KEYS, *_BOOL_KEYS, *_TABLE_KEYS, *_TEXT_KEYS, "offline_grace_days"})
+#: a project's policy may not set these: they widen what runs (dev drivers) or where trust goes
+PROJECT_FORBIDDEN = ("allow_dev_drivers", "ca_bundle", "proxy")
+
+#: the narrower of two values of each key (booleans: the safe one; numbers: the strict end)
+_NARROWER: dict[str, Any] = {
+    "repositories": lambda a, b: b if a is None else a & b,
+    "allow_drivers": lambda a, b: b if a is None else a & b,
+    "allow_adapters": lambda a, b: b if a is None else a & b,
+    "deny_drivers": lambda a, b: a | b,
+    "deny_adapters": lambda a, b: a | b,
+    "allow_dev_drivers": lambda a, b: a and b,
+    "allow_user_trust_roots": lambda a, b: a and b,
+    "offline": lambda a, b: a or b,
+    "offline_grace_days": min,
+    "ca_bundle": lambda a, b: b if a is None else a,
+    "proxy": lambda a, b: b if a is None else a,
+}
 
 
 def user_config_dir() -> Path:
@@ -81,47 +104,58 @@ def _read(path: Path, level: str) -> dict[str, Any]:
     if unknown:
         raise ProjectError(f"unknown policy keys: {', '.join(sorted(unknown))}", path=str(path),
                            hint="known keys: " + ", ".join(sorted(_KNOWN)))
+    forbidden = sorted(set(doc) & set(PROJECT_FORBIDDEN)) if level == "project" else []
+    if forbidden:
+        raise ProjectError(f"a project's policy may not set {', '.join(forbidden)}", path=str(path),
+                           hint="remove the key; these belong in your user policy "
+                                f"({user_config_dir() / 'policy.toml'}) or the system policy")
+    for key, value in doc.items():
+        _check_type(key, value, path)
     return doc
 
 
-def _merge(policy: Policy, doc: dict[str, Any], origin: str) -> None:
-    for key in ("repositories", "allow_drivers", "allow_adapters"):
-        if key in doc:
-            values = set(doc[key])
-            current = getattr(policy, key)
-            setattr(policy, key, values if current is None else current & values)
+def _check_type(key: str, value: Any, path: Path) -> None:
+    if key in _LIST_KEYS:
+        ok, kind = isinstance(value, list) and all(isinstance(v, str) for v in value), "a list of strings"
+    elif key in _TABLE_KEYS:
+        ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+        kind = "a table of driver = \"text\""
+    elif key in _BOOL_KEYS:
+        ok, kind = isinstance(value, bool), "true or false"
+    elif key in _TEXT_KEYS:
+        ok, kind = isinstance(value, str), "a string"
+    else:
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        kind = "a whole number of days (0 or more)"
+    if not ok:
+        raise ProjectError(f"policy key `{key}` must be {kind}, not {value!r}", path=str(path),
+                           hint="fix the value or remove the key")
+
+
+def _merge(policy: Policy, doc: dict[str, Any], level: str, origin: str) -> None:
+    """Apply one level: set what no level above set (not for a project), else narrow."""
+    for key, raw in doc.items():
+        if key in _TABLE_KEYS:
+            _merge_pins(policy, key, raw, origin)
+            continue
+        value = set(raw) if key in _LIST_KEYS else raw
+        current = getattr(policy, key)
+        first = key not in policy.origins and level != "project"
+        merged = value if first else _NARROWER[key](current, value)
+        if first or merged != current:
+            setattr(policy, key, merged)
             policy.origins[key] = origin
-    for key in ("deny_drivers", "deny_adapters"):
-        if key in doc:
-            getattr(policy, key).update(doc[key])
-            policy.origins[key] = origin
-    for key in ("pins", "pin_hashes"):
-        for name, value in (doc.get(key) or {}).items():
-            existing = getattr(policy, key).get(name)
-            if existing is not None and existing != value:
-                raise ProjectError(f"policy pins {name} to {value!r} but a stricter level pins it to "
-                                   f"{existing!r}", path=origin)
+
+
+def _merge_pins(policy: Policy, key: str, pins: dict[str, str], origin: str) -> None:
+    for name, value in pins.items():
+        existing = getattr(policy, key).get(name)
+        if existing is not None and existing != value:
+            raise ProjectError(f"policy pins {name} to {value!r} but a stricter level pins it to "
+                               f"{existing!r}", path=origin)
+        if existing is None:
             getattr(policy, key)[name] = value
             policy.origins[f"{key}.{name}"] = origin
-    for key in ("allow_dev_drivers", "allow_user_trust_roots"):
-        if key in doc:
-            if key not in policy.origins:
-                setattr(policy, key, bool(doc[key]))
-            else:
-                setattr(policy, key, getattr(policy, key) and bool(doc[key]))
-            policy.origins[key] = origin
-    if doc.get("offline"):
-        policy.offline = True
-        policy.origins["offline"] = origin
-    if "offline_grace_days" in doc:
-        days = int(doc["offline_grace_days"])
-        policy.offline_grace_days = days if "offline_grace_days" not in policy.origins else min(
-            days, policy.offline_grace_days)
-        policy.origins["offline_grace_days"] = origin
-    for key in ("ca_bundle", "proxy"):
-        if key in doc and getattr(policy, key) is None:
-            setattr(policy, key, str(doc[key]))
-            policy.origins[key] = origin
 
 
 def policy_files(project_dir: Path | None = None) -> list[tuple[Path, str]]:
@@ -135,7 +169,7 @@ def policy_files(project_dir: Path | None = None) -> list[tuple[Path, str]]:
 def load_policy(project_dir: Path | None = None) -> Policy:
     policy = Policy()
     for path, level in policy_files(project_dir):
-        _merge(policy, _read(path, level), f"{level}:{path}")
+        _merge(policy, _read(path, level), level, f"{level}:{path}")
     if os.environ.get("FUSION_OFFLINE") == "1":  # the environment may only narrow
         policy.offline = True
         policy.origins["offline"] = "env:FUSION_OFFLINE"
