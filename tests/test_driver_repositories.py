@@ -164,3 +164,19 @@ def _environ() -> dict[str, str]:
     import os
 
     return dict(os.environ)
+
+
+def test_failed_trust_add_leaves_nothing_behind(env, community):
+    """A 404 index: no trust entry, and no cached root that would block a later, correct add."""
+    _allow(env, "official", COMMUNITY)
+    index = (community.folder / "index.json").read_bytes()
+    (community.folder / "index.json").unlink()
+    args = ("trust", "add", community.url, "--name", COMMUNITY, "--root-sha256", community.root1_sha256)
+    failed = run_fusion(env, *args)
+    assert failed.code == 2 and "has no index.json" in failed.output and "Traceback" not in failed.output
+    assert not (env / "config" / "fusion" / "repositories.json").exists()
+    assert not (env / "cache" / "repos" / COMMUNITY).exists()
+    (community.folder / "index.json").write_bytes(index)
+    assert run_fusion(env, *args).code == 0
+    removed = run_fusion(env, "trust", "remove", COMMUNITY)
+    assert removed.code == 0 and not (env / "cache" / "repos" / COMMUNITY).exists()

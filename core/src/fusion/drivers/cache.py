@@ -133,6 +133,10 @@ class DriverCache:
         path = self.metadata_path(repository, name)
         return path.read_bytes() if path.is_file() else None
 
+    def forget_repository(self, repository: str) -> None:
+        """Drop a repository's cached metadata (its rollback record included)."""
+        shutil.rmtree(self.root / "repos" / repository, ignore_errors=True)
+
     def write_metadata(self, repository: str, name: str, data: bytes) -> None:
         folder = self._dir("repos", repository)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")

@@ -180,15 +180,22 @@ def trust_add(url, name, root_sha256, delegate):
     from fusion.drivers.repositories import TrustedRepository, parse_entries
 
     entry = {"name": name, "url": url, "root_sha256": root_sha256.lower(), "delegate": list(delegate)}
+    cache, fresh = DriverCache(), False
     try:
-        configs = [c for c in _read_repos() if c.name != name]
+        trusted = _read_repos()
+        configs = [c for c in trusted if c.name != name]
         (config,) = parse_entries(json.dumps([entry]).encode(), "fusion trust add")
+        fresh = len(configs) == len(trusted)  # a new name starts from no cached metadata ...
+        if fresh:
+            cache.forget_repository(name)
         policy = load_policy(Path.cwd())
         if not policy.allow_user_trust_roots:
             raise FusionError("policy forbids adding trust roots", hint="ask your administrator")
-        repo = TrustedRepository(config, DriverCache(), policy)
+        repo = TrustedRepository(config, cache, policy)
         drivers = len(repo.index.drivers)
     except FusionError as exc:
+        if fresh:  # ... and a failed add leaves none behind
+            cache.forget_repository(name)
         _fail(exc)
     _write_repos([*configs, config])
     delegated = f"; delegated: {', '.join(sorted(config.delegations))}" if config.delegations else ""
@@ -199,6 +206,9 @@ def trust_add(url, name, root_sha256, delegate):
 @trust.command("remove")
 @click.argument("name")
 def trust_remove(name):
+    """Stop trusting a user-added repository and drop its cached metadata."""
+    from fusion.drivers.cache import DriverCache
+
     try:
         configs = _read_repos()
     except FusionError as exc:
@@ -207,6 +217,7 @@ def trust_remove(name):
     if len(kept) == len(configs):
         _fail(FusionError(f"no user-added repository named {name!r}"))
     _write_repos(kept)
+    DriverCache().forget_repository(name)
     click.echo(f"removed {name!r}")
 
 
