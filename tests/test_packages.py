@@ -275,8 +275,12 @@ def test_tarball_bomb_is_refused_before_it_is_written(tmp_path, monkeypatch, mem
     project, server = _served_tarball_project(tmp_path, site, data)
     written = []
     real_extract = tarfile.TarFile.extract
-    monkeypatch.setattr(tarfile.TarFile, "extract",
-                        lambda self, member, *a, **k: written.append(member.size) or real_extract(self, member, *a, **k))
+
+    def counting_extract(self, member, *args, **kwargs):
+        written.append(member.size)
+        return real_extract(self, member, *args, **kwargs)
+
+    monkeypatch.setattr(tarfile.TarFile, "extract", counting_extract)
     monkeypatch.chdir(project)
     try:
         result = CliRunner().invoke(cli, ["deps"])

@@ -189,7 +189,8 @@ def _install_hub(entry: dict, staging: Path, scratch: Path, where: str) -> dict:
             version = Version(text)
         except InvalidVersion:
             continue
-        if isinstance(info, dict) and version in wanted and not (version.is_prerelease and not entry.get("install-prerelease")):
+        prerelease_ok = not version.is_prerelease or entry.get("install-prerelease")
+        if isinstance(info, dict) and version in wanted and prerelease_ok:
             candidates.append((version, text, info))
     if not candidates:
         raise ProjectError(f"no version of {package} matches {entry.get('version')!r} on {hub_url()}",
