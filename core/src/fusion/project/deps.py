@@ -96,18 +96,16 @@ def _install_git(entry: dict, staging: Path, scratch: Path, where: str) -> dict:
 class ExtractLimits:
     """What one package tarball may unpack to (a real dbt package is far below each)."""
 
-    total_bytes: int = 500 * 1024 * 1024
-    member_bytes: int = 100 * 1024 * 1024
-    members: int = 20_000
+    total_bytes: int = 100 * 1024 * 1024
+    member_bytes: int = 50 * 1024 * 1024
+    members: int = 10_000
 
 
 LIMITS = ExtractLimits()
 
 
-def _unpack(data: bytes, folder: Path, where: str) -> None:
-    """Stream the members out, checking each header against the limits before it is written.
-
-    The ``data`` filter refuses absolute paths, links that leave ``folder`` and devices."""
+def _check_members(data: bytes, where: str) -> None:
+    """Read the headers as a stream, writing nothing, and stop at the first limit passed."""
     total = count = 0
     with tarfile.open(fileobj=io.BytesIO(data), mode="r|*") as archive:
         for member in archive:
@@ -123,13 +121,14 @@ def _unpack(data: bytes, folder: Path, where: str) -> None:
             if too_big:
                 raise ProjectError(f"the package tarball unpacks to {too_big}; nothing was installed", path=where,
                                    hint="a dbt package is far smaller; the tarball is broken or hostile")
-            archive.extract(member, folder, filter="data")
 
 
 def _extract_tarball(data: bytes, scratch: Path, where: str) -> Path:
     folder = Path(tempfile.mkdtemp(dir=scratch, prefix="tarball-"))
     try:
-        _unpack(data, folder, where)
+        _check_members(data, where)
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
+            archive.extractall(folder, filter="data")  # refuses links out, absolute paths, devices
     except (tarfile.TarError, OSError) as exc:
         raise ProjectError(f"could not unpack the package tarball: {exc}", path=where) from exc
     if (folder / PROJECT_FILE).is_file():
