@@ -45,6 +45,8 @@ def test_community_repository_cannot_replace_an_official_driver(env, community):
     _trust(env, _entry(community))
     selection = manager().select("duckdb")
     assert selection.repository.name == "official" and selection.version.version != "99.0.0"
+    listed = run_fusion(env, "drivers", "list").stdout.splitlines()
+    assert any(line.startswith(COMMUNITY) and " duckdb " in line and "not delegated" in line for line in listed)
 
 
 def test_explicit_delegation_lets_it_serve_that_name_only(env, community, repo):
