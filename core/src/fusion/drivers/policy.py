@@ -22,6 +22,7 @@ Keys::
 
 from __future__ import annotations
 
+import operator
 import os
 import stat
 import tomllib
@@ -40,19 +41,23 @@ _KNOWN = frozenset({*_LIST_KEYS, *_BOOL_KEYS, *_TABLE_KEYS, *_TEXT_KEYS, "offlin
 #: a project's policy may not set these: they widen what runs (dev drivers) or where trust goes
 PROJECT_FORBIDDEN = ("allow_dev_drivers", "ca_bundle", "proxy")
 
+
+def _intersect(current: set[str] | None, value: set[str]) -> set[str]:
+    return value if current is None else current & value
+
+
+def _kept(current: str | None, value: str) -> str:
+    """A location (CA bundle, proxy) set by a stricter level stays."""
+    return value if current is None else current
+
+
 #: the narrower of two values of each key (booleans: the safe one; numbers: the strict end)
 _NARROWER: dict[str, Any] = {
-    "repositories": lambda a, b: b if a is None else a & b,
-    "allow_drivers": lambda a, b: b if a is None else a & b,
-    "allow_adapters": lambda a, b: b if a is None else a & b,
-    "deny_drivers": lambda a, b: a | b,
-    "deny_adapters": lambda a, b: a | b,
-    "allow_dev_drivers": lambda a, b: a and b,
-    "allow_user_trust_roots": lambda a, b: a and b,
-    "offline": lambda a, b: a or b,
+    "repositories": _intersect, "allow_drivers": _intersect, "allow_adapters": _intersect,
+    "deny_drivers": operator.or_, "deny_adapters": operator.or_,
+    "allow_dev_drivers": operator.and_, "allow_user_trust_roots": operator.and_, "offline": operator.or_,
     "offline_grace_days": min,
-    "ca_bundle": lambda a, b: b if a is None else a,
-    "proxy": lambda a, b: b if a is None else a,
+    "ca_bundle": _kept, "proxy": _kept,
 }
 
 
