@@ -182,3 +182,19 @@ def test_failed_trust_add_leaves_nothing_behind(env, community):
     assert run_fusion(env, *args).code == 0
     removed = run_fusion(env, "trust", "remove", COMMUNITY)
     assert removed.code == 0 and not (env / "cache" / "repos" / COMMUNITY).exists()
+
+
+def test_user_policy_can_delegate_a_project_policy_cannot(env, community):
+    (env / "config" / "fusion" / "policy.toml").write_text(
+        f'repositories = ["official", "{COMMUNITY}"]\n[delegations]\n"{COMMUNITY}" = ["duckdb"]\n')
+    _trust(env, _entry(community))
+    assert manager().select("duckdb").label == f"duckdb 99.0.0 from {COMMUNITY!r}"
+    listed = run_fusion(env, "trust", "list")
+    assert any(line.startswith(COMMUNITY) and "delegated: duckdb" in line for line in listed.stdout.splitlines())
+    shown = run_fusion(env, "policy", "show", "--effective")
+    assert shown.code == 0 and '{"community.x": ["duckdb"]}' in shown.stdout, shown.output
+    project = env / "project"
+    (project / ".fusion").mkdir(parents=True)
+    (project / ".fusion" / "policy.toml").write_text(f'[delegations]\n"{COMMUNITY}" = ["sqlite"]\n')
+    refused = run_fusion(project, "drivers", "list")
+    assert refused.code == 2 and "a project's policy may not set delegations" in refused.stderr

@@ -245,9 +245,8 @@ def policy_show(effective):
     values = asdict(merged)
     origins = values.pop("origins")
     for key, value in values.items():
-        shown = sorted(value) if isinstance(value, set) else value
         origin = origins.get(key) or next((o for k, o in origins.items() if k.startswith(f"{key}.")), "default")
-        click.echo(f"{key:24} {json.dumps(shown)}   ({origin})")
+        click.echo(f"{key:24} {json.dumps(value, default=sorted)}   ({origin})")
 
 
 @hookimpl

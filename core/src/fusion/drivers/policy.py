@@ -6,7 +6,9 @@ others), user (``$XDG_CONFIG_HOME/fusion/policy.toml``), project (``<project>/.f
 The system and user levels may set a key no level above set; otherwise a level only narrows:
 booleans move toward the safe value, ``offline_grace_days`` toward 0, allow-lists intersect,
 deny-lists grow, pins must agree. A project is untrusted input: it only narrows, even from the
-defaults, and setting ``allow_dev_drivers``, ``ca_bundle`` or ``proxy`` there is an error.
+defaults, and setting ``allow_dev_drivers``, ``delegations``, ``ca_bundle`` or ``proxy`` there is
+an error. Delegations from the system and user levels add up (a user can delegate in a trust
+entry too).
 
 Keys::
 
@@ -15,6 +17,7 @@ Keys::
     allow_adapters = ["fusion-duckdb"]    deny_adapters = ["fusion-evil"]   # distributions
     [pins]  postgresql = "1.13.0"         # exact driver versions
     [pin_hashes]  postgresql = "<lib_sha256>"
+    [delegations]  "community.acme" = ["trino"]   # names a later-trusted repository may serve
     allow_dev_drivers = false             allow_user_trust_roots = true
     offline = false                       offline_grace_days = 7
     ca_bundle = "/etc/ssl/corp.pem"       proxy = "http://proxy:3128"
@@ -37,9 +40,9 @@ _LIST_KEYS = ("repositories", "allow_drivers", "deny_drivers", "allow_adapters",
 _BOOL_KEYS = ("allow_dev_drivers", "allow_user_trust_roots", "offline")
 _TABLE_KEYS = ("pins", "pin_hashes")
 _TEXT_KEYS = ("ca_bundle", "proxy")
-_KNOWN = frozenset({*_LIST_KEYS, *_BOOL_KEYS, *_TABLE_KEYS, *_TEXT_KEYS, "offline_grace_days"})
+_KNOWN = frozenset({*_LIST_KEYS, *_BOOL_KEYS, *_TABLE_KEYS, *_TEXT_KEYS, "offline_grace_days", "delegations"})
 #: a project's policy may not set these: they widen what runs (dev drivers) or where trust goes
-PROJECT_FORBIDDEN = ("allow_dev_drivers", "ca_bundle", "proxy")
+PROJECT_FORBIDDEN = ("allow_dev_drivers", "delegations", "ca_bundle", "proxy")
 
 
 def _intersect(current: set[str] | None, value: set[str]) -> set[str]:
@@ -74,6 +77,7 @@ class Policy:
     deny_adapters: set[str] = field(default_factory=set)
     pins: dict[str, str] = field(default_factory=dict)
     pin_hashes: dict[str, str] = field(default_factory=dict)
+    delegations: dict[str, set[str]] = field(default_factory=dict)
     allow_dev_drivers: bool = False
     allow_user_trust_roots: bool = True
     offline: bool = False
@@ -125,6 +129,10 @@ def _check_type(key: str, value: Any, path: Path) -> None:
     elif key in _TABLE_KEYS:
         ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
         kind = "a table of driver = \"text\""
+    elif key == "delegations":
+        ok = isinstance(value, dict) and all(isinstance(v, list) and all(isinstance(n, str) for n in v)
+                                             for v in value.values())
+        kind = "a table of repository = [driver names]"
     elif key in _BOOL_KEYS:
         ok, kind = isinstance(value, bool), "true or false"
     elif key in _TEXT_KEYS:
@@ -142,6 +150,11 @@ def _merge(policy: Policy, doc: dict[str, Any], level: str, origin: str) -> None
     for key, raw in doc.items():
         if key in _TABLE_KEYS:
             _merge_pins(policy, key, raw, origin)
+            continue
+        if key == "delegations":
+            for repository, names in raw.items():
+                policy.delegations.setdefault(repository, set()).update(names)
+                policy.origins[f"delegations.{repository}"] = origin
             continue
         value = set(raw) if key in _LIST_KEYS else raw
         current = getattr(policy, key)

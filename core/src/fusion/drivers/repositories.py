@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 
 from fusion.drivers.cache import DriverCache
@@ -96,13 +96,16 @@ def _entry_config(entry, origin: str) -> RepositoryConfig:
 
 
 def configured_repositories(policy: Policy) -> list[RepositoryConfig]:
-    """The official repository, then user-added ones (file and ``FUSION_REPOSITORIES``), in trust order."""
+    """The official repository, then user-added ones (file and ``FUSION_REPOSITORIES``), in trust order,
+    each with the delegations of its trust entry and of the policy."""
     repos = [RepositoryConfig(OFFICIAL, os.environ.get("FUSION_OFFICIAL_URL") or None, shipped=True)]
     path = user_config_dir() / "repositories.json"
     if path.is_file():
         repos += parse_entries(path.read_bytes(), str(path))
     if os.environ.get("FUSION_REPOSITORIES"):
         repos += parse_entries(os.environ["FUSION_REPOSITORIES"].encode(), "FUSION_REPOSITORIES")
+    repos = [replace(c, delegations=c.delegations | policy.delegations.get(c.name, set()))
+             for c in repos]
     seen: set[str] = set()
     for config in repos:
         if config.name in seen:
