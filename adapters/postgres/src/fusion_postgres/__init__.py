@@ -9,6 +9,7 @@ driver) become Arrow decimals, ``SHOW`` is read without COPY, and errors carry t
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -132,6 +133,13 @@ def readable(table):
     return table
 
 
+def _is_ipv6(text: str) -> bool:
+    try:
+        return isinstance(ipaddress.ip_address(text), ipaddress.IPv6Address)
+    except ValueError:
+        return False
+
+
 class PostgresAdapter(Adapter):
     type_name = "postgres"
     replace_view_in_place = False  # views are built beside the old one and swapped in by renames
@@ -179,8 +187,10 @@ class PostgresAdapter(Adapter):
         if host.startswith("/"):  # a Unix-socket directory
             params.append(("host", host))
             host = ""
-        elif ":" in host and not host.startswith("["):  # an IPv6 address
-            host = f"[{host}]"
+        elif _is_ipv6(host.strip("[]")):
+            host = f"[{host.strip('[]')}]"
+        else:  # percent-encoded: profile text never reaches the URI's other parts
+            host = quote(host, safe="")
         userinfo = quote(c["user"], safe="") + (":" + quote(c["password"], safe="") if c["password"] else "")
         params.append(("connect_timeout", str(c["connect_timeout"])))
         if c["keepalives_idle"]:  # 0 means libpq's default, as in dbt-postgres

@@ -17,6 +17,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -87,15 +88,25 @@ class DriverCache:
         folder = self.root / "tmp"
         count = 0
         if folder.is_dir():
-            for path in folder.iterdir():
-                path.unlink()
+            for path in folder.iterdir():  # a folder here is as stray as a file
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
                 count += 1
         return count
 
     # --- repository metadata -----------------------------------------------------------
+    def metadata_path(self, repository: str, name: str) -> Path:
+        return self.root / "repos" / repository / name
+
     def read_metadata(self, repository: str, name: str) -> bytes | None:
-        path = self.root / "repos" / repository / name
+        path = self.metadata_path(repository, name)
         return path.read_bytes() if path.is_file() else None
+
+    def forget_repository(self, repository: str) -> None:
+        """Drop a repository's cached metadata (its rollback record included)."""
+        shutil.rmtree(self.root / "repos" / repository, ignore_errors=True)
 
     def write_metadata(self, repository: str, name: str, data: bytes) -> None:
         folder = self._dir("repos", repository)
