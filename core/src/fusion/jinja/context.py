@@ -14,6 +14,7 @@ import json
 import os
 import re
 import threading
+import types
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,8 +72,11 @@ def _add_callers(exc: CompilationError) -> None:
     if getattr(exc, "callers_added", False):
         return
     exc.callers_added = True
+    stack = template_error_stack(exc)
+    if exc.path is None and stack:  # raised by Python code a template called: name the template line
+        exc.path, exc.line = stack[-1]
     here = (exc.path, exc.line)
-    for file, lineno in reversed(template_error_stack(exc)):
+    for file, lineno in reversed(stack):
         if (file, lineno) != here:
             exc.message += f"\n  called from {file}:{lineno}"
 
@@ -435,7 +439,21 @@ class _AdapterRelations:
         return relation.quote(**{k: v for k, v in policy.items() if k in ("database", "schema", "identifier")})
 
 
-MODULES = _Namespace(datetime=datetime, pytz=pytz, re=re, itertools=itertools)
+class _Module:
+    """A module as templates see it (``modules.re``): its members, but not the modules it imported
+    (``pytz.os``), which the sandbox refuses anyway."""
+
+    def __init__(self, module: types.ModuleType):
+        self._module = module
+
+    def __getattr__(self, name: str):
+        value = getattr(self._module, name)
+        if isinstance(value, types.ModuleType):
+            raise AttributeError(name)
+        return value
+
+
+MODULES = _Namespace(**{m.__name__: _Module(m) for m in (datetime, pytz, re, itertools)})
 EXCEPTIONS = _Namespace(
     warn=_warn,
     raise_compiler_error=_raise_message(""),
