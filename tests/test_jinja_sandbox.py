@@ -60,6 +60,22 @@ def test_attack_fails_closed_naming_the_file(attack, tmp_path, monkeypatch):
     assert not marker.exists()
 
 
+@pytest.mark.parametrize("reach", ["m.namespace.runtime.adapter", "m.macro.file.template.environment"])
+def test_a_macro_does_not_expose_the_runtime_or_the_environment(reach, tmp_path):
+    project = write_project(tmp_path, {"macros/m.sql": "{% macro m() %}1{% endmacro %}\n",
+                                       "models/x.sql": f"select {{{{ {reach} }}}} as id\n"})
+    result = run_fusion(project, "parse")
+    assert result.code == 2 and "models/x.sql:1" in result.output and "Traceback" not in result.output
+
+
+def test_a_package_private_macro_is_callable_by_package_name(tmp_path):
+    project = write_project(tmp_path, {"macros/m.sql": "{% macro _private() %}7{% endmacro %}\n",
+                                       "models/x.sql": "select {{ proj._private() }} as id\n"})
+    result = run_fusion(project, "compile")
+    assert result.code == 0, result.output
+    assert "select 7 as id" in (project / "target/compiled/proj/models/x.sql").read_text()
+
+
 def test_dbt_context_members_still_work():
     source = ("{% set d = {'a': 1} %}{% do d.update({'b': 2}) %}{% set l = [] %}{% do l.append(3) %}"
               "{% set ns = namespace(n=0) %}{% set ns.n = 5 %}"
@@ -95,6 +111,10 @@ def _entry_points(marker: Path) -> dict[str, tuple[dict[str, str], tuple[str, ..
         "schema_yaml": ({**model, "models/sources.yml": f"version: 2\nsources:\n  - name: s\n    schema: \"{bad}\"\n"
                                                         "    tables: [{name: t}]\n"}, ("parse",),
                         "models/sources.yml"),
+        "test_argument": ({**model, "models/schema.yml": "version: 2\nmodels:\n  - name: m\n    columns:\n"
+                                                         "      - name: id\n        data_tests:\n"
+                                                         f"          - accepted_values:\n              values: \"{bad}\"\n"},
+                          ("parse",), "models/schema.yml"),
         "project_vars": ({**model, "dbt_project.yml": "name: proj\nprofile: proj\nconfig-version: 2\n"
                                                       f"models:\n  +tags: \"{bad}\"\n"}, ("parse",),
                          "dbt_project.yml"),

@@ -31,31 +31,32 @@ from fusion.relation import Column, Relation
 
 
 class MacroFunction:
-    """A macro bound to one render's namespace; calling it renders the macro body."""
+    """A macro bound to one render's namespace; calling it renders the macro body. Its fields are
+    private: templates must not reach the runtime (adapter, env) or the environment through it."""
 
     def __init__(self, macro: MacroDef, namespace: RenderNamespace):
-        self.macro = macro
-        self.namespace = namespace
+        self._macro = macro
+        self._namespace = namespace
 
     @property
     def name(self) -> str:
-        return self.macro.name
+        return self._macro.name
 
     def __call__(self, *args, **kwargs):
-        defined = self.namespace.module_for(self.macro.file)
-        calls = self.namespace.macro_stack.call_stack
-        calls.append(self.macro.unique_id)
+        defined = self._namespace.module_for(self._macro.file)
+        calls = self._namespace.macro_stack.call_stack
+        calls.append(self._macro.unique_id)
         try:
-            return defined[self.macro.name](*args, **kwargs)
+            return defined[self._macro.name](*args, **kwargs)
         except (CompilationError, MacroReturn):
             raise
         except jinja2.TemplateError as exc:
-            raise _template_error(exc, f"in macro {self.macro.name!r}") from exc
+            raise _template_error(exc, f"in macro {self._macro.name!r}") from exc
         finally:
             calls.pop()
 
     def __repr__(self) -> str:
-        return f"<macro {self.macro.package}.{self.macro.name}>"
+        return f"<macro {self._macro.package}.{self._macro.name}>"
 
 
 def _template_error(exc: BaseException, where: str) -> CompilationError:
@@ -82,13 +83,16 @@ def _add_callers(exc: CompilationError) -> None:
 
 
 class PackageNamespace:
-    """``dbt.some_macro`` / ``my_package.some_macro``: macros of one package by attribute."""
+    """``dbt.some_macro`` / ``my_package._private_macro``: macros of one package by name.
+
+    Looked up by item, not attribute: Jinja falls back to ``[name]`` for an attribute the object
+    lacks, and so the sandbox, which refuses ``_names`` as attributes, lets private macros through."""
 
     def __init__(self, package: str, namespace: RenderNamespace):
         self._package = package
         self._namespace = namespace
 
-    def __getattr__(self, name: str):
+    def __getitem__(self, name: str):
         macro = self._namespace.runtime.macros.in_package(self._package, name)
         if macro is None:
             raise CompilationError(f"macro {self._package}.{name} is not defined")
@@ -172,9 +176,9 @@ class RenderNamespace(dict):
         except jinja2.TemplateError as exc:
             raise _template_error(exc, "while rendering") from exc
 
-    def evaluate(self, expression: str, path: str | None):
+    def evaluate(self, expression: str, path: str):
         """The value (not the text) of a Jinja expression, e.g. ``ref('x')`` -> a Relation."""
-        template = environment().compile_source("{{ return(" + expression + ") }}", path or "<expression>")
+        template = environment().compile_source("{{ return(" + expression + ") }}", path)
         try:
             _render_shared(template, self)
         except MacroReturn as returned:
