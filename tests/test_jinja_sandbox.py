@@ -115,8 +115,11 @@ def _entry_points(marker: Path) -> dict[str, tuple[dict[str, str], tuple[str, ..
                                                          "      - name: id\n        data_tests:\n"
                                                          f"          - accepted_values:\n              values: \"{bad}\"\n"},
                           ("parse",), "models/schema.yml"),
-        "project_vars": ({**model, "dbt_project.yml": "name: proj\nprofile: proj\nconfig-version: 2\n"
+        "project_config": ({**model, "dbt_project.yml": "name: proj\nprofile: proj\nconfig-version: 2\n"
                                                       f"models:\n  +tags: \"{bad}\"\n"}, ("parse",),
+                         "dbt_project.yml"),
+        "on_run_start": ({**model, "dbt_project.yml": "name: proj\nprofile: proj\nconfig-version: 2\n"
+                                                      f"on-run-start:\n  - \"{bad}\"\n"}, ("run",),
                          "dbt_project.yml"),
         "profile": ({**model, "profiles.yml": "proj:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
                                               f"      path: db.duckdb\n      schema: \"{bad}\"\n"}, ("parse",),
