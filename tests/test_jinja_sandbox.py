@@ -60,6 +60,14 @@ def test_attack_fails_closed_naming_the_file(attack, tmp_path, monkeypatch):
     assert not marker.exists()
 
 
+@pytest.mark.parametrize("statement", ["{{ range(10**7)|length }}", "{% include '/etc/passwd' %}",
+                                       "{% import 'x.sql' as x %}", "{{ 1 / 0 }}", "{{ 'a' + 1 }}"])
+def test_a_template_failing_in_python_is_an_error_naming_the_line(statement):
+    with pytest.raises(CompilationError) as raised:
+        _namespace().render(environment().compile_source(f"select 1\n{statement}\n", "models/m.sql"))
+    assert (raised.value.path, raised.value.line) == ("models/m.sql", 2)
+
+
 @pytest.mark.parametrize("reach", ["m.namespace.runtime.adapter", "m.macro.file.template.environment"])
 def test_a_macro_does_not_expose_the_runtime_or_the_environment(reach, tmp_path):
     project = write_project(tmp_path, {"macros/m.sql": "{% macro m() %}1{% endmacro %}\n",

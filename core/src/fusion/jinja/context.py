@@ -48,9 +48,9 @@ class MacroFunction:
         calls.append(self._macro.unique_id)
         try:
             return defined[self._macro.name](*args, **kwargs)
-        except (CompilationError, MacroReturn):
+        except (FusionError, MacroReturn):
             raise
-        except jinja2.TemplateError as exc:
+        except Exception as exc:  # noqa: BLE001 - Jinja's errors and Python's (1/0, a sandbox limit)
             raise _template_error(exc, f"in macro {self._macro.name!r}") from exc
         finally:
             calls.pop()
@@ -63,7 +63,7 @@ def _template_error(exc: BaseException, where: str) -> CompilationError:
     """The innermost template line, and the macro calls that led there (outermost first)."""
     stack = template_error_stack(exc)
     path, line = stack[-1] if stack else (None, None)
-    message = getattr(exc, "message", None) or str(exc)
+    message = (exc.message or str(exc)) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
     calls = "".join(f"\n  called from {file}:{lineno}" for file, lineno in reversed(stack[:-1]))
     return CompilationError(f"{message} ({where}){calls}", path=path, line=line)
 
@@ -173,7 +173,7 @@ class RenderNamespace(dict):
             if exc.path is None:
                 exc.path = getattr(template, "filename", None)
             raise
-        except jinja2.TemplateError as exc:
+        except Exception as exc:  # noqa: BLE001 - Jinja's errors and Python's (1/0, a sandbox limit)
             raise _template_error(exc, "while rendering") from exc
 
     def evaluate(self, expression: str, path: str):
@@ -183,9 +183,9 @@ class RenderNamespace(dict):
             _render_shared(template, self)
         except MacroReturn as returned:
             return returned.value
-        except CompilationError:
+        except FusionError:
             raise
-        except jinja2.TemplateError as exc:
+        except Exception as exc:  # noqa: BLE001 - Jinja's errors and Python's (1/0, a sandbox limit)
             raise _template_error(exc, f"in {expression!r}") from exc
         return None
 

@@ -135,6 +135,14 @@ class FusionTemplate(jinja2.Template):
         return self.fusion_lines[min(max(line, 1), len(self.fusion_lines)) - 1]
 
 
+class _NoFiles(jinja2.BaseLoader):
+    """Templates name no other file: ``{% include %}``/``{% import %}``/``{% extends %}`` are errors."""
+
+    def get_source(self, environment, template):
+        raise jinja2.TemplateNotFound(template, f"cannot include, import or extend {template!r}: "
+                                                "templates reach other files' macros by calling them")
+
+
 class FusionEnvironment(jinja2.sandbox.SandboxedEnvironment):
     """One shared sandboxed environment; templates are compiled once per source text."""
 
@@ -144,6 +152,7 @@ class FusionEnvironment(jinja2.sandbox.SandboxedEnvironment):
     def __init__(self, undefined=jinja2.Undefined):
         super().__init__(
             extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols", DbtBlocks],
+            loader=_NoFiles(),
             undefined=undefined,
             keep_trailing_newline=True,
             autoescape=False,
