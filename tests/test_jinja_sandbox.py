@@ -154,3 +154,19 @@ def test_every_entry_point_is_sandboxed(entry, tmp_path):
     assert result.code != 0 and "Traceback" not in result.output, result.output
     assert "error" in result.output.lower() and named in result.output and "unsafe" in result.output, result.output
     assert not marker.exists()
+
+
+def test_query_results_do_not_lead_to_a_data_librarys_writers(tmp_path):
+    """A query result's Arrow table is a value: its methods (to pandas, to files) are out of reach."""
+    import pyarrow as pa
+    from fusion.jinja.table import ResultTable
+
+    marker = tmp_path / "written.csv"
+    namespace = _namespace()
+    namespace["result"] = ResultTable(pa.table({"n": [1, 2]}))
+    ok = environment().compile_source("{{ result.rows[0][0] }} {{ result.columns[0].values() }}", "models/ok.sql")
+    assert namespace.render(ok).strip() == "1 [1, 2]"
+    attack = f"{{{{ result.to_arrow().to_pandas().to_csv('{marker}') }}}}"
+    with pytest.raises(CompilationError, match="unsafe"):
+        namespace.render(environment().compile_source(attack, "models/arrow.sql"))
+    assert not marker.exists()

@@ -143,6 +143,10 @@ class _NoFiles(jinja2.BaseLoader):
                                                 "templates reach other files' macros by calling them")
 
 
+# Objects of these libraries reach templates only as values (query results); their methods write files.
+_DATA_LIBRARIES = frozenset({"pyarrow", "numpy", "pandas", "polars"})
+
+
 class FusionEnvironment(jinja2.sandbox.SandboxedEnvironment):
     """One shared sandboxed environment; templates are compiled once per source text."""
 
@@ -165,8 +169,11 @@ class FusionEnvironment(jinja2.sandbox.SandboxedEnvironment):
         self.code_cache: CodeCache | None = None  # compiled code kept between runs, if attached
 
     def is_safe_attribute(self, obj, attr: str, value) -> bool:
-        """Jinja's rule, and no module: ``modules.pytz.os`` or ``x.sys`` would reach all of Python."""
-        return not isinstance(value, types.ModuleType) and super().is_safe_attribute(obj, attr, value)
+        """Jinja's rule, no module (``modules.pytz.os`` would reach all of Python), and nothing of a
+        data library's objects (Arrow tables lead to pandas/numpy writers such as ``.tofile``)."""
+        return (not isinstance(value, types.ModuleType)
+                and type(obj).__module__.partition(".")[0] not in _DATA_LIBRARIES
+                and super().is_safe_attribute(obj, attr, value))
 
     def unsafe_undefined(self, obj, attribute: str):
         """Fail at the access itself (an Undefined would render as an empty string)."""
