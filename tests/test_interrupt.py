@@ -83,3 +83,17 @@ def test_sigterm_then_a_second_signal_exits_without_a_traceback(rebuilding):
     db = rebuilding / "db.duckdb"
     assert query(db, "select id from main.t") == [(1,)]
     assert _relations(db) == ["child", "t"]
+
+
+def test_a_signal_ignored_by_the_parent_stays_ignored_and_handlers_are_restored():
+    from fusion.interrupt import Interrupt
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a shell starts a background job
+    try:
+        term = signal.getsignal(signal.SIGTERM)
+        with Interrupt(list):
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) is not term
+        assert signal.getsignal(signal.SIGTERM) is term
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -81,7 +81,8 @@ class Interrupt:
         self._wakeup = (reader, writer)
         self._old_wakeup_fd = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
         for signum in SIGNALS:
-            self._previous[signum] = signal.signal(signum, self._in_main_thread)
+            if signal.getsignal(signum) is not signal.SIG_IGN:  # e.g. a background job's SIGINT stays ignored
+                self._previous[signum] = signal.signal(signum, self._in_main_thread)
         threading.Thread(target=self._watch, args=(reader,), name="fusion-interrupt", daemon=True).start()
         return self
 
