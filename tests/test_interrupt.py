@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+import sys
 import time
 
 import jsonschema
@@ -97,3 +98,34 @@ def test_a_signal_ignored_by_the_parent_stays_ignored_and_handlers_are_restored(
         assert signal.getsignal(signal.SIGTERM) is term
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+HANGING_CANCEL = """
+import threading, time
+from fusion.interrupt import Interrupt
+
+def cancel():
+    print("cancelling", flush=True)
+    threading.Event().wait()  # a cancel request that never returns (an unreachable server)
+
+with Interrupt(cancel) as interrupt, interrupt.deferred():
+    print("ready", flush=True)
+    time.sleep(30)
+"""
+
+
+def test_a_second_signal_exits_at_once_even_while_a_cancel_hangs():
+    proc = subprocess.Popen([sys.executable, "-c", HANGING_CANCEL], text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert proc.stdout.readline() == "ready\n"
+        proc.send_signal(signal.SIGINT)
+        assert proc.stdout.readline() == "cancelling\n"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=5)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 130
+    assert "SIGINT again: exiting now" in out + err
+    assert "Traceback" not in out + err

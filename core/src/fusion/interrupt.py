@@ -1,19 +1,19 @@
 """SIGINT (Ctrl-C) and SIGTERM during a command: cancel the warehouse's work, then stop.
 
 Python runs signal handlers only in the main thread, between bytecodes — never while it waits
-in a driver call. So the handler's real work happens on a watcher thread woken through
-``signal.set_wakeup_fd``: at the first signal it cancels every running statement (``cancel``,
-repeated every half second for statements that were just starting) and sets ``stop``. In the
-main thread the signal raises ``KeyboardInterrupt``, except inside ``deferred()``, where the
-code (the DAG scheduler) looks at ``stop`` itself and winds down. A second signal ends the
-process at once, without a traceback.
+in a driver call. So the real work happens on a watcher thread woken through
+``signal.set_wakeup_fd``: at the first signal it sets ``stop`` and starts a thread that cancels
+every running statement (``cancel``, repeated every half second, for statements that were just
+starting, until the command ends). In the main thread the signal raises ``KeyboardInterrupt``,
+except inside ``deferred()``, where the code (the DAG scheduler) looks at ``stop`` itself and
+winds down. A second signal ends the process at once, without a traceback, even while a
+cancel request hangs.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import select
 import signal
 import socket
 import sys
@@ -56,6 +56,7 @@ class Interrupt:
         self.cancel = cancel  # stops running statements; returns the errors of those it could not
         self.signum: int | None = None  # the first signal received
         self.stop = threading.Event()
+        self._ended = threading.Event()  # the command is over: no more cancel passes
         self._deferred = False
         self._raised = False
         self._previous: dict[int, object] = {}
@@ -91,6 +92,7 @@ class Interrupt:
         if self._wakeup is None:
             return
         _active = None
+        self._ended.set()
         for signum, handler in self._previous.items():
             signal.signal(signum, handler)
         signal.set_wakeup_fd(self._old_wakeup_fd)
@@ -115,19 +117,12 @@ class Interrupt:
             raise KeyboardInterrupt
 
     def _watch(self, reader: socket.socket) -> None:
-        timeout, seen = None, 0
+        seen = 0
         with reader:
-            while True:
-                if not select.select([reader], [], [], timeout)[0]:
-                    self.cancel()  # statements that were just starting during the last pass
-                    continue
-                data = reader.recv(64)
-                if not data:
-                    return
+            while data := reader.recv(64):  # empty when __exit__ closed the other end
                 for signum in (n for n in data if n in SIGNALS):
                     seen += 1
                     self._received(signum, seen)
-                timeout = RECANCEL_SECONDS
 
     def _received(self, signum: int, seen: int) -> None:
         if seen > 1:
@@ -137,8 +132,12 @@ class Interrupt:
         if self.signum is None:
             self.signum = signum
         self.stop.set()
-        errors = self.cancel()
         events.emit("Interrupted", f"{self.name} received: cancelling the running statements "
                     "(send it again to exit at once)", level="error")
-        for error in errors:
+        threading.Thread(target=self._cancel_until_ended, name="fusion-cancel", daemon=True).start()
+
+    def _cancel_until_ended(self) -> None:
+        for error in self.cancel():
             events.emit("Interrupted", f"  a statement could not be cancelled: {error}", level="warn")
+        while not self._ended.wait(RECANCEL_SECONDS):
+            self.cancel()  # statements that were just starting during the last pass
