@@ -1,5 +1,6 @@
 """Ctrl-C (SIGINT) or SIGTERM during a run: running statements are cancelled and rolled back,
-nothing new starts, run_results.json says what was interrupted, and the exit code is 130."""
+nothing new starts, run_results.json says what was interrupted, and the exit code is 130
+(143 for SIGTERM); a second signal exits at once."""
 
 from __future__ import annotations
 
