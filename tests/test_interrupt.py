@@ -8,6 +8,7 @@ import json
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import jsonschema
@@ -34,19 +35,28 @@ def _interrupt(project, *signals: int) -> tuple[int, str, float]:
     from the first signal to the exit)."""
     proc = start_fusion(project, "run")
     compiled = project / "target" / "compiled" / "proj" / "models" / "t.sql"
+    watchdog = threading.Timer(30, proc.kill)  # a hung fusion fails the test instead of hanging it
+    watchdog.start()
     try:
         assert wait_until(lambda: compiled.is_file() and "range(1000000)" in compiled.read_text())
         time.sleep(1.0)  # the build's statement is now running
         assert proc.poll() is None, proc.communicate()
-        sent = time.monotonic()
-        for signum in signals:
+        sent, seen = time.monotonic(), ""
+        for index, signum in enumerate(signals):
             proc.send_signal(signum)
+            while index < len(signals) - 1:  # the next one must arrive as a second signal
+                line = proc.stderr.readline()
+                seen += line
+                if not line or "received" in line:
+                    break
         try:
             out, err = proc.communicate(timeout=10)
+            err = seen + err
         except subprocess.TimeoutExpired:
             pytest.fail("fusion was still running 10 s after the signal")
         return proc.returncode, out + err, time.monotonic() - sent
     finally:
+        watchdog.cancel()
         proc.kill()
         proc.wait()
 
