@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pytz
 
 from fusion.errors import PluginError
+from fusion.interrupt import Interrupt
 from fusion.plugins import get_plugins
 from fusion.project.env import EnvReader
 from fusion.project.profile import Profile, load_profile
@@ -84,6 +85,8 @@ class Invocation:
         self.started_at = datetime.datetime.now(pytz.utc)
         self.project_dir = Path(flags.project_dir or os.getcwd()).resolve()
         self.env = EnvReader()
+        #: SIGINT/SIGTERM handling, entered by the CLI around the command
+        self.interrupt = Interrupt(self.cancel)
 
     # --- loading, in order -------------------------------------------------------------
     @functools.cached_property
@@ -208,6 +211,10 @@ class Invocation:
         from fusion.manifest.artifacts import SqlWriter
 
         return SqlWriter(self.target_path)
+
+    def cancel(self) -> list[str]:
+        """Stop the warehouse statements running now (from any thread); see ``Adapter.cancel``."""
+        return self.adapter.cancel() if "adapter" in self.__dict__ else []
 
     def close(self) -> None:
         """Release connections; wait for files being written (a write error is raised here)."""

@@ -235,23 +235,19 @@ class PostgresAdapter(Adapter):
         Without ``fetch`` the text goes through libpq's simple-query protocol, so it may hold
         several statements (the last one's row count is reported), as psycopg2 allows.
         """
-        cur = self.connection().cursor()
-        try:
-            if fetch:
-                if _SHOW.match(sql):
-                    cur.adbc_statement.set_options(**{USE_COPY: "false"})
-                cur.execute(sql)
-                table = readable(cur.fetch_arrow_table())
-                rows = table.num_rows
-            else:
-                statement = cur.adbc_statement
-                statement.set_sql_query(sql)
-                rows = _blocking(statement.execute_update, statement.cancel)
-                table = None
-        except Exception as exc:  # noqa: BLE001 - driver errors become DatabaseError
-            raise DatabaseError(self.describe_error(exc, sql)) from exc
-        finally:
-            cur.close()
+        with self.cursor() as cur:
+            try:
+                if fetch:
+                    if _SHOW.match(sql):
+                        cur.adbc_statement.set_options(**{USE_COPY: "false"})
+                    cur.execute(sql)
+                    table = readable(cur.fetch_arrow_table())
+                    rows = table.num_rows
+                else:
+                    cur.adbc_statement.set_sql_query(sql)
+                    rows, table = cur.adbc_statement.execute_update(), None
+            except Exception as exc:  # noqa: BLE001 - driver errors become DatabaseError
+                raise DatabaseError(self.describe_error(exc, sql)) from exc
         rows = rows if rows is not None and rows >= 0 else None
         return AdapterResponse("OK", rows_affected=rows), table
 
@@ -334,15 +330,6 @@ class PostgresAdapter(Adapter):
         self.execute(f"drop schema if exists {self.quote(schema)} cascade")
         self.forget_schema(database, schema)
         self.forget_schema(None, schema)  # create_schema remembers it without its database
-
-
-def _blocking(call, cancel):
-    """Run a driver call so that Ctrl-C cancels it (as the DB-API cursor does)."""
-    try:
-        from adbc_driver_manager._lib import _blocking_call
-    except ImportError:  # pragma: no cover - older driver managers
-        return call()
-    return _blocking_call(call, (), {}, cancel)
 
 
 @hookimpl
