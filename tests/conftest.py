@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -22,8 +21,7 @@ pytest_plugins = [
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
-#: dbt's published JSON schemas (beside the main checkout; FUSION_DBT_SCHEMAS from a worktree)
-SCHEMAS = Path(os.environ.get("FUSION_DBT_SCHEMAS") or REPO.parent / "shared" / "schemas" / "dbt")
+SCHEMAS = REPO.parent / "shared" / "schemas" / "dbt"
 
 
 @dataclass
