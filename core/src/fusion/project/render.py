@@ -43,7 +43,9 @@ def _coerce(text: str) -> Any:
         return text
 
 
-def base_members(env_var: Callable[..., str], cli_vars: dict[str, Any]) -> dict[str, Any]:
+def base_members(env_var: Callable[..., str], cli_vars: dict[str, Any],
+                 target: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``env_var``, ``var`` and, once the profile is known, ``target``."""
     missing = object()
 
     def var(name, default=missing):
@@ -53,4 +55,7 @@ def base_members(env_var: Callable[..., str], cli_vars: dict[str, Any]) -> dict[
             raise CompilationError(f"Required var {name!r} not found in config")
         return default
 
-    return {"env_var": env_var, "var": var}
+    members = {"env_var": env_var, "var": var}
+    if target is not None:
+        members["target"] = target
+    return members
