@@ -39,3 +39,47 @@ def test_dbt_project_yml_sees_target(tmp_path):
     assert result.code == 0, result.output
     node = _manifest(project)["nodes"]["model.proj.a"]
     assert (node["config"]["materialized"], node["alias"]) == ("table", "dev_a")
+
+
+def test_unknown_yaml_keys_and_entries_for_missing_models_warn(tmp_path):
+    project = write_project(tmp_path, {
+        "models/a.sql": "select 1 as id\n",
+        "models/props.yml": "version: 2\nx-common: &cols\n  - name: id\nmodels:\n  - name: a\n    columns: *cols\n"
+                            "  - name: gone\n    description: no such model\n",
+    })
+    result = run_fusion(project, "parse")
+    assert result.code == 0, result.output
+    assert "models/props.yml" in result.output and "'x-common'" in result.output and "'gone'" in result.output
+    assert list(_manifest(project)["nodes"]["model.proj.a"]["columns"]) == ["id"]
+
+
+def test_versioned_models_get_one_node_per_version(tmp_path):
+    project = write_project(tmp_path, {
+        "models/m_v1.sql": "select 1 as id\n",
+        "models/m_v2.sql": "select 2 as id\n",
+        "models/m_next.sql": "select 3 as id\n",
+        "models/c.sql": "select * from {{ ref('m') }} union all select * from {{ ref('m', v=1) }}\n",
+        "models/m.yml": "models:\n  - name: m\n    latest_version: 2\n    versions:\n      - v: 1\n      - v: 2\n"
+                        "      - v: 3\n        defined_in: m_next\n        config:\n          materialized: table\n",
+    })
+    result = run_fusion(project, "parse")
+    assert result.code == 0, result.output
+    nodes = _manifest(project)["nodes"]
+    assert sorted(u for u in nodes if u.startswith("model.proj.m")) == [f"model.proj.m.v{v}" for v in (1, 2, 3)]
+    assert (nodes["model.proj.m.v1"]["alias"], nodes["model.proj.m.v3"]["config"]["materialized"]) == ("m_v1", "table")
+    assert sorted(nodes["model.proj.c"]["depends_on"]["nodes"]) == ["model.proj.m.v1", "model.proj.m.v2"]
+
+
+def test_a_test_of_a_missing_model_is_disabled_not_fatal(tmp_path):
+    project = write_project(tmp_path, {
+        "models/a.sql": "select 1 as id\n",
+        "models/props.yml": "models:\n  - name: a\n    data_tests:\n      - relationships:\n"
+                            "          field: id\n          to: ref('missing')\n          column_name: id\n",
+    })
+    result = run_fusion(project, "build")
+    assert result.code == 0, result.output
+    assert "'missing'" in result.output
+    tests = [n for n in _manifest(project)["nodes"].values() if n["resource_type"] == "test"]
+    assert [t["config"]["enabled"] for t in tests] == [False]
+    ran = json.loads((project / "target" / "run_results.json").read_text())["results"]
+    assert [r["unique_id"] for r in ran] == ["model.proj.a"]

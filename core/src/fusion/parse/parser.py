@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fusion import events
 from fusion.config import merge_config, normalize_config, with_defaults
 from fusion.errors import CompilationError, ProjectError
 from fusion.jinja.context import Runtime
@@ -132,12 +133,23 @@ class ProjectParser:
         """A SQL resource; snapshots pass the name and body of one ``{% snapshot %}`` block."""
         name = name or file.stem
         text = file.text if text is None else text
-        fqn = [file.package, *file.folders, name]
+        versioned = props.versions.get(name) if resource_type == "model" else None
+        if versioned is not None:  # <model>_v<N>.sql (or a version's defined_in:) of a versioned model
+            name, version = versioned[0].name, versioned[1]["v"]
+            fqn = [file.package, *file.folders, name, f"v{version}"]
+        else:
+            fqn = [file.package, *file.folders, name]
         patch = props.patches.get((resource_type, name))
         config = self._config_for(resource_type, fqn)
         if patch is not None:
             config = merge_config(config, patch.config)
+        if versioned is not None:
+            config = merge_config(config, normalize_config(dict(versioned[1].get("config") or {})))
         node = self._new_node(file, resource_type, name, text, fqn, config)
+        if versioned is not None:
+            node.unique_id, node.version = f"{node.unique_id}.v{version}", version
+            node.latest_version = patch.latest_version if patch.latest_version is not None else max(
+                (v["v"] for v in patch.versions), key=_version_order)
         if patch is not None:
             node.description, node.columns = patch.description, patch.columns
             node.patch_path = f"{file.package}://{patch.file.original_file_path}"
@@ -362,10 +374,12 @@ class ProjectParser:
     def _check_patches(self, props: Properties) -> None:
         for (resource_type, name), patch in props.patches.items():
             uid = f"{resource_type}.{patch.file.package}.{name}"
-            if uid not in self.manifest.nodes and uid not in self.manifest.disabled:
-                raise ProjectError(
-                    f"{resource_type} {name!r} is described in YAML but no such {resource_type} exists",
-                    path=patch.file.original_file_path, hint="fix the name, or remove the entry")
+            if patch.versions:
+                uid = f"{uid}.v{patch.versions[0]['v']}"
+            if uid not in self.manifest.nodes and uid not in self.manifest.disabled:  # dbt warns
+                events.emit("NoNodeForYamlEntry", f"Warning: {patch.file.original_file_path}: {resource_type} "
+                            f"{name!r} is described in YAML but no such {resource_type} exists; the entry is "
+                            "ignored (fix the name, or remove the entry)", level="warn")
 
     def _resolve_dependencies(self) -> None:
         manifest = self.manifest
@@ -373,6 +387,11 @@ class ProjectParser:
             deps: list[str] = []
             for ref in node.refs:
                 target = manifest.resolve_ref(ref, node.package_name)
+                if target is None and node.resource_type == "test":  # dbt disables the test and warns
+                    node.config["enabled"] = False
+                    events.emit("TestTargetNotFound", f"Warning: {node.original_file_path}: "
+                                f"{_missing_ref_message(manifest, node, ref)}; the test is disabled", level="warn")
+                    continue
                 if target is None:
                     raise CompilationError(_missing_ref_message(manifest, node, ref),
                                            path=node.original_file_path,
@@ -457,6 +476,14 @@ def _synthesize_test_names(test_type: str, target: str, args: dict[str, Any]) ->
     if len(full) >= 64:
         return f"{identifier[:30]}_{hashlib.md5(full.encode('utf-8')).hexdigest()}", full  # noqa: S324
     return full, full
+
+
+def _version_order(version) -> tuple:
+    """Versions compare as numbers when they are numbers (dbt's latest version is the greatest)."""
+    try:
+        return (0, float(version), "")
+    except (TypeError, ValueError):
+        return (1, 0.0, str(version))
 
 
 def _hashable(value):

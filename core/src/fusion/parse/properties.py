@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from fusion import events
 from fusion.config import normalize_config
 from fusion.errors import ProjectError
 from fusion.parse.files import SourceFile
@@ -51,6 +52,8 @@ class Properties:
     tests: list[TestSpec] = field(default_factory=list)
     snapshots: list[tuple[SourceFile, dict[str, Any]]] = field(default_factory=list)  # YAML-defined
     unit_tests: list[tuple[SourceFile, dict[str, Any]]] = field(default_factory=list)
+    #: file stem -> (model patch, its ``versions:`` entry): the SQL files of versioned models
+    versions: dict[str, tuple[Patch, dict[str, Any]]] = field(default_factory=dict)
 
 
 def column_entries(raw_columns: Any, file: SourceFile) -> dict[str, dict[str, Any]]:
@@ -110,9 +113,9 @@ def read_properties(files: list[SourceFile], memo=None) -> Properties:
             raise ProjectError("a properties file must be a mapping (version:, models:, ...)",
                                path=file.original_file_path)
         for key in doc:
-            if key not in KNOWN_TOP_LEVEL:
-                raise ProjectError(f"unknown top-level key {key!r}", path=file.original_file_path,
-                                   hint="expected one of: " + ", ".join(sorted(KNOWN_TOP_LEVEL)))
+            if key not in KNOWN_TOP_LEVEL:  # e.g. a holder of YAML anchors: dbt warns and goes on
+                events.emit("UnknownYamlKey", f"Warning: {file.original_file_path}: ignoring unknown top-level "
+                            f"key {key!r} (known: {', '.join(sorted(KNOWN_TOP_LEVEL))})", level="warn")
         for section, resource_type in PATCHABLE.items():
             for entry in _entries(doc, section, file):
                 if resource_type == "snapshot" and "relation" in entry:
@@ -152,8 +155,12 @@ def _read_patch(props: Properties, entry: dict[str, Any], file: SourceFile, reso
     for legacy in ("tags", "meta", "docs"):
         if legacy in entry and legacy not in config:
             config[legacy] = entry[legacy]
-    props.patches[key] = Patch(
+    patch = props.patches[key] = Patch(
         resource_type, entry["name"], file, entry.get("description") or "",
         column_entries(entry.get("columns"), file), normalize_config(config),
         list(entry.get("versions") or []), entry.get("latest_version"))
+    for version in patch.versions:
+        if not isinstance(version, dict) or version.get("v") is None:
+            raise ProjectError(f"each version of {entry['name']!r} needs a `v`", path=file.original_file_path)
+        props.versions[str(version.get("defined_in") or f"{entry['name']}_v{version['v']}")] = (patch, version)
     _add_tests(props, entry, file, resource_type, entry["name"])
