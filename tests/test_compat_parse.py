@@ -83,3 +83,37 @@ def test_a_test_of_a_missing_model_is_disabled_not_fatal(tmp_path):
     assert [t["config"]["enabled"] for t in tests] == [False]
     ran = json.loads((project / "target" / "run_results.json").read_text())["results"]
     assert [r["unique_id"] for r in ran] == ["model.proj.a"]
+
+
+def test_exposure_config_tags_and_enabled(tmp_path):
+    exposure = "    type: dashboard\n    owner: {name: o}\n    depends_on: [\"ref('a')\"]\n"
+    project = write_project(tmp_path, {
+        "models/a.sql": "select 1 as id\n",
+        "models/exp.yml": f"exposures:\n  - name: e1\n    tags: [top]\n    config:\n      tags: [cfg]\n{exposure}"
+                          f"  - name: e2\n    config:\n      enabled: false\n{exposure}",
+    })
+    result = run_fusion(project, "parse")
+    assert result.code == 0, result.output
+    exposures = _manifest(project)["exposures"]
+    assert list(exposures) == ["exposure.proj.e1"]
+    assert sorted(exposures["exposure.proj.e1"]["tags"]) == ["cfg", "top"]
+
+
+def test_unit_test_fixture_files(tmp_path):
+    project = write_project(tmp_path, {
+        "models/a.sql": "select 1 as id\n",
+        "models/b.sql": "select id * 2 as doubled from {{ ref('a') }}\n",
+        "tests/fixtures/a_rows.csv": "id\n2\n3\n",
+        "tests/fixtures/doubled.sql": "select 4 as doubled union all select 6 as doubled\n",
+        "models/unit.yml": "unit_tests:\n  - name: doubles\n    model: b\n    given:\n      - input: ref('a')\n"
+                           "        format: csv\n        fixture: a_rows\n    expect:\n      format: sql\n"
+                           "      fixture: doubled\n",
+    })
+    result = run_fusion(project, "build")
+    assert result.code == 0, result.output
+    manifest = _manifest(project)
+    assert "unit_test.proj.b.doubles" in manifest["unit_tests"]
+    assert not [u for u in manifest["nodes"] if u.startswith("test.")]  # fixtures are not singular tests
+    statuses = {r["unique_id"]: r["status"] for r in
+                json.loads((project / "target" / "run_results.json").read_text())["results"]}
+    assert statuses["unit_test.proj.b.doubles"] == "pass"

@@ -76,8 +76,8 @@ class ProjectParser:
             unit_tests += self._parse_project(project)
         self._parse_hooks()
         self._resolve_dependencies()
-        for file, entry in unit_tests:
-            test = parse_unit_test(self.manifest, file, entry)
+        for file, entry, fixtures in unit_tests:
+            test = parse_unit_test(self.manifest, file, entry, fixtures)
             if test.config.get("enabled", True):
                 self.manifest.unit_tests[test.unique_id] = test
         self.manifest.forget_flat_graph()  # a template may have read it half-built during parsing
@@ -93,7 +93,8 @@ class ProjectParser:
             self._parse_sql(file, "model", props)
         for file in find_files(project.name, project.root, project.analysis_paths, (".sql",)):
             self._parse_sql(file, "analysis", props)
-        for file in find_files(project.name, project.root, project.test_paths, (".sql",), exclude=("generic",)):
+        for file in find_files(project.name, project.root, project.test_paths, (".sql",),
+                               exclude=("generic", "fixtures")):
             self._parse_sql(file, "test", props)
         for file in find_files(project.name, project.root, project.seed_paths, (".csv",)):
             self._parse_seed(file, props)
@@ -110,7 +111,9 @@ class ProjectParser:
         for file, entry in props.exposures:
             self._parse_exposure(file, entry)
         self._check_patches(props)
-        return props.unit_tests
+        fixtures = {Path(f.relative).name: f for f in find_files(
+            project.name, project.root, [f"{p}/fixtures" for p in project.test_paths], (".csv", ".sql"))}
+        return [(file, entry, fixtures) for file, entry in props.unit_tests]
 
     def _config_for(self, resource_type: str, fqn: list[str]) -> dict[str, Any]:
         """A package's own dbt_project.yml config, overridden by the root project's."""
@@ -356,6 +359,12 @@ class ProjectParser:
     def _parse_exposure(self, file: SourceFile, entry: dict[str, Any]) -> None:
         if not entry.get("type") or not entry.get("owner"):
             raise ProjectError(f"exposure {entry['name']!r} needs `type` and `owner`", path=file.original_file_path)
+        fqn = [file.package, *file.folders, entry["name"]]
+        config = self._config_for("exposure", fqn)
+        for level in ({"tags": entry.get("tags") or []}, entry.get("config") or {}):  # tags add up
+            config = merge_config(config, normalize_config(level))
+        if not config.get("enabled", True):
+            return
         capture = Capture()
         probe = self._new_node(file, "exposure", entry["name"], "", [], {})
         namespace = node_namespace(self.runtime, self.manifest, probe, execute=False, capture=capture)
@@ -364,10 +373,11 @@ class ProjectParser:
         exposure = Exposure(
             unique_id=f"exposure.{file.package}.{entry['name']}", package_name=file.package,
             name=entry["name"], path=file.relative, original_file_path=file.original_file_path,
-            fqn=[file.package, *file.folders, entry["name"]], type=entry["type"], owner=entry["owner"],
+            fqn=fqn, type=entry["type"], owner=entry["owner"],
             description=entry.get("description") or "", label=entry.get("label"),
             maturity=entry.get("maturity"), url=entry.get("url"), meta=entry.get("meta") or {},
-            tags=list(entry.get("tags") or []), refs=capture.refs, sources=capture.sources)
+            tags=list(config.get("tags") or []), config={"enabled": True, "tags": [], "meta": {}, **config},
+            refs=capture.refs, sources=capture.sources)
         self.manifest.exposures[exposure.unique_id] = exposure
 
     # --- checks and dependencies ---------------------------------------------------------
