@@ -117,3 +117,19 @@ def test_unit_test_fixture_files(tmp_path):
     statuses = {r["unique_id"]: r["status"] for r in
                 json.loads((project / "target" / "run_results.json").read_text())["results"]}
     assert statuses["unit_test.proj.b.doubles"] == "pass"
+
+
+def test_templated_test_config_is_rendered_at_parse_time(tmp_path):
+    project = write_project(tmp_path, {
+        "models/a.sql": "select 1 as id\n",
+        "models/props.yml": "models:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n"
+                            "          - unique:\n              config:\n"
+                            "                enabled: \"{{ target.type in ['bigquery'] }}\"\n"
+                            "          - not_null:\n              config:\n"
+                            "                severity: \"{{ 'warn' if target.type == 'duckdb' else 'error' }}\"\n",
+    })
+    result = run_fusion(project, "parse")
+    assert result.code == 0, result.output
+    tests = {n["name"]: n for n in _manifest(project)["nodes"].values() if n["resource_type"] == "test"}
+    assert list(tests) == ["not_null_a_id"]
+    assert tests["not_null_a_id"]["config"]["severity"] == "WARN"

@@ -160,12 +160,6 @@ def test_two_models_with_one_name_are_rejected(tmp_path):
     _fails_clearly(run_fusion(project, "parse"), "two resources are named 'x'", "models/a/x.sql", "models/b/x.sql")
 
 
-def test_yaml_for_a_missing_model_names_the_yaml_file(tmp_path):
-    project = write_project(tmp_path, {"models/a.sql": GOOD_MODEL,
-                                       "models/s.yml": "version: 2\nmodels:\n  - name: ghost\n"})
-    _fails_clearly(run_fusion(project, "parse"), "models/s.yml", "'ghost'")
-
-
 def test_missing_env_var_in_profile(tmp_path, monkeypatch):
     monkeypatch.delenv("FUSION_TEST_UNSET_VAR", raising=False)
     project = write_project(tmp_path, {

@@ -28,6 +28,7 @@ from fusion.parse.naming import apply_naming
 from fusion.parse.properties import Properties, TestSpec, column_entries, read_properties
 from fusion.parse.unit_tests import parse_unit_test
 from fusion.project.project import Project
+from fusion.project.render import native_value
 
 BUILTIN_MACROS = Path(__file__).resolve().parent.parent / "jinja" / "macros"
 GENERIC_TEST_KWARGS = "_dbt_generic_test_kwargs"
@@ -284,6 +285,8 @@ class ProjectParser:
         for key in TEST_CONFIG_ARGS:
             if key in args:
                 config[key] = args.pop(key)
+        file = spec.file
+        config = self._render_test_config(file, config)
         custom_name = args.pop("name", None)
         if spec.column_name is not None:
             args["column_name"] = spec.column_name
@@ -307,7 +310,6 @@ class ProjectParser:
         metadata = {"name": short, "kwargs": args, "namespace": namespace}
         test_hash = hashlib.md5((name + repr(_hashable(metadata))).encode("utf-8")).hexdigest()[-10:]  # noqa: S324
         macro = f"{namespace}.test_{short}" if namespace else f"test_{short}"
-        file = spec.file
         fqn = [file.package, *file.folders, name]
         merged = merge_config(self._config_for("test", fqn), normalize_config(config))
         if isinstance(merged.get("severity"), str):
@@ -341,6 +343,17 @@ class ProjectParser:
         node.refs, node.sources = capture.refs, capture.sources
         node.config = with_defaults("test", merge_config(merged, capture.config))
         self._add(node)
+
+    def _render_test_config(self, file: SourceFile, config: dict[str, Any]) -> dict[str, Any]:
+        """Templated values of a test's config (``enabled: "{{ target.type != 'x' }}"``), rendered
+        at parse time as native values, as dbt does."""
+        templated = {k: v for k, v in config.items() if isinstance(v, str) and ("{{" in v or "{%" in v)}
+        if not templated:
+            return config
+        probe = self._new_node(file, "test", file.stem, "", [file.package], {})
+        namespace = node_namespace(self.runtime, self.manifest, probe, execute=False, capture=Capture())
+        return {**config, **{k: native_value(namespace.render(environment().compile_source(v, file.original_file_path)))
+                             for k, v in templated.items()}}
 
     def _captures_nothing(self, namespace: str | None, short: str) -> bool:
         """Whether test ``short`` is a built-in generic test nobody overrides: its macro calls no

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from typing import Any
 
@@ -40,6 +41,15 @@ def _coerce(text: str) -> Any:
     try:
         return int(stripped)
     except ValueError:
+        return text
+
+
+def native_value(text: str) -> Any:
+    """A rendered template's text as the Python literal it spells (``'False'`` -> False, ``'[1]'``
+    -> [1]), else the text: what dbt's native rendering gives test configs."""
+    try:
+        return ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return text
 
 
