@@ -133,3 +133,44 @@ def test_templated_test_config_is_rendered_at_parse_time(tmp_path):
     tests = {n["name"]: n for n in _manifest(project)["nodes"].values() if n["resource_type"] == "test"}
     assert list(tests) == ["not_null_a_id"]
     assert tests["not_null_a_id"]["config"]["severity"] == "WARN"
+
+
+def test_templated_properties_values_are_rendered(tmp_path):
+    project = write_project(tmp_path, {
+        "models/a.sql": "select 1 as id\n",
+        "models/props.yml": "models:\n  - name: a\n    config:\n      tags: [\"{{ target.name }}_tag\"]\n    columns:\n      - name: id\n"
+                            "        data_type: \"{{ 'integer' if target.type == 'duckdb' else 'int64' }}\"\n",
+    })
+    result = run_fusion(project, "parse")
+    assert result.code == 0, result.output
+    node = _manifest(project)["nodes"]["model.proj.a"]
+    assert (node["columns"]["id"]["data_type"], node["tags"]) == ("integer", ["dev_tag"])
+
+
+def test_var_precedence_and_templated_var_values(tmp_path):
+    """Root project vars beat a package's own; a var's templated value renders when read."""
+    project = write_project(tmp_path, {
+        "dbt_project.yml": "name: proj\nprofile: proj\nconfig-version: 2\nvars:\n  who: root\n",
+        "dbt_packages/pkg/dbt_project.yml": "name: pkg\nconfig-version: 2\nvars:\n  who: pkg\n"
+                                            "  size: \"{{ 5 if target.type == 'duckdb' else 7 }}\"\n",
+        "dbt_packages/pkg/models/p.sql": "select {{ var('size') | int }} as size, '{{ var('who') }}' as who\n",
+    })
+    result = run_fusion(project, "compile")
+    assert result.code == 0, result.output
+    compiled = (project / "target" / "compiled" / "pkg" / "models" / "p.sql").read_text()
+    assert compiled.strip() == "select 5 as size, 'root' as who"
+
+
+def test_python_error_in_template_code_fails_its_node_only(tmp_path):
+    project = write_project(tmp_path, {
+        "macros/ratio.sql": "{% macro ratio(n) %}{{ 10 / n }}{% endmacro %}\n",
+        "models/good.sql": "select 1 as id\n",
+        "models/bad.sql": "select {{ ratio(0) if execute else 1 }} as r\n",
+    })
+    result = run_fusion(project, "run")
+    assert result.code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "division by zero" in result.output and "macros/ratio.sql" in result.output
+    statuses = {r["unique_id"]: r["status"] for r in
+                json.loads((project / "target" / "run_results.json").read_text())["results"]}
+    assert statuses == {"model.proj.good": "success", "model.proj.bad": "error"}

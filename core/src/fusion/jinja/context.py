@@ -167,6 +167,8 @@ class RenderNamespace(dict):
             raise
         except jinja2.TemplateError as exc:
             raise _template_error(exc, "while rendering") from exc
+        except Exception as exc:  # noqa: BLE001 - Python errors of template code: 1 / 0, none + 1...
+            raise _template_error(exc, f"{type(exc).__name__} while rendering") from exc
 
     def evaluate(self, expression: str, path: str | None):
         """The value (not the text) of a Jinja expression, e.g. ``ref('x')`` -> a Relation."""

@@ -28,7 +28,7 @@ from fusion.parse.naming import apply_naming
 from fusion.parse.properties import Properties, TestSpec, column_entries, read_properties
 from fusion.parse.unit_tests import parse_unit_test
 from fusion.project.project import Project
-from fusion.project.render import native_value
+from fusion.project.render import DEFERRED_KEYS, native_value, render_value
 
 BUILTIN_MACROS = Path(__file__).resolve().parent.parent / "jinja" / "macros"
 GENERIC_TEST_KWARGS = "_dbt_generic_test_kwargs"
@@ -39,6 +39,8 @@ TEST_CONFIG_ARGS = ("severity", "tags", "enabled", "where", "limit", "warn_if", 
                     "schema", "alias")
 #: generic tests whose built-in macros render SQL from their arguments only
 BUILTIN_GENERIC_TESTS = frozenset({"not_null", "unique", "accepted_values", "relationships"})
+#: keys of properties entries rendered later, or never (dbt's schema YAML renderer skips them too)
+YAML_RENDERED_LATER = DEFERRED_KEYS | {"tests", "data_tests", "description", "loaded_at_query"}
 _TEST_NAME = re.compile(r"^(?:(?P<namespace>[A-Za-z_]\w*)\.)?(?P<name>[A-Za-z_]\w*)$")
 
 
@@ -88,7 +90,8 @@ class ProjectParser:
         """Every resource of one project (root or package); returns its unit-test entries."""
         resource_dirs = [*project.model_paths, *project.seed_paths, *project.analysis_paths,
                          *project.snapshot_paths, *project.macro_paths, *project.test_paths]
-        props = read_properties(find_files(project.name, project.root, resource_dirs, (".yml", ".yaml")), self.memo)
+        props = read_properties(find_files(project.name, project.root, resource_dirs, (".yml", ".yaml")), self.memo,
+                                self._render_yaml)
         self._parse_docs(project, resource_dirs)
         for file in find_files(project.name, project.root, project.model_paths, (".sql",)):
             self._parse_sql(file, "model", props)
@@ -209,7 +212,6 @@ class ProjectParser:
         self.manifest.add_node(node)
 
     def _parse_source(self, file: SourceFile, source: dict[str, Any], table: dict[str, Any]) -> None:
-        source, table = self._render_yaml(file, source), self._render_yaml(file, table)
         source_name, table_name = source["name"], table["name"]
         fqn = [file.package, *file.folders, source_name, table_name]
         config = merge_config(self._config_for("source", fqn),
@@ -237,14 +239,13 @@ class ProjectParser:
         self.manifest.add_source(src)
 
     def _render_yaml(self, file: SourceFile, entry: dict[str, Any]) -> dict[str, Any]:
-        """Render templated scalar values of a YAML entry (``schema: "{{ target.schema }}"``)."""
-        from fusion.project.render import render_value
-
+        """Templated values of a properties entry (``data_type: "{{ 'int' if target.type ... }}"``),
+        but for what dbt renders later: tests, descriptions, hooks, ``loaded_at_query``."""
+        if not _has_template(entry):
+            return entry
         members = {**self.runtime.base_members(False), "var": lambda name, default=None: self.runtime.vars.get(
             name, file.package, default)}
-        keys = ("database", "schema", "identifier", "loader", "loaded_at_field")
-        return {k: (render_value(v, members, file.original_file_path) if k in keys else v)
-                for k, v in entry.items()}
+        return render_value(entry, members, file.original_file_path, skip=YAML_RENDERED_LATER)
 
     def _parse_hooks(self) -> None:
         project = self.project
@@ -499,6 +500,16 @@ def _synthesize_test_names(test_type: str, target: str, args: dict[str, Any]) ->
     if len(full) >= 64:
         return f"{identifier[:30]}_{hashlib.md5(full.encode('utf-8')).hexdigest()}", full  # noqa: S324
     return full, full
+
+
+def _has_template(value) -> bool:
+    if isinstance(value, str):
+        return "{{" in value or "{%" in value
+    if isinstance(value, dict):
+        return any(_has_template(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_template(v) for v in value)
+    return False
 
 
 def _version_order(version) -> tuple:

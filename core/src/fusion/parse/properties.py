@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,8 +100,10 @@ def _add_tests(props: Properties, entry: dict[str, Any], file: SourceFile, targe
                                             col.get("name"), version))
 
 
-def read_properties(files: list[SourceFile], memo=None) -> Properties:
-    """All properties files; ``memo`` (a parse cache's RenderMemo) reuses unchanged files' YAML."""
+def read_properties(files: list[SourceFile], memo=None,
+                    render: Callable[[SourceFile, dict], dict] = lambda _file, entry: entry) -> Properties:
+    """All properties files; ``memo`` (a parse cache's RenderMemo) reuses unchanged files' YAML;
+    ``render`` renders the templated values of one entry (a model, a source...)."""
     props = Properties()
     for file in files:
         def load(file=file):
@@ -117,32 +120,35 @@ def read_properties(files: list[SourceFile], memo=None) -> Properties:
                 events.emit("UnknownYamlKey", f"Warning: {file.original_file_path}: ignoring unknown top-level "
                             f"key {key!r} (known: {', '.join(sorted(KNOWN_TOP_LEVEL))})", level="warn")
         for section, resource_type in PATCHABLE.items():
-            for entry in _entries(doc, section, file):
+            for entry in _entries(doc, section, file, render):
                 if resource_type == "snapshot" and "relation" in entry:
                     props.snapshots.append((file, entry))
                 _read_patch(props, entry, file, resource_type)
-        for entry in _entries(doc, "sources", file):
+        for entry in _entries(doc, "sources", file, render):
             for table in entry.get("tables") or []:
                 if not isinstance(table, dict) or not isinstance(table.get("name"), str):
                     raise ProjectError(f"each table of source {entry['name']!r} needs a `name`",
                                        path=file.original_file_path)
                 props.sources.append((file, entry, table))
                 _add_tests(props, table, file, "source", table["name"], entry["name"])
-        for entry in _entries(doc, "exposures", file):
+        for entry in _entries(doc, "exposures", file, render):
             props.exposures.append((file, entry))
-        for entry in _entries(doc, "unit_tests", file):
+        for entry in _entries(doc, "unit_tests", file, render):
             props.unit_tests.append((file, entry))
     return props
 
 
-def _entries(doc: dict[str, Any], section: str, file: SourceFile) -> list[dict[str, Any]]:
+def _entries(doc: dict[str, Any], section: str, file: SourceFile, render) -> list[dict[str, Any]]:
     entries = doc.get(section) or []
     if not isinstance(entries, list):
         raise ProjectError(f"`{section}` must be a list of entries", path=file.original_file_path)
+    rendered = []
     for entry in entries:
+        entry = render(file, entry) if isinstance(entry, dict) else entry
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             raise ProjectError(f"each entry under `{section}` needs a `name`", path=file.original_file_path)
-    return entries
+        rendered.append(entry)
+    return rendered
 
 
 def _read_patch(props: Properties, entry: dict[str, Any], file: SourceFile, resource_type: str) -> None:
