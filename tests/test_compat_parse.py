@@ -174,3 +174,12 @@ def test_python_error_in_template_code_fails_its_node_only(tmp_path):
     statuses = {r["unique_id"]: r["status"] for r in
                 json.loads((project / "target" / "run_results.json").read_text())["results"]}
     assert statuses == {"model.proj.good": "success", "model.proj.bad": "error"}
+
+
+def test_seed_with_a_byte_order_mark(tmp_path):
+    project = write_project(tmp_path, {
+        "seeds/s.csv": "\ufeffparent,n\nx,1\n",
+        "models/m.sql": "select parent, n from {{ ref('s') }}\n",
+    })
+    result = run_fusion(project, "build")
+    assert result.code == 0, result.output

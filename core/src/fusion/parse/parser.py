@@ -221,6 +221,8 @@ class ProjectParser:
         database = table.get("database") or source.get("database") or self.runtime.adapter.default_database
         schema = table.get("schema") or source.get("schema") or source_name
         identifier = table.get("identifier") or table_name
+        freshness = table.get("freshness", source.get("freshness"))
+        loaded_at_field = table.get("loaded_at_field") or source.get("loaded_at_field")
         src = Source(
             unique_id=f"source.{file.package}.{source_name}.{table_name}", package_name=file.package,
             source_name=source_name, name=table_name, identifier=identifier, database=database,
@@ -230,10 +232,10 @@ class ProjectParser:
             columns=column_entries(table.get("columns"), file), meta=table.get("meta") or {},
             source_meta=source.get("meta") or {},
             tags=sorted(set((source.get("tags") or []) + (table.get("tags") or []))),
-            config={"enabled": True, "event_time": None, "meta": {}, "tags": [], **config},
+            config={"enabled": True, "event_time": None, "freshness": freshness, "loaded_at_field": loaded_at_field,
+                    "loaded_at_query": None, "meta": {}, "tags": [], **config},
             quoting={"database": None, "schema": None, "identifier": None, "column": None},
-            loaded_at_field=table.get("loaded_at_field") or source.get("loaded_at_field"),
-            freshness=table.get("freshness") or source.get("freshness"),
+            loaded_at_field=loaded_at_field, freshness=freshness,
         )
         src.relation_name = self.runtime.adapter.relation(database, schema, identifier).render()
         self.manifest.add_source(src)
