@@ -183,3 +183,31 @@ def test_seed_with_a_byte_order_mark(tmp_path):
     })
     result = run_fusion(project, "build")
     assert result.code == 0, result.output
+
+
+def _statuses(project) -> dict[str, str]:
+    return {r["unique_id"]: r["status"] for r in
+            json.loads((project / "target" / "run_results.json").read_text())["results"]}
+
+
+def test_undefined_macro_and_misspelt_generic_test_fail_their_node_at_run_time(tmp_path):
+    project = write_project(tmp_path, {
+        "models/a.sql": "select 1 as id\n",
+        "models/b.sql": "select {{ no_such_macro('x') }} as v from {{ ref('a') }}\n",
+        "models/c.sql": "select * from {{ ref('b') }}\n",
+        "models/d.sql": "select 1 as id\n",
+        "models/props.yml": "models:\n  - name: d\n    columns:\n      - name: id\n        data_tests: [uniqe, not_null]\n",
+    })
+    result = run_fusion(project, "build")
+    assert result.code == 1, result.output
+    assert "Traceback" not in result.output and "no_such_macro" in result.output and "uniqe" in result.output
+    statuses = _statuses(project)
+    assert statuses["model.proj.a"] == statuses["model.proj.d"] == "success" and statuses["model.proj.b"] == "error"
+    assert statuses["model.proj.c"] == "skipped"
+    assert {u.split(".")[2]: s for u, s in statuses.items() if u.startswith("test.")} == {
+        "uniqe_d_id": "error", "not_null_d_id": "pass"}
+    nodes = _manifest(project)["nodes"]
+    assert nodes["model.proj.b"]["depends_on"]["nodes"] == ["model.proj.a"]
+    not_null = next(n for n in nodes.values() if n["name"] == "not_null_d_id")
+    assert not_null["depends_on"]["macros"] == [
+        "macro.dbt.test_not_null", "macro.dbt.get_where_subquery"]

@@ -77,6 +77,23 @@ def _add_callers(exc: CompilationError) -> None:
             exc.message += f"\n  called from {file}:{lineno}"
 
 
+class ParseUndefined(jinja2.Undefined):
+    """An unknown name while parsing (a misspelt macro, a test macro that does not exist): as in
+    dbt, parsing goes on (it can be called, and has any attribute) and the node fails when it runs.
+    ``is defined`` is still false."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+    def __getitem__(self, key):
+        return self
+
+
 class PackageNamespace:
     """``dbt.some_macro`` / ``my_package.some_macro``: macros of one package by attribute."""
 
@@ -86,6 +103,8 @@ class PackageNamespace:
 
     def __getattr__(self, name: str):
         macro = self._namespace.runtime.macros.in_package(self._package, name)
+        if macro is None and dict.get(self._namespace, "execute") is False:
+            return ParseUndefined(name=f"{self._package}.{name}")
         if macro is None:
             raise CompilationError(f"macro {self._package}.{name} is not defined")
         return MacroFunction(macro, self._namespace)
@@ -119,7 +138,10 @@ class RenderNamespace(dict):
             return MacroFunction(macro, self)
         if key == CORE_PACKAGE or key in macros.by_package:
             return PackageNamespace(key, self)
-        return environment().globals.get(key)  # Jinja's own: range, dict, namespace, cycler...
+        found = environment().globals.get(key)  # Jinja's own: range, dict, namespace, cycler...
+        if found is None and dict.get(self, "execute") is False:
+            return ParseUndefined(name=key)
+        return found
 
     def __contains__(self, key) -> bool:
         if dict.__contains__(self, key):

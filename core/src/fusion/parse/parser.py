@@ -160,6 +160,7 @@ class ProjectParser:
         if patch is not None:
             node.description, node.columns = patch.description, patch.columns
             node.patch_path = f"{file.package}://{patch.file.original_file_path}"
+            node.time_spine = patch.time_spine
         capture = self._render_for_parse(node, text)
         node.config_call_dict = capture.config
         node.config = with_defaults(resource_type, merge_config(config, capture.config))
@@ -326,6 +327,12 @@ class ProjectParser:
             column_name=spec.column_name, file_key_name=file_key, root_path=str(file.root))
         if spec.target_type != "source":
             node.attached_node = f"{spec.target_type}.{file.package}.{spec.target_name}"
+        macros = self.runtime.macros
+        test_macro = (macros.in_package(namespace, f"test_{short}") if namespace
+                      else macros.find(f"test_{short}", file.package))
+        if test_macro is not None:  # a misspelt test has none: it fails when it runs
+            where = macros.find("get_where_subquery", file.package)
+            node.depends_on_macros = [m.unique_id for m in (test_macro, where) if m is not None]
 
         def render() -> Capture:
             capture = Capture()

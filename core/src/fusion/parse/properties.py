@@ -30,6 +30,7 @@ class Patch:
     config: dict[str, Any] = field(default_factory=dict)
     versions: list[dict[str, Any]] = field(default_factory=list)
     latest_version: Any = None
+    time_spine: dict[str, Any] | None = None  # a model's MetricFlow time spine
 
 
 @dataclass
@@ -76,7 +77,7 @@ def column_entries(raw_columns: Any, file: SourceFile) -> dict[str, dict[str, An
             "quote": col.get("quote"),
             "config": {"meta": config.get("meta") or {}, "tags": config.get("tags") or []},
             "tags": col.get("tags") or [],
-            "granularity": None,
+            "granularity": col.get("granularity"),
             "doc_blocks": [],
         }
     return out
@@ -164,9 +165,16 @@ def _read_patch(props: Properties, entry: dict[str, Any], file: SourceFile, reso
     patch = props.patches[key] = Patch(
         resource_type, entry["name"], file, entry.get("description") or "",
         column_entries(entry.get("columns"), file), normalize_config(config),
-        list(entry.get("versions") or []), entry.get("latest_version"))
+        list(entry.get("versions") or []), entry.get("latest_version"), _time_spine(entry.get("time_spine")))
     for version in patch.versions:
         if not isinstance(version, dict) or version.get("v") is None:
             raise ProjectError(f"each version of {entry['name']!r} needs a `v`", path=file.original_file_path)
         props.versions[str(version.get("defined_in") or f"{entry['name']}_v{version['v']}")] = (patch, version)
     _add_tests(props, entry, file, resource_type, entry["name"])
+
+
+def _time_spine(raw: Any) -> dict[str, Any] | None:
+    if not isinstance(raw, dict):
+        return None
+    return {"standard_granularity_column": raw.get("standard_granularity_column"),
+            "custom_granularities": list(raw.get("custom_granularities") or [])}
