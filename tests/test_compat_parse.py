@@ -211,3 +211,16 @@ def test_undefined_macro_and_misspelt_generic_test_fail_their_node_at_run_time(t
     not_null = next(n for n in nodes.values() if n["name"] == "not_null_d_id")
     assert not_null["depends_on"]["macros"] == [
         "macro.dbt.test_not_null", "macro.dbt.get_where_subquery"]
+
+
+def test_result_table_columns_are_a_mapping_by_name(tmp_path):
+    macro = ("{% macro cols() %}{% call statement('q', fetch_result=True) %}select 1 as a, 'x' as b{% endcall %}"
+             "{% set out = [] %}{% if execute %}{% set columns = load_result('q').table.columns %}"
+             "{% for name, column in columns.items() %}{% do out.append(name ~ '=' ~ column.values()[0]) %}{% endfor %}"
+             "{% do out.append(columns['b'].values()[0] ~ columns[0].values()[0]) %}{% endif %}"
+             "{{ return(out) }}{% endmacro %}\n")
+    project = write_project(tmp_path, {"macros/cols.sql": macro,
+                                       "models/m.sql": "select '{{ cols() | join(\",\") }}' as v\n"})
+    result = run_fusion(project, "compile")
+    assert result.code == 0, result.output
+    assert "'a=1,b=x,x1'" in (project / "target" / "compiled" / "proj" / "models" / "m.sql").read_text()
