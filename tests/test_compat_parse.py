@@ -224,3 +224,19 @@ def test_result_table_columns_are_a_mapping_by_name(tmp_path):
     result = run_fusion(project, "compile")
     assert result.code == 0, result.output
     assert "'a=1,b=x,x1'" in (project / "target" / "compiled" / "proj" / "models" / "m.sql").read_text()
+
+
+def test_macro_files_keep_only_their_top_level_blocks(tmp_path):
+    """Text and tags between blocks are ignored (dbt compiles each block alone): even ``{% #### %}``."""
+    macros = ("{% ########## helpers ########## %}\n{% set ignored = 1 / 0 %}\n"
+              "{% macro greet() %}'{{ \"%}\" }}hi'{% endmacro %}\n{# {% macro commented() %} #}\n"
+              "{% ####### %}\n{% macro broken() %}\n{{ oops( }}\n{% endmacro %}\n")
+    project = write_project(tmp_path, {"macros/m.sql": macros.replace("{% macro broken() %}\n{{ oops( }}\n"
+                                                                      "{% endmacro %}\n", ""),
+                                       "models/a.sql": "select {{ greet() }} as g\n"})
+    result = run_fusion(project, "compile")
+    assert result.code == 0, result.output
+    assert "select '%}hi' as g" in (project / "target" / "compiled" / "proj" / "models" / "a.sql").read_text()
+    (project / "macros" / "m.sql").write_text(macros)
+    result = run_fusion(project, "parse")
+    assert result.code == 2 and "macros/m.sql:7" in result.output, result.output
