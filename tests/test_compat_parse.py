@@ -240,3 +240,23 @@ def test_macro_files_keep_only_their_top_level_blocks(tmp_path):
     (project / "macros" / "m.sql").write_text(macros)
     result = run_fusion(project, "parse")
     assert result.code == 2 and "macros/m.sql:7" in result.output, result.output
+
+
+def test_doc_blocks_render_into_descriptions(tmp_path):
+    project = write_project(tmp_path, {
+        "models/docs.md": "{% docs orders %}All **orders**.{% enddocs %}\n{% docs id %}The key.{% enddocs %}\n",
+        "models/a.sql": "select 1 as id\n",
+        "models/props.yml": "models:\n  - name: a\n    description: \"{{ doc('orders') }} ({{ target.name }})\"\n"
+                            "    columns:\n      - name: id\n        description: \"{{ doc('proj', 'id') }}\"\n"
+                            "sources:\n  - name: raw\n    description: \"{{ doc('orders') }}\"\n    tables:\n"
+                            "      - name: t\n        description: \"{{ doc('id') }}\"\n",
+    })
+    result = run_fusion(project, "parse")
+    assert result.code == 0, result.output
+    manifest = _manifest(project)
+    node, source = manifest["nodes"]["model.proj.a"], manifest["sources"]["source.proj.raw.t"]
+    assert (node["description"], node["columns"]["id"]["description"]) == ("All **orders**. (dev)", "The key.")
+    assert (source["source_description"], source["description"]) == ("All **orders**.", "The key.")
+    (project / "models" / "docs.md").write_text("")
+    result = run_fusion(project, "parse")
+    assert result.code == 2 and "models/props.yml" in result.output and "'orders'" in result.output, result.output
