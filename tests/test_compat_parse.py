@@ -260,3 +260,30 @@ def test_doc_blocks_render_into_descriptions(tmp_path):
     (project / "models" / "docs.md").write_text("")
     result = run_fusion(project, "parse")
     assert result.code == 2 and "models/props.yml" in result.output and "'orders'" in result.output, result.output
+
+
+def test_query_comment_is_not_rendered_when_the_project_loads(tmp_path):
+    project = write_project(tmp_path, {
+        "dbt_project.yml": "name: proj\nprofile: proj\nconfig-version: 2\n"
+                           "query-comment: \"{{ comment_for(node) }}\"\n",
+        "macros/c.sql": "{% macro comment_for(node) %}{{ node.unique_id }}{% endmacro %}\n",
+        "models/a.sql": "select 1 as id\n",
+    })
+    result = run_fusion(project, "parse")
+    assert result.code == 0, result.output
+
+
+def test_deps_local_package_that_holds_the_project(tmp_path):
+    """``local: ../`` from a package's integration-test project (the package contains the project)."""
+    package = write_project(tmp_path, {"dbt_project.yml": "name: pkg\nconfig-version: 2\n",
+                                       "macros/m.sql": "{% macro seven() %}7{% endmacro %}\n"})
+    project = write_project(package / "integration_tests", {
+        "packages.yml": "packages:\n  - local: ../\n",
+        "models/a.sql": "select {{ pkg.seven() }} as n\n",
+    })
+    result = run_fusion(project, "deps")
+    assert result.code == 0, result.output
+    assert (project / "dbt_packages" / "pkg" / "macros" / "m.sql").is_file()
+    assert not list((project / "dbt_packages" / "pkg").rglob(".fusion-deps-*"))
+    result = run_fusion(project, "compile")
+    assert result.code == 0, result.output

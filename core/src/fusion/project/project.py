@@ -119,7 +119,8 @@ def load_project(project_dir: Path, env_var, cli_vars: dict[str, Any],
     target = target_for(profile)
     raw = render_value(raw, base_members(env_var, cli_vars, target), shown,
                        skip=frozenset({"on-run-start", "on-run-end", "models", "seeds", "data_tests",
-                                       "tests", "snapshots", "vars"}))
+                                       "tests", "snapshots", "vars",
+                                       "query-comment"}))  # rendered per query by dbt, with `node`
     name = raw.get("name")
     if not isinstance(name, str) or not name.isidentifier():
         raise ProjectError("`name` is required and must be a valid identifier (letters, digits, _)",
