@@ -287,3 +287,27 @@ def test_deps_local_package_that_holds_the_project(tmp_path):
     assert not list((project / "dbt_packages" / "pkg").rglob(".fusion-deps-*"))
     result = run_fusion(project, "compile")
     assert result.code == 0, result.output
+
+
+def test_python_models_are_parsed_with_ast_and_fail_per_node(tmp_path):
+    project = write_project(tmp_path, {
+        "models/a.sql": "select 1 as id\n",
+        "models/py.py": "import os\n\ndef model(dbt, session):\n    dbt.config(materialized='incremental', tags=['py'])\n"
+                        "    os.system('touch SHOULD_NOT_EXIST')\n"
+                        "    return dbt.ref('a').join(dbt.source('raw', 't'))\n",
+        "models/after.sql": "select * from {{ ref('py') }}\n",
+        "models/other.sql": "select * from {{ ref('a') }}\n",
+        "models/src.yml": "sources:\n  - name: raw\n    tables:\n      - name: t\n",
+    })
+    result = run_fusion(project, "build")
+    assert result.code == 1, result.output
+    assert "Python model" in result.output and "Traceback" not in result.output
+    assert not list(tmp_path.rglob("SHOULD_NOT_EXIST"))
+    node = _manifest(project)["nodes"]["model.proj.py"]
+    assert (node["language"], node["config"]["materialized"], node["tags"]) == ("python", "incremental", ["py"])
+    assert node["depends_on"]["nodes"] == ["model.proj.a", "source.proj.raw.t"]
+    assert _statuses(project) == {"model.proj.a": "success", "model.proj.other": "success",
+                                  "model.proj.py": "error", "model.proj.after": "skipped"}
+    (project / "models" / "py.py").write_text("def model(dbt, session):\n    return dbt.ref(name_of_it)\n")
+    result = run_fusion(project, "parse")
+    assert result.code == 2 and "models/py.py:2" in result.output and "literals" in result.output, result.output

@@ -26,6 +26,7 @@ from fusion.parse.cache import RenderMemo
 from fusion.parse.files import SourceFile, find_files
 from fusion.parse.naming import apply_naming
 from fusion.parse.properties import Properties, TestSpec, column_entries, read_properties
+from fusion.parse.python_models import python_model_capture
 from fusion.parse.unit_tests import parse_unit_test
 from fusion.project.project import Project
 from fusion.project.render import DEFERRED_KEYS, native_value, render_value
@@ -94,7 +95,7 @@ class ProjectParser:
         props = read_properties(find_files(project.name, project.root, resource_dirs, (".yml", ".yaml")), self.memo,
                                 self._render_yaml)
         self._parse_docs(project, resource_dirs)
-        for file in find_files(project.name, project.root, project.model_paths, (".sql",)):
+        for file in find_files(project.name, project.root, project.model_paths, (".sql", ".py")):
             self._parse_sql(file, "model", props)
         for file in find_files(project.name, project.root, project.analysis_paths, (".sql",)):
             self._parse_sql(file, "analysis", props)
@@ -162,7 +163,12 @@ class ProjectParser:
             node.description, node.columns = patch.description, patch.columns
             node.patch_path = f"{file.package}://{patch.file.original_file_path}"
             node.time_spine = patch.time_spine
-        capture = self._render_for_parse(node, text)
+        if file.relative.endswith(".py"):
+            node.language = "python"
+            capture = python_model_capture(text, file.original_file_path)
+            config.setdefault("materialized", "table")  # a Python model makes a table unless configured
+        else:
+            capture = self._render_for_parse(node, text)
         node.config_call_dict = capture.config
         node.config = with_defaults(resource_type, merge_config(config, capture.config))
         node.refs, node.sources = capture.refs, capture.sources
