@@ -311,3 +311,58 @@ def test_python_models_are_parsed_with_ast_and_fail_per_node(tmp_path):
     (project / "models" / "py.py").write_text("def model(dbt, session):\n    return dbt.ref(name_of_it)\n")
     result = run_fusion(project, "parse")
     assert result.code == 2 and "models/py.py:2" in result.output and "literals" in result.output, result.output
+
+
+SEMANTIC = """
+semantic_models:
+  - name: orders_sm
+    model: ref('orders')
+    defaults: {agg_time_dimension: ordered_at}
+    entities: [{name: order_id, type: primary}]
+    dimensions: [{name: ordered_at, type: time, type_params: {time_granularity: day}}]
+    measures: [{name: total, agg: sum, expr: amount}, {name: cost, agg: sum}]
+metrics:
+  - name: revenue
+    label: Revenue
+    type: simple
+    type_params: {measure: total}
+    filter: "{{ Dimension('order_id__ordered_at') }} is not null"
+  - name: margin
+    label: Margin
+    type: derived
+    type_params:
+      expr: revenue - cost
+      metrics: [revenue, {name: cost_metric, alias: cost, offset_window: 1 month}]
+  - name: cost_metric
+    label: Cost
+    type: simple
+    type_params: {measure: cost}
+saved_queries:
+  - name: q
+    query_params: {metrics: [margin], group_by: ["TimeDimension('metric_time', 'day')"]}
+    exports: [{name: q_export, config: {export_as: table}}]
+"""
+
+
+def test_semantic_models_metrics_and_saved_queries_reach_the_manifests(tmp_path):
+    project = write_project(tmp_path, {"models/orders.sql": "select 1 as order_id, 2 as amount, 1 as cost\n",
+                                       "models/sem.yml": SEMANTIC})
+    result = run_fusion(project, "parse")
+    assert result.code == 0, result.output
+    manifest = _manifest(project)
+    sm = manifest["semantic_models"]["semantic_model.proj.orders_sm"]
+    assert sm["depends_on"]["nodes"] == ["model.proj.orders"] and sm["node_relation"]["alias"] == "orders"
+    metrics = manifest["metrics"]
+    assert metrics["metric.proj.revenue"]["depends_on"]["nodes"] == ["semantic_model.proj.orders_sm"]
+    assert metrics["metric.proj.revenue"]["filter"] == {
+        "where_filters": [{"where_sql_template": "{{ Dimension('order_id__ordered_at') }} is not null"}]}
+    margin = metrics["metric.proj.margin"]
+    assert margin["depends_on"]["nodes"] == ["metric.proj.revenue", "metric.proj.cost_metric"]
+    assert [m["name"] for m in margin["type_params"]["input_measures"]] == ["total", "cost"]
+    assert margin["type_params"]["metrics"][1]["offset_window"] == {"count": 1, "granularity": "month"}
+    query = manifest["saved_queries"]["saved_query.proj.q"]
+    assert query["depends_on"]["nodes"] == ["metric.proj.margin"]
+    assert query["exports"][0]["config"]["alias"] == "q_export"
+    semantic = json.loads((project / "target" / "semantic_manifest.json").read_text())
+    assert [m["name"] for m in semantic["metrics"]] == ["revenue", "margin", "cost_metric"]
+    assert semantic["semantic_models"][0]["node_relation"]["relation_name"].endswith('"orders"')

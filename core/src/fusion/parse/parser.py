@@ -22,6 +22,8 @@ from fusion.jinja.macros import CORE_PACKAGE, MacroFile, MacroRegistry, macros_i
 from fusion.jinja.node_context import Capture, node_namespace
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.nodes import DocBlock, Exposure, Node, RefCall, Source
+from fusion.manifest.semantic import (KINDS, SemanticResource, link_metrics, metric_body, node_relation,
+                                      saved_query_body, semantic_model_body)
 from fusion.parse.cache import RenderMemo
 from fusion.parse.files import SourceFile, find_files
 from fusion.parse.naming import apply_naming
@@ -41,7 +43,8 @@ TEST_CONFIG_ARGS = ("severity", "tags", "enabled", "where", "limit", "warn_if", 
 #: generic tests whose built-in macros render SQL from their arguments only
 BUILTIN_GENERIC_TESTS = frozenset({"not_null", "unique", "accepted_values", "relationships"})
 #: keys of properties entries rendered later, or never (dbt's schema YAML renderer skips them too)
-YAML_RENDERED_LATER = DEFERRED_KEYS | {"tests", "data_tests", "description", "loaded_at_query"}
+YAML_RENDERED_LATER = DEFERRED_KEYS | {"tests", "data_tests", "description", "loaded_at_query",
+                                       "filter", "where"}  # metrics' and saved queries' MetricFlow filters
 _TEST_NAME = re.compile(r"^(?:(?P<namespace>[A-Za-z_]\w*)\.)?(?P<name>[A-Za-z_]\w*)$")
 
 
@@ -80,6 +83,7 @@ class ProjectParser:
             unit_tests += self._parse_project(project)
         self._parse_hooks()
         self._resolve_dependencies()
+        self._link_semantic()
         self._render_descriptions()
         for file, entry, fixtures in unit_tests:
             test = parse_unit_test(self.manifest, file, entry, fixtures)
@@ -116,6 +120,9 @@ class ProjectParser:
             self._parse_generic_test(spec)
         for file, entry in props.exposures:
             self._parse_exposure(file, entry)
+        for kind, entries in props.semantic.items():
+            for file, entry in entries:
+                self._parse_semantic(kind, file, entry)
         self._check_patches(props)
         fixtures = {Path(f.relative).name: f for f in find_files(
             project.name, project.root, [f"{p}/fixtures" for p in project.test_paths], (".csv", ".sql"))}
@@ -445,6 +452,47 @@ class ProjectParser:
         members = {**self.runtime.base_members(False), "doc": doc,
                    "var": lambda name, default=None: self.runtime.vars.get(name, package, default)}
         return environment().compile_source(text, where).render(members)
+
+    def _parse_semantic(self, kind: str, file: SourceFile, entry: dict[str, Any]) -> None:
+        """A semantic model, metric or saved query, kept as dbt writes it (see manifest.semantic)."""
+        resource_type = KINDS[kind]
+        fqn = [file.package, *file.folders, entry["name"]]
+        defaults = {"enabled": True, "group": None, "meta": {}}
+        if kind == "saved_queries":
+            defaults.update(export_as=None, schema=None, cache={"enabled": False})
+            body = saved_query_body(entry, self.runtime.target)
+        else:
+            body = (semantic_model_body if kind == "semantic_models" else metric_body)(entry)
+        config = {**defaults, **normalize_config(dict(entry.get("config") or {}))}
+        if not config.get("enabled", True):
+            return
+        resource = SemanticResource(resource_type, file.package, entry["name"], file.relative,
+                                    file.original_file_path, fqn, body, config)
+        if kind == "semantic_models" and isinstance(entry.get("model"), str):  # model: ref('orders')
+            capture = Capture()
+            probe = self._new_node(file, resource_type, entry["name"], "", [], {})
+            node_namespace(self.runtime, self.manifest, probe, execute=False, capture=capture).evaluate(
+                entry["model"], file.original_file_path)
+            resource.refs = capture.refs
+        self.manifest.semantic.setdefault(kind, {})[resource.unique_id] = resource
+
+    def _link_semantic(self) -> None:
+        """Semantic models depend on their model, metrics on the semantic models holding their
+        measures (or on other metrics), saved queries on their metrics."""
+        semantic, manifest = self.manifest.semantic, self.manifest
+        for model in semantic.get("semantic_models", {}).values():
+            for ref in model.refs:
+                target = manifest.resolve_ref(ref, model.package_name)
+                if target is None:
+                    raise CompilationError(_missing_ref_message(manifest, model, ref), path=model.original_file_path)
+                model.depends_on_nodes = [target.unique_id]
+                model.body["node_relation"] = node_relation(target)
+        measures = {m["name"]: model.unique_id for model in semantic.get("semantic_models", {}).values()
+                    for m in model.body["measures"]}
+        link_metrics(semantic.get("metrics", {}), measures)
+        metrics = {m.name: uid for uid, m in semantic.get("metrics", {}).items()}
+        for query in semantic.get("saved_queries", {}).values():
+            query.depends_on_nodes = [metrics[n] for n in query.body["query_params"]["metrics"] if n in metrics]
 
     # --- checks and dependencies ---------------------------------------------------------
     def _check_patches(self, props: Properties) -> None:

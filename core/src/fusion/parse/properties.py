@@ -54,6 +54,8 @@ class Properties:
     tests: list[TestSpec] = field(default_factory=list)
     snapshots: list[tuple[SourceFile, dict[str, Any]]] = field(default_factory=list)  # YAML-defined
     unit_tests: list[tuple[SourceFile, dict[str, Any]]] = field(default_factory=list)
+    #: ``semantic_models``/``metrics``/``saved_queries`` -> (file, entry)
+    semantic: dict[str, list[tuple[SourceFile, dict[str, Any]]]] = field(default_factory=dict)
     #: file stem -> (model patch, its ``versions:`` entry): the SQL files of versioned models
     versions: dict[str, tuple[Patch, dict[str, Any]]] = field(default_factory=dict)
 
@@ -136,6 +138,8 @@ def read_properties(files: list[SourceFile], memo=None,
             props.exposures.append((file, entry))
         for entry in _entries(doc, "unit_tests", file, render):
             props.unit_tests.append((file, entry))
+        for kind in ("semantic_models", "metrics", "saved_queries"):
+            props.semantic.setdefault(kind, []).extend((file, entry) for entry in _entries(doc, kind, file, render))
     return props
 
 
