@@ -25,6 +25,7 @@ from fusion.manifest.nodes import DocBlock, Exposure, Node, RefCall, Source
 from fusion.manifest.semantic import (KINDS, SemanticResource, link_metrics, metric_body, node_relation,
                                       saved_query_body, semantic_model_body)
 from fusion.parse.cache import RenderMemo
+from fusion.parse.descriptions import render_descriptions
 from fusion.parse.files import SourceFile, find_files
 from fusion.parse.naming import apply_naming
 from fusion.parse.properties import Properties, TestSpec, column_entries, read_properties
@@ -84,7 +85,7 @@ class ProjectParser:
         self._parse_hooks()
         self._resolve_dependencies()
         self._link_semantic()
-        self._render_descriptions()
+        render_descriptions(self.manifest, self.runtime, self.project.name)
         for file, entry, fixtures in unit_tests:
             test = parse_unit_test(self.manifest, file, entry, fixtures)
             if test.config.get("enabled", True):
@@ -416,42 +417,6 @@ class ProjectParser:
             tags=list(config.get("tags") or []), config={"enabled": True, "tags": [], "meta": {}, **config},
             refs=capture.refs, sources=capture.sources)
         self.manifest.exposures[exposure.unique_id] = exposure
-
-    # --- descriptions --------------------------------------------------------------------
-    def _render_descriptions(self) -> None:
-        """``{{ doc('name') }}`` (and other Jinja) in descriptions, once every doc block is known."""
-        manifest = self.manifest
-        for resource in [*manifest.nodes.values(), *manifest.sources.values(), *manifest.exposures.values()]:
-            resource.description = self._render_description(resource, resource.description)
-            for column in (getattr(resource, "columns", None) or {}).values():
-                column["description"] = self._render_description(resource, column.get("description"))
-            if isinstance(resource, Source):
-                resource.source_description = self._render_description(resource, resource.source_description)
-
-    def _render_description(self, resource, text):
-        if not isinstance(text, str) or ("{{" not in text and "{%" not in text):
-            return text
-        manifest, package = self.manifest, resource.package_name
-        patch_path = getattr(resource, "patch_path", None)  # the YAML file that gave the description
-        where = patch_path.split("://", 1)[-1] if patch_path else resource.original_file_path
-
-        def doc(*args):
-            if len(args) not in (1, 2):
-                raise CompilationError(f"doc() takes a name, or a package and a name; got {args!r}", path=where)
-            name, packages = args[-1], [args[0]] if len(args) == 2 else [package, self.project.name]
-            found = next((manifest.docs[f"doc.{p}.{name}"] for p in packages if f"doc.{p}.{name}" in manifest.docs),
-                         None)
-            if found is None and len(args) == 1:
-                found = next((d for d in manifest.docs.values() if d.name == name), None)
-            if found is None:
-                raise CompilationError(f"{resource.unique_id}: its description uses doc({name!r}), which was not found",
-                                       path=where,
-                                       hint="define it in a .md file: {% docs " + name + " %}...{% enddocs %}")
-            return found.block_contents
-
-        members = {**self.runtime.base_members(False), "doc": doc,
-                   "var": lambda name, default=None: self.runtime.vars.get(name, package, default)}
-        return environment().compile_source(text, where).render(members)
 
     def _parse_semantic(self, kind: str, file: SourceFile, entry: dict[str, Any]) -> None:
         """A semantic model, metric or saved query, kept as dbt writes it (see manifest.semantic)."""
