@@ -380,3 +380,15 @@ def test_unit_test_overrides_a_package_qualified_macro(tmp_path):
     result = run_fusion(project, "build")
     assert result.code == 0, result.output
     assert _statuses(project)["unit_test.proj.b.lo"] == "pass"
+
+
+def test_semantic_resources_are_selectable_and_saved_queries_are_build_no_ops(tmp_path):
+    project = write_project(tmp_path, {"models/orders.sql": "select 1 as order_id, 2 as amount, 1 as cost\n",
+                                       "models/sem.yml": SEMANTIC})
+    result = run_fusion(project, "build")
+    assert result.code == 0, result.output
+    assert _statuses(project) == {"model.proj.orders": "success", "saved_query.proj.q": "no-op"}
+    result = run_fusion(project, "ls", "-s", "orders+")
+    assert result.code == 0, result.output
+    assert result.stdout.split() == ["metric:proj.cost_metric", "metric:proj.margin", "metric:proj.revenue",
+                                     "proj.orders", "saved_query:proj.q", "semantic_model:proj.orders_sm"]

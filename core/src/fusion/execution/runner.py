@@ -325,7 +325,8 @@ def execute(invocation: Invocation, selected: set[str], command: str) -> list[No
                     runner.skip, blocks=lambda r: r.failed, fail_fast=invocation.flags.fail_fast)
     node_results = [by_id[uid] for uid in the_plan.order if uid in by_id]
     runner.finish()
-    if command == "build":  # dbt reports selected exposures as no-ops
+    if command == "build":  # dbt reports selected exposures and saved queries as no-ops
+        saved_queries = invocation.manifest.semantic.get("saved_queries", {})
         node_results += [NodeResult(uid, "no-op", None) for uid in sorted(selected)
-                         if uid in invocation.manifest.exposures]
+                         if uid in invocation.manifest.exposures or uid in saved_queries]
     return results + node_results + run_hooks(invocation, "on-run-end", node_results)

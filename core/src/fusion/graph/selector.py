@@ -53,7 +53,8 @@ class Selector:
     def __init__(self, manifest: Manifest, graph: Graph):
         self.manifest = manifest
         self.graph = graph
-        everything = {**manifest.nodes, **manifest.sources, **manifest.exposures, **manifest.unit_tests}
+        everything = {**manifest.nodes, **manifest.sources, **manifest.exposures, **manifest.unit_tests,
+                      **manifest.semantic_resources()}
         # a test whose ref target is missing stays in the manifest, disabled (as in dbt)
         self._all = {uid: obj for uid, obj in everything.items() if obj.config.get("enabled", True)}
         self._tests_by_parent: dict[str, list[str]] = {}

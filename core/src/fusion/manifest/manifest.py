@@ -81,5 +81,10 @@ class Manifest:
         parents.update({uid: [] for uid in self.sources})
         parents.update({uid: sorted(set(e.depends_on_nodes)) for uid, e in self.exposures.items()})
         parents.update({uid: list(u.depends_on_nodes) for uid, u in self.unit_tests.items()})
+        parents.update({uid: list(r.depends_on_nodes) for uid, r in self.semantic_resources().items()})
         return parents
+
+    def semantic_resources(self) -> dict[str, SemanticResource]:
+        """Semantic models, metrics and saved queries, by unique id."""
+        return {uid: r for kind in KINDS for uid, r in self.semantic.get(kind, {}).items()}
 

@@ -34,6 +34,10 @@ class SemanticResource:
     def unique_id(self) -> str:
         return f"{self.resource_type}.{self.package_name}.{self.name}"
 
+    @property
+    def tags(self) -> list[str]:
+        return list(self.config.get("tags") or [])
+
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "resource_type": self.resource_type, "package_name": self.package_name,
                 "path": self.path, "original_file_path": self.original_file_path, "unique_id": self.unique_id,
@@ -43,8 +47,7 @@ class SemanticResource:
                 **{k: v for k, v in self._top_level().items() if k in _TOP_LEVEL[self.resource_type]}}
 
     def _top_level(self) -> dict[str, Any]:
-        return {"group": self.config.get("group"), "meta": self.config.get("meta", {}),
-                "tags": list(self.config.get("tags") or [])}
+        return {"group": self.config.get("group"), "meta": self.config.get("meta", {}), "tags": self.tags}
 
 
 def _meta(item: dict[str, Any]) -> dict[str, Any]:
