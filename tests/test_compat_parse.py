@@ -392,21 +392,3 @@ def test_semantic_resources_are_selectable_and_saved_queries_are_build_no_ops(tm
     assert result.code == 0, result.output
     assert result.stdout.split() == ["metric:proj.cost_metric", "metric:proj.margin", "metric:proj.revenue",
                                      "proj.orders", "saved_query:proj.q", "semantic_model:proj.orders_sm"]
-
-
-def test_compile_writes_what_dbt_compile_writes(tmp_path):
-    """Ephemeral models get compiled files; a versioned ephemeral's CTE is named by its alias; CTEs go
-    before leading comments; a test's custom name names its file."""
-    project = write_project(tmp_path, {
-        "models/e_v2.sql": "{{ config(materialized='ephemeral') }}select 1 as id\n",
-        "models/e.yml": "models:\n  - name: e\n    versions: [{v: 2}]\n  - name: m\n    data_tests:\n"
-                        "      - accepted_values:\n          name: custom_check\n          column_name: id\n"
-                        "          values: [1]\n",
-        "models/m.sql": "-- depends on: {{ ref('e') }}\nselect * from {{ ref('e') }}\n",
-    })
-    result = run_fusion(project, "compile")
-    assert result.code == 0, result.output
-    compiled = project / "target" / "compiled" / "proj" / "models"
-    assert (compiled / "e_v2.sql").read_text().strip() == "select 1 as id"
-    assert (compiled / "m.sql").read_text().startswith("with  __dbt__cte__e_v2 as (")
-    assert (compiled / "e.yml" / "custom_check.sql").is_file()

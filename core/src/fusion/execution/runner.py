@@ -44,8 +44,7 @@ def plan(invocation: Invocation, selected: set[str], command: str) -> Plan:
     manifest = invocation.manifest
     types = COMMAND_TYPES[command]
     chosen = [uid for uid in invocation.graph.order if uid in selected and (
-        (uid in manifest.nodes and manifest.nodes[uid].resource_type in types
-         and (command == "compile" or not manifest.nodes[uid].is_ephemeral))  # dbt compiles ephemerals too
+        (uid in manifest.nodes and manifest.nodes[uid].resource_type in types and not manifest.nodes[uid].is_ephemeral)
         or (uid in manifest.unit_tests and "unit_test" in types))]
     wanted = set(chosen)
     parents = {}
@@ -124,8 +123,7 @@ class NodeRunner:
         started = now_iso()
         compiled = self.compiler.compile(node)
         self._write(node, compiled.sql, "compiled")
-        if not node.is_ephemeral:  # its SQL is analysed where it is injected
-            self._analyse(node, compiled)
+        self._analyse(node, compiled)
         return NodeResult(uid, "success", None, compiled_code=compiled.sql,
                           timing=[{"name": "compile", "started_at": started, "completed_at": now_iso()}])
 
