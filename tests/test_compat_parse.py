@@ -368,20 +368,6 @@ def test_semantic_models_metrics_and_saved_queries_reach_the_manifests(tmp_path)
     assert semantic["semantic_models"][0]["node_relation"]["relation_name"].endswith('"orders"')
 
 
-def test_unit_test_overrides_a_package_qualified_macro(tmp_path):
-    project = write_project(tmp_path, {
-        "macros/bounds.sql": "{% macro bounds() %}{{ return({'lo': 9}) }}{% endmacro %}\n",
-        "models/a.sql": "select 1 as id\n",
-        "models/b.sql": "{% set b = proj.bounds() %}select id, {{ b['lo'] }} as lo from {{ ref('a') }}\n",
-        "models/unit.yml": "unit_tests:\n  - name: lo\n    model: b\n    overrides:\n      macros:\n"
-                           "        proj.bounds: {lo: 2}\n    given:\n      - input: ref('a')\n        rows: [{id: 1}]\n"
-                           "    expect:\n      rows: [{id: 1, lo: 2}]\n",
-    })
-    result = run_fusion(project, "build")
-    assert result.code == 0, result.output
-    assert _statuses(project)["unit_test.proj.b.lo"] == "pass"
-
-
 def test_semantic_resources_are_selectable_and_saved_queries_are_build_no_ops(tmp_path):
     project = write_project(tmp_path, {"models/orders.sql": "select 1 as order_id, 2 as amount, 1 as cost\n",
                                        "models/sem.yml": SEMANTIC})

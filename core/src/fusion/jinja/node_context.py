@@ -354,23 +354,9 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
         **_hooks(node),
     })
     namespace["builtins"] = {"ref": ref, "source": source, "config": namespace["config"]}
-    for key, value in (extra or {}).items():
-        package, dot, name = key.partition(".")
-        if dot:  # "package.macro": one macro of a package's namespace replaced (unit test overrides)
-            namespace[package] = _PackageOverride(namespace.get(package), name, value)
-        else:
-            namespace[key] = value
+    if extra:
+        namespace.update(extra)
     return namespace
-
-
-class _PackageOverride:
-    """A package namespace (``audit_helper.x``) with one member replaced."""
-
-    def __init__(self, package, name: str, value):
-        self._package, self._name, self._value = package, name, value
-
-    def __getattr__(self, attr: str):
-        return self._value if attr == self._name else getattr(self._package, attr)
 
 
 def _hooks(node: Node) -> dict[str, list[dict[str, Any]]]:
