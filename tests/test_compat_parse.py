@@ -378,3 +378,14 @@ def test_semantic_resources_are_selectable_and_saved_queries_are_build_no_ops(tm
     assert result.code == 0, result.output
     assert result.stdout.split() == ["metric:proj.cost_metric", "metric:proj.margin", "metric:proj.revenue",
                                      "proj.orders", "saved_query:proj.q", "semantic_model:proj.orders_sm"]
+
+
+def test_a_generic_test_with_a_custom_name_compiles_to_a_file_of_that_name(tmp_path):
+    project = write_project(tmp_path, {
+        "models/m.sql": "select 1 as id\n",
+        "models/m.yml": "models:\n  - name: m\n    data_tests:\n      - accepted_values:\n          name: custom_check\n"
+                        "          column_name: id\n          values: [1]\n",
+    })
+    result = run_fusion(project, "compile")
+    assert result.code == 0, result.output
+    assert (project / "target" / "compiled" / "proj" / "models" / "m.yml" / "custom_check.sql").is_file()

@@ -335,7 +335,7 @@ class ProjectParser:
             merged["severity"] = merged["severity"].upper()
         node = Node(
             unique_id=f"test.{file.package}.{name}.{test_hash}", resource_type="test",
-            package_name=file.package, name=name, path=f"{config.get('alias') or short_name}.sql",
+            package_name=file.package, name=name, path=f"{config.get('alias') or custom_name or short_name}.sql",
             original_file_path=file.original_file_path, fqn=fqn,
             raw_code=f"{{{{ {macro}(**{GENERIC_TEST_KWARGS}) }}}}", checksum=hashlib.sha256(b"").hexdigest(),
             config=merged, unrendered_config=dict(config), test_metadata=metadata,
