@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytz
 
-from fusion.errors import PluginError
+from fusion.errors import PluginError, ProjectError
 from fusion.interrupt import Interrupt
 from fusion.plugins import get_plugins
 from fusion.project.env import EnvReader
@@ -91,17 +91,31 @@ class Invocation:
     # --- loading, in order -------------------------------------------------------------
     @functools.cached_property
     def project(self) -> Project:
-        return load_project(self.project_dir, self.env.env_var, self.flags.vars)
+        return load_project(self.project_dir, self.env.env_var, self.flags.vars, self._project_target)
+
+    def _project_target(self, profile_name: str) -> dict[str, Any] | None:
+        """``target`` while dbt_project.yml files render: the root project's profile's (None, i.e.
+        undefined, when it cannot load: commands that need it report why when they load it)."""
+        if "project_target" not in self.__dict__:
+            try:
+                profile = self.__dict__["profile"] = self._load_profile(profile_name)
+                self.__dict__["project_target"] = profile.public_target()
+            except ProjectError:
+                self.__dict__["project_target"] = None
+        return self.__dict__["project_target"]
 
     @functools.cached_property
     def packages(self) -> list[Project]:
         from fusion.project.packages import load_packages
 
-        return load_packages(self.project, self.env.env_var, self.flags.vars)
+        return load_packages(self.project, self.env.env_var, self.flags.vars, self._project_target)
 
     @functools.cached_property
     def profile(self) -> Profile:
-        return load_profile(self.project.profile, self.project_dir, self.flags.profiles_dir,
+        return self._load_profile(self.project.profile)
+
+    def _load_profile(self, name: str) -> Profile:
+        return load_profile(name, self.project_dir, self.flags.profiles_dir,
                             self.flags.target, self.flags.threads, self.env.env_var, self.flags.vars)
 
     @functools.cached_property

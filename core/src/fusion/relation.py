@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 
@@ -14,8 +15,11 @@ class QuotePolicy:
 
 
 @dataclass(frozen=True)
-class Relation:
-    """A database object: ``database.schema.identifier`` plus its type (table, view...)."""
+class Relation(Mapping):
+    """A database object: ``database.schema.identifier`` plus its type (table, view...).
+
+    A read-only mapping of its attributes, as dbt's relations are: packages test
+    ``obj is mapping and obj.get('metadata').type`` to tell a relation from a string."""
 
     database: str | None
     schema: str | None
@@ -25,6 +29,23 @@ class Relation:
     quote_character: str = '"'
     limit: int | None = None
     event_time_filter: tuple[str, str, str] | None = None  # (column, start, end): a microbatch window
+
+    def __getitem__(self, key):
+        if key == "metadata":
+            return {"type": type(self).__name__}
+        try:
+            return getattr(self, key)
+        except AttributeError:
+            raise KeyError(key) from None
+
+    def __iter__(self):
+        raise TypeError("a relation cannot be iterated like a dict; use its attributes")
+
+    def __len__(self):
+        raise TypeError("a relation has no length; use its attributes")
+
+    def __bool__(self) -> bool:
+        return True
 
     # --- dbt's api.Relation surface -------------------------------------------------------
     @classmethod

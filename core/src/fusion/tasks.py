@@ -124,7 +124,8 @@ def _summary(results: list[NodeResult], elapsed: float) -> None:
 
 def list_task(inv: Invocation, output: str) -> int:
     manifest = inv.manifest
-    objects = {**manifest.nodes, **manifest.sources, **manifest.exposures, **manifest.unit_tests}
+    objects = {**manifest.nodes, **manifest.sources, **manifest.exposures, **manifest.unit_tests,
+               **manifest.semantic_resources()}
     for uid in sorted(_selected(inv)):
         obj = objects[uid]
         if output == "name":
@@ -137,8 +138,8 @@ def list_task(inv: Invocation, output: str) -> int:
                                  "original_file_path": obj.original_file_path}).decode()
         elif obj.resource_type == "source":
             line = f"source:{'.'.join(obj.fqn[:1] + [obj.source_name, obj.name])}"
-        elif obj.resource_type == "exposure":
-            line = f"exposure:{'.'.join(obj.fqn)}"
+        elif obj.resource_type in ("exposure", "semantic_model", "metric", "saved_query"):
+            line = f"{obj.resource_type}:{'.'.join(obj.fqn)}"
         else:
             line = ".".join(obj.fqn)
         events.emit("ListItem", line, level="result")

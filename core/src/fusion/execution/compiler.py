@@ -65,6 +65,10 @@ class Compiler:
                 for uid, body in self._ctes_for(resolution.ephemerals)]
 
     def _render(self, node: Node, extra: dict | None, batch: tuple[str, str] | None = None):
+        if node.language == "python":
+            raise CompilationError(f"{node.unique_id} is a Python model: Fusion does not run Python models yet",
+                                   path=node.original_file_path,
+                                   hint="rewrite it in SQL, or exclude it (--exclude) to build the rest")
         resolution = Resolution()
         namespace = node_namespace(self.runtime, self.manifest, node, execute=True,
                                    resolution=resolution, extra=extra, batch=batch)

@@ -342,9 +342,10 @@ def execute(invocation: Invocation, selected: set[str], command: str) -> list[No
                     runner.skip, blocks=lambda r: r.failed, fail_fast=invocation.flags.fail_fast, stop=stop)
     node_results = [by_id[uid] for uid in the_plan.order if uid in by_id]
     runner.finish()
-    if command == "build":  # dbt reports selected exposures as no-ops
+    if command == "build":  # dbt reports selected exposures and saved queries as no-ops
+        saved_queries = invocation.manifest.semantic.get("saved_queries", {})
         node_results += [NodeResult(uid, "no-op", None) for uid in sorted(selected)
-                         if uid in invocation.manifest.exposures]
+                         if uid in invocation.manifest.exposures or uid in saved_queries]
     if stop.is_set():  # as in dbt, an interrupted run does not run on-run-end hooks
         return results + node_results
     return results + node_results + run_hooks(invocation, "on-run-end", node_results)

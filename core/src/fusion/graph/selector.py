@@ -53,9 +53,12 @@ class Selector:
     def __init__(self, manifest: Manifest, graph: Graph):
         self.manifest = manifest
         self.graph = graph
-        self._all = {**manifest.nodes, **manifest.sources, **manifest.exposures, **manifest.unit_tests}
+        everything = {**manifest.nodes, **manifest.sources, **manifest.exposures, **manifest.unit_tests,
+                      **manifest.semantic_resources()}
+        # a test whose ref target is missing stays in the manifest, disabled (as in dbt)
+        self._all = {uid: obj for uid, obj in everything.items() if obj.config.get("enabled", True)}
         self._tests_by_parent: dict[str, list[str]] = {}
-        for uid, node in {**manifest.nodes, **manifest.unit_tests}.items():
+        for uid, node in self._all.items():
             if node.resource_type in ("test", "unit_test"):
                 for parent in set(node.depends_on_nodes):
                     self._tests_by_parent.setdefault(parent, []).append(uid)

@@ -82,6 +82,23 @@ def _add_callers(exc: CompilationError) -> None:
             exc.message += f"\n  called from {file}:{lineno}"
 
 
+class ParseUndefined(jinja2.Undefined):
+    """An unknown name while parsing (a misspelt macro, a test macro that does not exist): as in
+    dbt, parsing goes on (it can be called, and has any attribute) and the node fails when it runs.
+    ``is defined`` is still false."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+    def __getitem__(self, key):
+        return self
+
+
 class PackageNamespace:
     """``dbt.some_macro`` / ``my_package._private_macro``: macros of one package by name.
 
@@ -94,6 +111,8 @@ class PackageNamespace:
 
     def __getitem__(self, name: str):
         macro = self._namespace.runtime.macros.in_package(self._package, name)
+        if macro is None and dict.get(self._namespace, "execute") is False:
+            return ParseUndefined(name=f"{self._package}.{name}")
         if macro is None:
             raise CompilationError(f"macro {self._package}.{name} is not defined")
         return MacroFunction(macro, self._namespace)
@@ -127,7 +146,10 @@ class RenderNamespace(dict):
             return MacroFunction(macro, self)
         if key == CORE_PACKAGE or key in macros.by_package:
             return PackageNamespace(key, self)
-        return environment().globals.get(key)  # Jinja's own: range, dict, namespace, cycler...
+        found = environment().globals.get(key)  # Jinja's own: range, dict, namespace, cycler...
+        if found is None and dict.get(self, "execute") is False:
+            return ParseUndefined(name=key)
+        return found
 
     def __contains__(self, key) -> bool:
         if dict.__contains__(self, key):
@@ -175,6 +197,8 @@ class RenderNamespace(dict):
             raise
         except Exception as exc:  # noqa: BLE001 - Jinja's errors and Python's (1/0, a sandbox limit)
             raise _template_error(exc, "while rendering") from exc
+        except Exception as exc:  # noqa: BLE001 - Python errors of template code: 1 / 0, none + 1...
+            raise _template_error(exc, f"{type(exc).__name__} while rendering") from exc
 
     def evaluate(self, expression: str, path: str):
         """The value (not the text) of a Jinja expression, e.g. ``ref('x')`` -> a Relation."""

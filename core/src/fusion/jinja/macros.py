@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import jinja2.nodes as nodes
 
+from fusion.jinja.blocks import toplevel_blocks
 from fusion.jinja.environment import environment
 
 CORE_PACKAGE = "dbt"
@@ -20,9 +21,14 @@ class MacroFile:
     _template: object = None
 
     @property
+    def blocks(self) -> str:
+        """The source as Jinja sees it: its top-level macro/test/docs blocks only."""
+        return toplevel_blocks(self.source)
+
+    @property
     def template(self):
         if self._template is None:
-            self._template = environment().compile_source(self.source, self.path)
+            self._template = environment().compile_source(self.blocks, self.path)
         return self._template
 
 
@@ -48,7 +54,7 @@ def macros_in_file(file: MacroFile, index: dict[str, list] | None = None) -> lis
     key = hashlib.sha256(file.source.encode()).hexdigest() if index is not None else ""
     found = index.get(key) if index is not None else None
     if found is None:
-        tree = environment().parse_source(file.source, file.path)
+        tree = environment().parse_source(file.blocks, file.path)
         found = [[node.name, node.lineno, [a.name for a in node.args]]
                  for node in tree.body if isinstance(node, nodes.Macro)]
         if index is not None:

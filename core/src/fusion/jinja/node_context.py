@@ -316,7 +316,10 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
         return replace(relation, limit=0) if runtime.flags.get("EMPTY") else relation
 
     def var(name, default=MISSING):
-        return runtime.vars.get(name, node.package_name, default, node)
+        value = runtime.vars.get(name, node.package_name, default, node)
+        if isinstance(value, str) and ("{{" in value or "{%" in value):  # dbt renders a var's value when read
+            return namespace.render(environment().compile_source(value, f"<var {name}>"))
+        return value
 
     def render(text) -> str:
         """A string rendered as a template in this node's context (hooks, ``sql_header``...)."""

@@ -6,7 +6,8 @@ from typing import Any
 
 
 class Row(tuple):
-    """A result row: index by position or by column name."""
+    """A result row, or a table's columns (agate's MappedSequence): index by position or by
+    column name; ``keys``/``values``/``items`` as a dict's."""
 
     _names: tuple[str, ...] = ()
 
@@ -76,9 +77,10 @@ class ResultTable:
         return self._rows
 
     @property
-    def columns(self) -> list[ResultColumn]:
-        return [ResultColumn(name, col.to_pylist(), col.type)
-                for name, col in zip(self._arrow.column_names, self._arrow.columns, strict=True)]
+    def columns(self) -> Row:
+        return Row([ResultColumn(name, col.to_pylist(), col.type)
+                    for name, col in zip(self._arrow.column_names, self._arrow.columns, strict=True)],
+                   self.column_names)
 
     def __iter__(self):
         return iter(self.rows)

@@ -16,6 +16,7 @@ from fusion import __version__
 from fusion.errors import FusionError
 from fusion.execution.results import NodeResult, now_iso
 from fusion.manifest.manifest import Manifest
+from fusion.manifest.semantic import KINDS, node_relation, semantic_manifest
 
 SCHEMAS = "https://schemas.getdbt.com/dbt"
 
@@ -62,13 +63,14 @@ def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
         "macros": macros,
         "docs": {uid: doc.to_dict() for uid, doc in manifest.docs.items()},
         "exposures": {uid: exp.to_dict() for uid, exp in manifest.exposures.items()},
-        "metrics": {}, "groups": {}, "selectors": {},
+        **{kind: {uid: r.to_dict() for uid, r in manifest.semantic.get(kind, {}).items()} for kind in KINDS},
+        "groups": {}, "selectors": {},
         "disabled": {uid: [n.to_dict() for n in nodes] for uid, nodes in manifest.disabled.items()},
         # dbt's maps leave unit tests out; the graph keeps them for selection and scheduling
         "parent_map": {k: v for k, v in invocation.graph.parents.items() if not k.startswith("unit_test.")},
         "child_map": {k: [c for c in v if not c.startswith("unit_test.")]
                       for k, v in invocation.graph.children.items() if not k.startswith("unit_test.")},
-        "group_map": {}, "saved_queries": {}, "semantic_models": {},
+        "group_map": {},
         "unit_tests": {uid: u.to_dict() for uid, u in manifest.unit_tests.items()},
     }
 
@@ -76,7 +78,29 @@ def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
 def write_manifest(manifest: Manifest, invocation) -> Path:
     path = invocation.target_path / "manifest.json"
     write_json_atomic(path, manifest_dict(manifest, invocation))
+    write_json_atomic(invocation.target_path / "semantic_manifest.json",
+                      semantic_manifest(manifest.semantic, _time_spines(manifest), _legacy_time_spines(manifest)))
     return path
+
+
+def _legacy_time_spines(manifest: Manifest) -> list[dict[str, Any]]:
+    """A model named ``metricflow_time_spine`` is MetricFlow's daily time spine (``date_day``)."""
+    return [{"location": node.relation_name, "column_name": "date_day", "grain": "day"}
+            for node in manifest.nodes.values()
+            if node.resource_type == "model" and node.name == "metricflow_time_spine" and node.relation_name]
+
+
+def _time_spines(manifest: Manifest) -> list[dict[str, Any]]:
+    """Models declaring ``time_spine:``, as semantic_manifest.json lists them."""
+    spines = []
+    for node in manifest.nodes.values():
+        if node.resource_type == "model" and node.time_spine:
+            column = node.time_spine.get("standard_granularity_column")
+            spines.append({"node_relation": node_relation(node),
+                           "primary_column": {"name": column,
+                                              "time_granularity": (node.columns.get(column) or {}).get("granularity")},
+                           "custom_granularities": node.time_spine.get("custom_granularities") or []})
+    return spines
 
 
 def write_run_results(results: list[NodeResult], elapsed: float, invocation) -> Path:

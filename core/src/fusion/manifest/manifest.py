@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from fusion.jinja.macros import MacroRegistry
 from fusion.manifest.nodes import REFABLE, DocBlock, Exposure, Node, RefCall, Source, UnitTest
+from fusion.manifest.semantic import KINDS, SemanticResource
 
 
 @dataclass
@@ -18,6 +19,8 @@ class Manifest:
     docs: dict[str, DocBlock] = field(default_factory=dict)
     disabled: dict[str, list[Node]] = field(default_factory=dict)
     unit_tests: dict[str, UnitTest] = field(default_factory=dict)
+    #: ``semantic_models``/``metrics``/``saved_queries`` -> unique id -> resource
+    semantic: dict[str, dict[str, SemanticResource]] = field(default_factory=dict)
     _refable: dict[str, list[Node]] = field(default_factory=dict)
     _sources_by_name: dict[tuple[str, str], Source] = field(default_factory=dict)
     _flat_graph: dict | None = None
@@ -58,7 +61,8 @@ class Manifest:
                 "nodes": {uid: n.to_dict() for uid, n in self.nodes.items()},
                 "sources": {uid: s.to_dict() for uid, s in self.sources.items()},
                 "exposures": {uid: e.to_dict() for uid, e in self.exposures.items()},
-                "metrics": {}, "groups": {}, "semantic_models": {}, "saved_queries": {}, "functions": {},
+                **{kind: {uid: r.to_dict() for uid, r in self.semantic.get(kind, {}).items()} for kind in KINDS},
+                "groups": {}, "functions": {},
             }
         return self._flat_graph
 
@@ -77,5 +81,10 @@ class Manifest:
         parents.update({uid: [] for uid in self.sources})
         parents.update({uid: sorted(set(e.depends_on_nodes)) for uid, e in self.exposures.items()})
         parents.update({uid: list(u.depends_on_nodes) for uid, u in self.unit_tests.items()})
+        parents.update({uid: list(r.depends_on_nodes) for uid, r in self.semantic_resources().items()})
         return parents
+
+    def semantic_resources(self) -> dict[str, SemanticResource]:
+        """Semantic models, metrics and saved queries, by unique id."""
+        return {uid: r for kind in KINDS for uid, r in self.semantic.get(kind, {}).items()}
 

@@ -58,6 +58,7 @@ class Node:
     attached_node: str | None = None
     version: str | int | None = None
     latest_version: str | int | None = None
+    time_spine: dict[str, Any] | None = None
     root_path: str = ""  # absolute folder of the package, for reading files
     created_at: float = field(default_factory=time.time)
     # filled at compile time
@@ -143,7 +144,7 @@ class Node:
         if self.resource_type == "model":
             out.update({"access": self.config.get("access", "protected"), "constraints": [],
                         "version": self.version, "latest_version": self.latest_version,
-                        "deprecation_date": None, "primary_key": [], "time_spine": None})
+                        "deprecation_date": None, "primary_key": [], "time_spine": self.time_spine})
         elif self.resource_type == "test" and self.test_metadata is not None:
             out.update({"column_name": self.column_name, "file_key_name": self.file_key_name,
                         "attached_node": self.attached_node, "test_metadata": self.test_metadata})

@@ -83,6 +83,7 @@ def kind_of(arrow_type) -> str:
 
 def read_seed(text: str, path: str, delimiter: str = ",", overridden: frozenset[str] = frozenset()):
     """Return (column names, kinds, Arrow table). Overridden columns stay text for casting."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark is not part of the first column's name
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = next(reader)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fusion import events
 from fusion.config import merge_config, normalize_config, with_defaults
 from fusion.errors import CompilationError, ProjectError
 from fusion.jinja.context import Runtime
@@ -21,12 +22,17 @@ from fusion.jinja.macros import CORE_PACKAGE, MacroFile, MacroRegistry, macros_i
 from fusion.jinja.node_context import Capture, node_namespace
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.nodes import DocBlock, Exposure, Node, RefCall, Source
+from fusion.manifest.semantic import (KINDS, SemanticResource, link_metrics, metric_body, node_relation,
+                                      saved_query_body, semantic_model_body)
 from fusion.parse.cache import RenderMemo
+from fusion.parse.descriptions import render_descriptions
 from fusion.parse.files import SourceFile, find_files
 from fusion.parse.naming import apply_naming
 from fusion.parse.properties import Properties, TestSpec, column_entries, read_properties
+from fusion.parse.python_models import python_model_capture
 from fusion.parse.unit_tests import parse_unit_test
 from fusion.project.project import Project
+from fusion.project.render import DEFERRED_KEYS, native_value, render_value
 
 BUILTIN_MACROS = Path(__file__).resolve().parent.parent / "jinja" / "macros"
 GENERIC_TEST_KWARGS = "_dbt_generic_test_kwargs"
@@ -37,6 +43,9 @@ TEST_CONFIG_ARGS = ("severity", "tags", "enabled", "where", "limit", "warn_if", 
                     "schema", "alias")
 #: generic tests whose built-in macros render SQL from their arguments only
 BUILTIN_GENERIC_TESTS = frozenset({"not_null", "unique", "accepted_values", "relationships"})
+#: keys of properties entries rendered later, or never (dbt's schema YAML renderer skips them too)
+YAML_RENDERED_LATER = DEFERRED_KEYS | {"tests", "data_tests", "description", "loaded_at_query",
+                                       "filter", "where"}  # metrics' and saved queries' MetricFlow filters
 _TEST_NAME = re.compile(r"^(?:(?P<namespace>[A-Za-z_]\w*)\.)?(?P<name>[A-Za-z_]\w*)$")
 
 
@@ -75,8 +84,10 @@ class ProjectParser:
             unit_tests += self._parse_project(project)
         self._parse_hooks()
         self._resolve_dependencies()
-        for file, entry in unit_tests:
-            test = parse_unit_test(self.manifest, file, entry)
+        self._link_semantic()
+        render_descriptions(self.manifest, self.runtime, self.project.name)
+        for file, entry, fixtures in unit_tests:
+            test = parse_unit_test(self.manifest, file, entry, fixtures)
             if test.config.get("enabled", True):
                 self.manifest.unit_tests[test.unique_id] = test
         self.manifest.forget_flat_graph()  # a template may have read it half-built during parsing
@@ -86,13 +97,15 @@ class ProjectParser:
         """Every resource of one project (root or package); returns its unit-test entries."""
         resource_dirs = [*project.model_paths, *project.seed_paths, *project.analysis_paths,
                          *project.snapshot_paths, *project.macro_paths, *project.test_paths]
-        props = read_properties(find_files(project.name, project.root, resource_dirs, (".yml", ".yaml")), self.memo)
+        props = read_properties(find_files(project.name, project.root, resource_dirs, (".yml", ".yaml")), self.memo,
+                                self._render_yaml)
         self._parse_docs(project, resource_dirs)
-        for file in find_files(project.name, project.root, project.model_paths, (".sql",)):
+        for file in find_files(project.name, project.root, project.model_paths, (".sql", ".py")):
             self._parse_sql(file, "model", props)
         for file in find_files(project.name, project.root, project.analysis_paths, (".sql",)):
             self._parse_sql(file, "analysis", props)
-        for file in find_files(project.name, project.root, project.test_paths, (".sql",), exclude=("generic",)):
+        for file in find_files(project.name, project.root, project.test_paths, (".sql",),
+                               exclude=("generic", "fixtures")):
             self._parse_sql(file, "test", props)
         for file in find_files(project.name, project.root, project.seed_paths, (".csv",)):
             self._parse_seed(file, props)
@@ -108,8 +121,13 @@ class ProjectParser:
             self._parse_generic_test(spec)
         for file, entry in props.exposures:
             self._parse_exposure(file, entry)
+        for kind, entries in props.semantic.items():
+            for file, entry in entries:
+                self._parse_semantic(kind, file, entry)
         self._check_patches(props)
-        return props.unit_tests
+        fixtures = {Path(f.relative).name: f for f in find_files(
+            project.name, project.root, [f"{p}/fixtures" for p in project.test_paths], (".csv", ".sql"))}
+        return [(file, entry, fixtures) for file, entry in props.unit_tests]
 
     def _config_for(self, resource_type: str, fqn: list[str]) -> dict[str, Any]:
         """A package's own dbt_project.yml config, overridden by the root project's."""
@@ -132,16 +150,33 @@ class ProjectParser:
         """A SQL resource; snapshots pass the name and body of one ``{% snapshot %}`` block."""
         name = name or file.stem
         text = file.text if text is None else text
-        fqn = [file.package, *file.folders, name]
+        versioned = props.versions.get(name) if resource_type == "model" else None
+        if versioned is not None:  # <model>_v<N>.sql (or a version's defined_in:) of a versioned model
+            name, version = versioned[0].name, versioned[1]["v"]
+            fqn = [file.package, *file.folders, name, f"v{version}"]
+        else:
+            fqn = [file.package, *file.folders, name]
         patch = props.patches.get((resource_type, name))
         config = self._config_for(resource_type, fqn)
         if patch is not None:
             config = merge_config(config, patch.config)
+        if versioned is not None:
+            config = merge_config(config, normalize_config(dict(versioned[1].get("config") or {})))
         node = self._new_node(file, resource_type, name, text, fqn, config)
+        if versioned is not None:
+            node.unique_id, node.version = f"{node.unique_id}.v{version}", version
+            node.latest_version = patch.latest_version if patch.latest_version is not None else max(
+                (v["v"] for v in patch.versions), key=_version_order)
         if patch is not None:
             node.description, node.columns = patch.description, patch.columns
             node.patch_path = f"{file.package}://{patch.file.original_file_path}"
-        capture = self._render_for_parse(node, text)
+            node.time_spine = patch.time_spine
+        if file.relative.endswith(".py"):
+            node.language = "python"
+            capture = python_model_capture(text, file.original_file_path)
+            config.setdefault("materialized", "table")  # a Python model makes a table unless configured
+        else:
+            capture = self._render_for_parse(node, text)
         node.config_call_dict = capture.config
         node.config = with_defaults(resource_type, merge_config(config, capture.config))
         node.refs, node.sources = capture.refs, capture.sources
@@ -193,7 +228,6 @@ class ProjectParser:
         self.manifest.add_node(node)
 
     def _parse_source(self, file: SourceFile, source: dict[str, Any], table: dict[str, Any]) -> None:
-        source, table = self._render_yaml(file, source), self._render_yaml(file, table)
         source_name, table_name = source["name"], table["name"]
         fqn = [file.package, *file.folders, source_name, table_name]
         config = merge_config(self._config_for("source", fqn),
@@ -203,6 +237,8 @@ class ProjectParser:
         database = table.get("database") or source.get("database") or self.runtime.adapter.default_database
         schema = table.get("schema") or source.get("schema") or source_name
         identifier = table.get("identifier") or table_name
+        freshness = table.get("freshness", source.get("freshness"))
+        loaded_at_field = table.get("loaded_at_field") or source.get("loaded_at_field")
         src = Source(
             unique_id=f"source.{file.package}.{source_name}.{table_name}", package_name=file.package,
             source_name=source_name, name=table_name, identifier=identifier, database=database,
@@ -212,23 +248,22 @@ class ProjectParser:
             columns=column_entries(table.get("columns"), file), meta=table.get("meta") or {},
             source_meta=source.get("meta") or {},
             tags=sorted(set((source.get("tags") or []) + (table.get("tags") or []))),
-            config={"enabled": True, "event_time": None, "meta": {}, "tags": [], **config},
+            config={"enabled": True, "event_time": None, "freshness": freshness, "loaded_at_field": loaded_at_field,
+                    "loaded_at_query": None, "meta": {}, "tags": [], **config},
             quoting={"database": None, "schema": None, "identifier": None, "column": None},
-            loaded_at_field=table.get("loaded_at_field") or source.get("loaded_at_field"),
-            freshness=table.get("freshness") or source.get("freshness"),
+            loaded_at_field=loaded_at_field, freshness=freshness,
         )
         src.relation_name = self.runtime.adapter.relation(database, schema, identifier).render()
         self.manifest.add_source(src)
 
     def _render_yaml(self, file: SourceFile, entry: dict[str, Any]) -> dict[str, Any]:
-        """Render templated scalar values of a YAML entry (``schema: "{{ target.schema }}"``)."""
-        from fusion.project.render import render_value
-
+        """Templated values of a properties entry (``data_type: "{{ 'int' if target.type ... }}"``),
+        but for what dbt renders later: tests, descriptions, hooks, ``loaded_at_query``."""
+        if not _has_template(entry):
+            return entry
         members = {**self.runtime.base_members(False), "var": lambda name, default=None: self.runtime.vars.get(
             name, file.package, default)}
-        keys = ("database", "schema", "identifier", "loader", "loaded_at_field")
-        return {k: (render_value(v, members, file.original_file_path) if k in keys else v)
-                for k, v in entry.items()}
+        return render_value(entry, members, file.original_file_path, skip=YAML_RENDERED_LATER)
 
     def _parse_hooks(self) -> None:
         project = self.project
@@ -269,6 +304,8 @@ class ProjectParser:
         for key in TEST_CONFIG_ARGS:
             if key in args:
                 config[key] = args.pop(key)
+        file = spec.file
+        config = self._render_test_config(file, config)
         custom_name = args.pop("name", None)
         if spec.column_name is not None:
             args["column_name"] = spec.column_name
@@ -292,20 +329,25 @@ class ProjectParser:
         metadata = {"name": short, "kwargs": args, "namespace": namespace}
         test_hash = hashlib.md5((name + repr(_hashable(metadata))).encode("utf-8")).hexdigest()[-10:]  # noqa: S324
         macro = f"{namespace}.test_{short}" if namespace else f"test_{short}"
-        file = spec.file
         fqn = [file.package, *file.folders, name]
         merged = merge_config(self._config_for("test", fqn), normalize_config(config))
         if isinstance(merged.get("severity"), str):
             merged["severity"] = merged["severity"].upper()
         node = Node(
             unique_id=f"test.{file.package}.{name}.{test_hash}", resource_type="test",
-            package_name=file.package, name=name, path=f"{config.get('alias') or short_name}.sql",
+            package_name=file.package, name=name, path=f"{config.get('alias') or custom_name or short_name}.sql",
             original_file_path=file.original_file_path, fqn=fqn,
             raw_code=f"{{{{ {macro}(**{GENERIC_TEST_KWARGS}) }}}}", checksum=hashlib.sha256(b"").hexdigest(),
             config=merged, unrendered_config=dict(config), test_metadata=metadata,
             column_name=spec.column_name, file_key_name=file_key, root_path=str(file.root))
         if spec.target_type != "source":
             node.attached_node = f"{spec.target_type}.{file.package}.{spec.target_name}"
+        macros = self.runtime.macros
+        test_macro = (macros.in_package(namespace, f"test_{short}") if namespace
+                      else macros.find(f"test_{short}", file.package))
+        if test_macro is not None:  # a misspelt test has none: it fails when it runs
+            where = macros.find("get_where_subquery", file.package)
+            node.depends_on_macros = [m.unique_id for m in (test_macro, where) if m is not None]
 
         def render() -> Capture:
             capture = Capture()
@@ -328,6 +370,17 @@ class ProjectParser:
         node.config = with_defaults("test", merge_config(merged, capture.config))
         self._add(node)
 
+    def _render_test_config(self, file: SourceFile, config: dict[str, Any]) -> dict[str, Any]:
+        """Templated values of a test's config (``enabled: "{{ target.type != 'x' }}"``), rendered
+        at parse time as native values, as dbt does."""
+        templated = {k: v for k, v in config.items() if isinstance(v, str) and ("{{" in v or "{%" in v)}
+        if not templated:
+            return config
+        probe = self._new_node(file, "test", file.stem, "", [file.package], {})
+        namespace = node_namespace(self.runtime, self.manifest, probe, execute=False, capture=Capture())
+        return {**config, **{k: native_value(namespace.render(environment().compile_source(v, file.original_file_path)))
+                             for k, v in templated.items()}}
+
     def _captures_nothing(self, namespace: str | None, short: str) -> bool:
         """Whether test ``short`` is a built-in generic test nobody overrides: its macro calls no
         ref/source/config, so rendering it at parse time (beyond its arguments) is skipped."""
@@ -345,6 +398,12 @@ class ProjectParser:
     def _parse_exposure(self, file: SourceFile, entry: dict[str, Any]) -> None:
         if not entry.get("type") or not entry.get("owner"):
             raise ProjectError(f"exposure {entry['name']!r} needs `type` and `owner`", path=file.original_file_path)
+        fqn = [file.package, *file.folders, entry["name"]]
+        config = self._config_for("exposure", fqn)
+        for level in ({"tags": entry.get("tags") or []}, entry.get("config") or {}):  # tags add up
+            config = merge_config(config, normalize_config(level))
+        if not config.get("enabled", True):
+            return
         capture = Capture()
         probe = self._new_node(file, "exposure", entry["name"], "", [], {})
         namespace = node_namespace(self.runtime, self.manifest, probe, execute=False, capture=capture)
@@ -353,20 +412,64 @@ class ProjectParser:
         exposure = Exposure(
             unique_id=f"exposure.{file.package}.{entry['name']}", package_name=file.package,
             name=entry["name"], path=file.relative, original_file_path=file.original_file_path,
-            fqn=[file.package, *file.folders, entry["name"]], type=entry["type"], owner=entry["owner"],
+            fqn=fqn, type=entry["type"], owner=entry["owner"],
             description=entry.get("description") or "", label=entry.get("label"),
             maturity=entry.get("maturity"), url=entry.get("url"), meta=entry.get("meta") or {},
-            tags=list(entry.get("tags") or []), refs=capture.refs, sources=capture.sources)
+            tags=list(config.get("tags") or []), config={"enabled": True, "tags": [], "meta": {}, **config},
+            refs=capture.refs, sources=capture.sources)
         self.manifest.exposures[exposure.unique_id] = exposure
+
+    def _parse_semantic(self, kind: str, file: SourceFile, entry: dict[str, Any]) -> None:
+        """A semantic model, metric or saved query, kept as dbt writes it (see manifest.semantic)."""
+        resource_type = KINDS[kind]
+        fqn = [file.package, *file.folders, entry["name"]]
+        defaults = {"enabled": True, "group": None, "meta": {}}
+        if kind == "saved_queries":
+            defaults.update(export_as=None, schema=None, cache={"enabled": False})
+            body = saved_query_body(entry, self.runtime.target)
+        else:
+            body = (semantic_model_body if kind == "semantic_models" else metric_body)(entry)
+        config = {**defaults, **normalize_config(dict(entry.get("config") or {}))}
+        if not config.get("enabled", True):
+            return
+        resource = SemanticResource(resource_type, file.package, entry["name"], file.relative,
+                                    file.original_file_path, fqn, body, config)
+        if kind == "semantic_models" and isinstance(entry.get("model"), str):  # model: ref('orders')
+            capture = Capture()
+            probe = self._new_node(file, resource_type, entry["name"], "", [], {})
+            node_namespace(self.runtime, self.manifest, probe, execute=False, capture=capture).evaluate(
+                entry["model"], file.original_file_path)
+            resource.refs = capture.refs
+        self.manifest.semantic.setdefault(kind, {})[resource.unique_id] = resource
+
+    def _link_semantic(self) -> None:
+        """Semantic models depend on their model, metrics on the semantic models holding their
+        measures (or on other metrics), saved queries on their metrics."""
+        semantic, manifest = self.manifest.semantic, self.manifest
+        for model in semantic.get("semantic_models", {}).values():
+            for ref in model.refs:
+                target = manifest.resolve_ref(ref, model.package_name)
+                if target is None:
+                    raise CompilationError(_missing_ref_message(manifest, model, ref), path=model.original_file_path)
+                model.depends_on_nodes = [target.unique_id]
+                model.body["node_relation"] = node_relation(target)
+        measures = {m["name"]: model.unique_id for model in semantic.get("semantic_models", {}).values()
+                    for m in model.body["measures"]}
+        link_metrics(semantic.get("metrics", {}), measures)
+        metrics = {m.name: uid for uid, m in semantic.get("metrics", {}).items()}
+        for query in semantic.get("saved_queries", {}).values():
+            query.depends_on_nodes = [metrics[n] for n in query.body["query_params"]["metrics"] if n in metrics]
 
     # --- checks and dependencies ---------------------------------------------------------
     def _check_patches(self, props: Properties) -> None:
         for (resource_type, name), patch in props.patches.items():
             uid = f"{resource_type}.{patch.file.package}.{name}"
-            if uid not in self.manifest.nodes and uid not in self.manifest.disabled:
-                raise ProjectError(
-                    f"{resource_type} {name!r} is described in YAML but no such {resource_type} exists",
-                    path=patch.file.original_file_path, hint="fix the name, or remove the entry")
+            if patch.versions:
+                uid = f"{uid}.v{patch.versions[0]['v']}"
+            if uid not in self.manifest.nodes and uid not in self.manifest.disabled:  # dbt warns
+                events.emit("NoNodeForYamlEntry", f"Warning: {patch.file.original_file_path}: {resource_type} "
+                            f"{name!r} is described in YAML but no such {resource_type} exists; the entry is "
+                            "ignored (fix the name, or remove the entry)", level="warn")
 
     def _resolve_dependencies(self) -> None:
         manifest = self.manifest
@@ -374,6 +477,11 @@ class ProjectParser:
             deps: list[str] = []
             for ref in node.refs:
                 target = manifest.resolve_ref(ref, node.package_name)
+                if target is None and node.resource_type == "test":  # dbt disables the test and warns
+                    node.config["enabled"] = False
+                    events.emit("TestTargetNotFound", f"Warning: {node.original_file_path}: "
+                                f"{_missing_ref_message(manifest, node, ref)}; the test is disabled", level="warn")
+                    continue
                 if target is None:
                     raise CompilationError(_missing_ref_message(manifest, node, ref),
                                            path=node.original_file_path,
@@ -458,6 +566,24 @@ def _synthesize_test_names(test_type: str, target: str, args: dict[str, Any]) ->
     if len(full) >= 64:
         return f"{identifier[:30]}_{hashlib.md5(full.encode('utf-8')).hexdigest()}", full  # noqa: S324
     return full, full
+
+
+def _has_template(value) -> bool:
+    if isinstance(value, str):
+        return "{{" in value or "{%" in value
+    if isinstance(value, dict):
+        return any(_has_template(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_template(v) for v in value)
+    return False
+
+
+def _version_order(version) -> tuple:
+    """Versions compare as numbers when they are numbers (dbt's latest version is the greatest)."""
+    try:
+        return (0, float(version), "")
+    except (TypeError, ValueError):
+        return (1, 0.0, str(version))
 
 
 def _hashable(value):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from fusion import events
 from fusion.config import normalize_config
 from fusion.errors import ProjectError
 from fusion.parse.files import SourceFile
@@ -28,6 +30,7 @@ class Patch:
     config: dict[str, Any] = field(default_factory=dict)
     versions: list[dict[str, Any]] = field(default_factory=list)
     latest_version: Any = None
+    time_spine: dict[str, Any] | None = None  # a model's MetricFlow time spine
 
 
 @dataclass
@@ -51,6 +54,10 @@ class Properties:
     tests: list[TestSpec] = field(default_factory=list)
     snapshots: list[tuple[SourceFile, dict[str, Any]]] = field(default_factory=list)  # YAML-defined
     unit_tests: list[tuple[SourceFile, dict[str, Any]]] = field(default_factory=list)
+    #: ``semantic_models``/``metrics``/``saved_queries`` -> (file, entry)
+    semantic: dict[str, list[tuple[SourceFile, dict[str, Any]]]] = field(default_factory=dict)
+    #: file stem -> (model patch, its ``versions:`` entry): the SQL files of versioned models
+    versions: dict[str, tuple[Patch, dict[str, Any]]] = field(default_factory=dict)
 
 
 def column_entries(raw_columns: Any, file: SourceFile) -> dict[str, dict[str, Any]]:
@@ -72,7 +79,7 @@ def column_entries(raw_columns: Any, file: SourceFile) -> dict[str, dict[str, An
             "quote": col.get("quote"),
             "config": {"meta": config.get("meta") or {}, "tags": config.get("tags") or []},
             "tags": col.get("tags") or [],
-            "granularity": None,
+            "granularity": col.get("granularity"),
             "doc_blocks": [],
         }
     return out
@@ -96,8 +103,10 @@ def _add_tests(props: Properties, entry: dict[str, Any], file: SourceFile, targe
                                             col.get("name"), version))
 
 
-def read_properties(files: list[SourceFile], memo=None) -> Properties:
-    """All properties files; ``memo`` (a parse cache's RenderMemo) reuses unchanged files' YAML."""
+def read_properties(files: list[SourceFile], memo=None,
+                    render: Callable[[SourceFile, dict], dict] = lambda _file, entry: entry) -> Properties:
+    """All properties files; ``memo`` (a parse cache's RenderMemo) reuses unchanged files' YAML;
+    ``render`` renders the templated values of one entry (a model, a source...)."""
     props = Properties()
     for file in files:
         def load(file=file):
@@ -110,36 +119,41 @@ def read_properties(files: list[SourceFile], memo=None) -> Properties:
             raise ProjectError("a properties file must be a mapping (version:, models:, ...)",
                                path=file.original_file_path)
         for key in doc:
-            if key not in KNOWN_TOP_LEVEL:
-                raise ProjectError(f"unknown top-level key {key!r}", path=file.original_file_path,
-                                   hint="expected one of: " + ", ".join(sorted(KNOWN_TOP_LEVEL)))
+            if key not in KNOWN_TOP_LEVEL:  # e.g. a holder of YAML anchors: dbt warns and goes on
+                events.emit("UnknownYamlKey", f"Warning: {file.original_file_path}: ignoring unknown top-level "
+                            f"key {key!r} (known: {', '.join(sorted(KNOWN_TOP_LEVEL))})", level="warn")
         for section, resource_type in PATCHABLE.items():
-            for entry in _entries(doc, section, file):
+            for entry in _entries(doc, section, file, render):
                 if resource_type == "snapshot" and "relation" in entry:
                     props.snapshots.append((file, entry))
                 _read_patch(props, entry, file, resource_type)
-        for entry in _entries(doc, "sources", file):
+        for entry in _entries(doc, "sources", file, render):
             for table in entry.get("tables") or []:
                 if not isinstance(table, dict) or not isinstance(table.get("name"), str):
                     raise ProjectError(f"each table of source {entry['name']!r} needs a `name`",
                                        path=file.original_file_path)
                 props.sources.append((file, entry, table))
                 _add_tests(props, table, file, "source", table["name"], entry["name"])
-        for entry in _entries(doc, "exposures", file):
+        for entry in _entries(doc, "exposures", file, render):
             props.exposures.append((file, entry))
-        for entry in _entries(doc, "unit_tests", file):
+        for entry in _entries(doc, "unit_tests", file, render):
             props.unit_tests.append((file, entry))
+        for kind in ("semantic_models", "metrics", "saved_queries"):
+            props.semantic.setdefault(kind, []).extend((file, entry) for entry in _entries(doc, kind, file, render))
     return props
 
 
-def _entries(doc: dict[str, Any], section: str, file: SourceFile) -> list[dict[str, Any]]:
+def _entries(doc: dict[str, Any], section: str, file: SourceFile, render) -> list[dict[str, Any]]:
     entries = doc.get(section) or []
     if not isinstance(entries, list):
         raise ProjectError(f"`{section}` must be a list of entries", path=file.original_file_path)
+    rendered = []
     for entry in entries:
+        entry = render(file, entry) if isinstance(entry, dict) else entry
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             raise ProjectError(f"each entry under `{section}` needs a `name`", path=file.original_file_path)
-    return entries
+        rendered.append(entry)
+    return rendered
 
 
 def _read_patch(props: Properties, entry: dict[str, Any], file: SourceFile, resource_type: str) -> None:
@@ -152,8 +166,19 @@ def _read_patch(props: Properties, entry: dict[str, Any], file: SourceFile, reso
     for legacy in ("tags", "meta", "docs"):
         if legacy in entry and legacy not in config:
             config[legacy] = entry[legacy]
-    props.patches[key] = Patch(
+    patch = props.patches[key] = Patch(
         resource_type, entry["name"], file, entry.get("description") or "",
         column_entries(entry.get("columns"), file), normalize_config(config),
-        list(entry.get("versions") or []), entry.get("latest_version"))
+        list(entry.get("versions") or []), entry.get("latest_version"), _time_spine(entry.get("time_spine")))
+    for version in patch.versions:
+        if not isinstance(version, dict) or version.get("v") is None:
+            raise ProjectError(f"each version of {entry['name']!r} needs a `v`", path=file.original_file_path)
+        props.versions[str(version.get("defined_in") or f"{entry['name']}_v{version['v']}")] = (patch, version)
     _add_tests(props, entry, file, resource_type, entry["name"])
+
+
+def _time_spine(raw: Any) -> dict[str, Any] | None:
+    if not isinstance(raw, dict):
+        return None
+    return {"standard_granularity_column": raw.get("standard_granularity_column"),
+            "custom_granularities": list(raw.get("custom_granularities") or [])}

@@ -12,23 +12,31 @@ from fusion.parse.files import SourceFile
 FORMATS = ("dict", "csv", "sql")
 
 
-def _fixture(raw: Any, where: str, what: str) -> dict[str, Any]:
+def _fixture(raw: Any, where: str, what: str, fixtures: dict[str, SourceFile]) -> dict[str, Any]:
+    """``fixtures``: the files under ``<test-path>/fixtures/`` by name (``fixture: name`` reads one)."""
     if not isinstance(raw, dict):
         raise ProjectError(f"{what} must be a mapping", path=where)
     fmt = raw.get("format", "dict")
     if fmt not in FORMATS:
         raise ProjectError(f"{what}: format must be one of {', '.join(FORMATS)}, got {fmt!r}", path=where)
     rows = raw.get("rows")
+    if raw.get("fixture"):
+        if fmt == "dict" or rows is not None:
+            raise ProjectError(f"{what}: `fixture` needs `format: csv` or `format: sql`, and no `rows`", path=where)
+        found = fixtures.get(f"{raw['fixture']}.{fmt}")
+        if found is None:
+            raise ProjectError(f"{what}: no fixture file {raw['fixture']}.{fmt}", path=where,
+                               hint="put it in a `fixtures` folder of the test paths (tests/fixtures/)")
+        rows = found.text
     if fmt == "dict" and not (rows is None or isinstance(rows, list) and all(isinstance(r, dict) for r in rows)):
         raise ProjectError(f"{what}: dict rows must be a list of mappings", path=where)
     if fmt in ("csv", "sql") and not isinstance(rows, str):
         raise ProjectError(f"{what}: {fmt} rows must be a text block", path=where)
-    if raw.get("fixture"):
-        raise ProjectError(f"{what}: fixture files are not supported yet; put the rows inline", path=where)
     return {**raw, "format": fmt, "rows": rows, "fixture": None}
 
 
-def parse_unit_test(manifest: Manifest, file: SourceFile, entry: dict[str, Any]) -> UnitTest:
+def parse_unit_test(manifest: Manifest, file: SourceFile, entry: dict[str, Any],
+                    fixtures: dict[str, SourceFile]) -> UnitTest:
     where = file.original_file_path
     name, model_name = entry["name"], entry.get("model")
     if not isinstance(model_name, str):
@@ -39,7 +47,7 @@ def parse_unit_test(manifest: Manifest, file: SourceFile, entry: dict[str, Any])
     given = entry.get("given") or []
     if not isinstance(given, list):
         raise ProjectError(f"unit test {name!r}: `given` must be a list", path=where)
-    inputs = [_fixture(g, where, f"unit test {name!r} input {i + 1}") for i, g in enumerate(given)]
+    inputs = [_fixture(g, where, f"unit test {name!r} input {i + 1}", fixtures) for i, g in enumerate(given)]
     for fixture in inputs:
         if not isinstance(fixture.get("input"), str):
             raise ProjectError(f"unit test {name!r}: every `given` entry needs `input` (ref(...), source(...) "
@@ -55,5 +63,5 @@ def parse_unit_test(manifest: Manifest, file: SourceFile, entry: dict[str, Any])
         unique_id=f"unit_test.{file.package}.{model_name}.{name}", package_name=file.package, name=name,
         model=model_name, path=file.relative, original_file_path=where,
         fqn=[file.package, *file.folders, model_name, name], given=inputs,
-        expect=_fixture(entry["expect"], where, f"unit test {name!r} expect"), overrides=overrides,
+        expect=_fixture(entry["expect"], where, f"unit test {name!r} expect", fixtures), overrides=overrides,
         description=entry.get("description") or "", config=config, depends_on_nodes=[model.unique_id])

@@ -39,6 +39,9 @@ def hub_url() -> str:
     return os.environ.get("FUSION_HUB_URL", DEFAULT_HUB).rstrip("/")
 
 
+SCRATCH_PREFIX = ".fusion-deps-"
+
+
 def _package_name(folder: Path, where: str) -> str:
     if not (folder / PROJECT_FILE).is_file():
         raise ProjectError(f"{folder} is not a dbt package: it has no {PROJECT_FILE}", path=where)
@@ -54,7 +57,9 @@ def _copy_package(source: Path, staging: Path, where: str) -> str:
     target = staging / name
     if target.exists():
         raise ProjectError(f"two packages are named {name!r}", path=where)
-    shutil.copytree(source, target, symlinks=False, ignore=shutil.ignore_patterns(".git", "target", "dbt_packages"))
+    # a package holding the project (`local: ../`) holds the scratch folder too: never copy that
+    shutil.copytree(source, target, symlinks=False,
+                    ignore=shutil.ignore_patterns(".git", "target", "dbt_packages", f"{SCRATCH_PREFIX}*"))
     return name
 
 
@@ -208,7 +213,7 @@ def install(project: Project) -> list[dict[str, Any]]:
     entries, where = declared_packages(project)
     target = install_dir(project)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".fusion-deps-") as scratch_dir:
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=SCRATCH_PREFIX) as scratch_dir:
         scratch = Path(scratch_dir)
         staging = scratch / "packages"
         staging.mkdir()

@@ -30,15 +30,16 @@ def install_dir(project: Project) -> Path:
     return project.root / project.packages_install_path
 
 
-def load_packages(project: Project, env_var, cli_vars: dict[str, Any]) -> list[Project]:
-    """The installed packages, by name; a declared but missing package is an error."""
+def load_packages(project: Project, env_var, cli_vars: dict[str, Any], target_for=lambda _profile: None) -> list[Project]:
+    """The installed packages, by name; a declared but missing package is an error.
+    ``target_for``: as for ``load_project`` (packages see the root project's target)."""
     entries, declared_in = declared_packages(project)
     folder = install_dir(project)
     packages = []
     if folder.is_dir():
         for child in sorted(folder.iterdir()):
             if (child / PROJECT_FILE).is_file():
-                packages.append(load_project(child, env_var, cli_vars))
+                packages.append(load_project(child, env_var, cli_vars, target_for))
     if entries and len(packages) < len(entries):
         raise ProjectError(f"{declared_in} declares {len(entries)} package(s) but {len(packages)} are installed "
                            f"in {project.packages_install_path}/", path=declared_in,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,7 +104,9 @@ def _str_list(raw: dict[str, Any], key: str, default: list[str], path: str) -> l
     return value
 
 
-def load_project(project_dir: Path, env_var, cli_vars: dict[str, Any]) -> Project:
+def load_project(project_dir: Path, env_var, cli_vars: dict[str, Any],
+                 target_for: Callable[[str], dict[str, Any] | None] = lambda _profile: None) -> Project:
+    """``target_for(profile name)``: ``target`` as the file's templates see it (None: undefined)."""
     path = project_dir / PROJECT_FILE
     if not path.is_file():
         raise ProjectError(f"no {PROJECT_FILE} found in {project_dir}",
@@ -112,16 +115,19 @@ def load_project(project_dir: Path, env_var, cli_vars: dict[str, Any]) -> Projec
     raw = load_yaml_file(path, shown)
     if not isinstance(raw, dict):
         raise ProjectError("dbt_project.yml must be a mapping of keys to values", path=shown)
-    raw = render_value(raw, base_members(env_var, cli_vars), shown,
+    profile = str(render_value(raw.get("profile") or raw.get("name"), base_members(env_var, cli_vars), shown))
+    target = target_for(profile)
+    raw = render_value(raw, base_members(env_var, cli_vars, target), shown,
                        skip=frozenset({"on-run-start", "on-run-end", "models", "seeds", "data_tests",
-                                       "tests", "snapshots", "vars"}))
+                                       "tests", "snapshots", "vars",
+                                       "query-comment"}))  # rendered per query by dbt, with `node`
     name = raw.get("name")
     if not isinstance(name, str) or not name.isidentifier():
         raise ProjectError("`name` is required and must be a valid identifier (letters, digits, _)",
                            path=shown)
     hooks = {key: _str_list(raw, key, [], shown) for key in ("on-run-start", "on-run-end")}
     # config trees may use var(): command-line vars first, then the project's own vars
-    tree_members = base_members(env_var, {**(raw.get("vars") or {}), **cli_vars})
+    tree_members = base_members(env_var, {**(raw.get("vars") or {}), **cli_vars}, target)
     configs = {section: render_value(raw.get(section) or {}, tree_members, shown)
                for section in set(CONFIG_SECTIONS.values()) | {"tests"}}
     if configs.get("tests") and not configs.get("data_tests"):
@@ -134,7 +140,7 @@ def load_project(project_dir: Path, env_var, cli_vars: dict[str, Any]) -> Projec
     return Project(
         name=name,
         root=project_dir,
-        profile=str(raw.get("profile") or name),
+        profile=profile,
         version=str(raw.get("version", "1.0")),
         model_paths=_str_list(raw, "model-paths", ["models"], shown),
         seed_paths=_str_list(raw, "seed-paths", ["seeds"], shown),

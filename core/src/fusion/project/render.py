@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from typing import Any
 
@@ -43,7 +44,18 @@ def _coerce(text: str) -> Any:
         return text
 
 
-def base_members(env_var: Callable[..., str], cli_vars: dict[str, Any]) -> dict[str, Any]:
+def native_value(text: str) -> Any:
+    """A rendered template's text as the Python literal it spells (``'False'`` -> False, ``'[1]'``
+    -> [1]), else the text: what dbt's native rendering gives test configs."""
+    try:
+        return ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return text
+
+
+def base_members(env_var: Callable[..., str], cli_vars: dict[str, Any],
+                 target: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``env_var``, ``var`` and, once the profile is known, ``target``."""
     missing = object()
 
     def var(name, default=missing):
@@ -53,4 +65,7 @@ def base_members(env_var: Callable[..., str], cli_vars: dict[str, Any]) -> dict[
             raise CompilationError(f"Required var {name!r} not found in config")
         return default
 
-    return {"env_var": env_var, "var": var}
+    members = {"env_var": env_var, "var": var}
+    if target is not None:
+        members["target"] = target
+    return members
