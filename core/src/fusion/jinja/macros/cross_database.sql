@@ -20,7 +20,7 @@
 {% macro default__type_bigint() %}{{ return('bigint') }}{% endmacro %}
 
 {% macro type_int() %}{{ return(adapter.dispatch('type_int', 'dbt')()) }}{% endmacro %}
-{% macro default__type_int() %}{{ return('int') }}{% endmacro %}
+{% macro default__type_int() %}{{ return('integer') }}{% endmacro %}
 
 {% macro type_boolean() %}{{ return(adapter.dispatch('type_boolean', 'dbt')()) }}{% endmacro %}
 {% macro default__type_boolean() %}{{ return('boolean') }}{% endmacro %}
