@@ -14,7 +14,8 @@ MODEL = """select
   {{ dbt.datediff('d', 'e', 'day') }} as c,
   {{ dbt.current_timestamp() }} as f,
   cast(1 as {{ dbt.type_int() }}) as g,
-  {{ dbt.any_value('x') }} as h
+  {{ dbt.any_value('x') }} as h,
+  cast(null as {{ dbt.type_string() }}) as i
 """
 
 #: what dbt-duckdb compiles MODEL to
@@ -24,7 +25,8 @@ DBT_DUCKDB = """select
   (date_diff('day', d::timestamp, e::timestamp )) as c,
   now() as f,
   cast(1 as integer) as g,
-  arbitrary(x) as h
+  arbitrary(x) as h,
+  cast(null as TEXT) as i
 """
 
 WEEKS = ("select {{ dbt.datediff(\"date '2024-01-07'\", \"date '2024-01-08'\", 'week') }} as crossed, "

@@ -5,7 +5,7 @@
 {#- ---- data types ------------------------------------------------------------------------- -#}
 
 {% macro type_string() %}{{ return(adapter.dispatch('type_string', 'dbt')()) }}{% endmacro %}
-{% macro default__type_string() %}{{ return('text') }}{% endmacro %}
+{% macro default__type_string() %}{{ return('TEXT') }}{% endmacro %}
 
 {% macro type_timestamp() %}{{ return(adapter.dispatch('type_timestamp', 'dbt')()) }}{% endmacro %}
 {% macro default__type_timestamp() %}{{ return('timestamp') }}{% endmacro %}
