@@ -1,6 +1,6 @@
 """On DuckDB, cross-database macros and generic tests compile to the SQL dbt-duckdb writes
 (whitespace aside), so a project's target/compiled/ matches dbt's and its queries give dbt's
-results (e.g. how many weeks lie between two dates)."""
+results (how many weeks lie between two dates; a concatenation with a null part is null)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ MODEL = """select
   {{ dbt.current_timestamp() }} as f,
   cast(1 as {{ dbt.type_int() }}) as g,
   {{ dbt.any_value('x') }} as h,
-  cast(null as {{ dbt.type_string() }}) as i
+  cast(null as {{ dbt.type_string() }}) as i,
+  {{ dbt.concat(['x', "'-'", 'y']) }} as j
 """
 
 #: what dbt-duckdb compiles MODEL to
@@ -26,11 +27,13 @@ DBT_DUCKDB = """select
   now() as f,
   cast(1 as integer) as g,
   arbitrary(x) as h,
-  cast(null as TEXT) as i
+  cast(null as TEXT) as i,
+  x || '-' || y as j
 """
 
 WEEKS = ("select {{ dbt.datediff(\"date '2024-01-07'\", \"date '2024-01-08'\", 'week') }} as crossed, "
-         "{{ dbt.datediff(\"date '2024-01-01'\", \"date '2024-01-07'\", 'week') }} as same\n")
+         "{{ dbt.datediff(\"date '2024-01-01'\", \"date '2024-01-07'\", 'week') }} as same, "
+         "{{ dbt.concat([\"'a'\", 'null']) }} as joined\n")
 
 SCHEMA = """models:
   - name: w
@@ -59,6 +62,6 @@ def test_week_difference_and_accepted_values_as_dbt_duckdb(tmp_path):
     result = run_fusion(project, "build")
     assert result.code == 0, result.output
     # dbt-duckdb: whole days over seven, plus one when the second date's weekday wraps around
-    assert query(project / "db.duckdb", "select crossed, same from main.w") == [(0, 1)]
+    assert query(project / "db.duckdb", "select crossed, same, joined from main.w") == [(0, 1, None)]
     [test_sql] = (project / "target/compiled/proj/models/schema.yml").glob("accepted_values_*.sql")
     assert "notin(0,1)" in _bare(test_sql.read_text())

@@ -160,7 +160,8 @@
 {% endmacro %}
 
 {% macro default__concat(fields) -%}
-  concat({{ fields | join(', ') }})
+  {#- the SQL operator: null if any part is null, as in dbt -#}
+  {{ fields | join(' || ') }}
 {%- endmacro %}
 
 {% macro split_part(string_text, delimiter_text, part_number) %}
