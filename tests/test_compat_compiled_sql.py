@@ -65,3 +65,14 @@ def test_week_difference_and_accepted_values_as_dbt_duckdb(tmp_path):
     assert query(project / "db.duckdb", "select crossed, same, joined from main.w") == [(0, 1, None)]
     [test_sql] = (project / "target/compiled/proj/models/schema.yml").glob("accepted_values_*.sql")
     assert "notin(0,1)" in _bare(test_sql.read_text())
+
+
+def test_dateadd_on_an_untyped_literal_fails_as_under_dbt_duckdb(tmp_path):
+    """dbt-duckdb adds the interval to the literal as written, which DuckDB rejects: the model
+    errors (dbt-utils' own date_spine test expects that on DuckDB); other models still build."""
+    project = write_project(tmp_path, {"models/bad.sql": "select {{ dbt.dateadd('day', 1, \"'2018-01-01'\") }} as d\n",
+                                       "models/good.sql": "select 1 as id\n"})
+    result = run_fusion(project, "run")
+    assert result.code == 1
+    assert "ERROR" in result.output and "bad" in result.output
+    assert query(project / "db.duckdb", "select id from main.good") == [(1,)]

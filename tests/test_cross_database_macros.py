@@ -19,10 +19,10 @@ select
   cast('true' as {{ dbt.type_boolean() }}) as t_boolean,
   {{ dbt.current_timestamp() }} as now_ts,
 
-  {{ dbt.dateadd('day', 3, "'2024-01-30'") }} as add_day,
+  {{ dbt.dateadd('day', 3, "cast('2024-01-30' as timestamp)") }} as add_day,
   {{ dbt.dateadd('month', 1, "cast('2024-01-31' as date)") }} as add_month,
-  {{ dbt.dateadd('quarter', -1, "'2024-05-15'") }} as add_quarter,
-  {{ dateadd(datepart='hour', interval=25, from_date_or_timestamp="'2024-01-01 00:00:00'") }} as add_hour,
+  {{ dbt.dateadd('quarter', -1, "cast('2024-05-15' as timestamp)") }} as add_quarter,
+  {{ dateadd(datepart='hour', interval=25, from_date_or_timestamp="cast('2024-01-01 00:00:00' as timestamp)") }} as add_hour,
   {{ dbt.dateadd('week', 2, "cast('2024-01-01 06:00:00' as timestamp)") }} as add_week,
 
   {{ dbt.datediff("'2023-12-31'", "'2024-01-01'", 'year') }} as diff_year,

@@ -14,9 +14,8 @@
 
 {% macro duckdb__dateadd(datepart, interval, from_date_or_timestamp) -%}
   {#- a whole number of units times a one-unit interval (DuckDB has no quarter interval; weeks
-      are counted in days); a bare string literal is read as a timestamp, where dbt-duckdb's SQL
-      would fail -#}
-  {%- set from_date_or_timestamp = _as_timestamp_if_literal(from_date_or_timestamp) -%}
+      are counted in days). A bare string literal stays untyped, so DuckDB rejects it as it does
+      under dbt-duckdb. -#}
   {%- set unit = datepart | lower -%}
   {%- set per_unit = {'quarter': (3, 'month'), 'week': (7, 'day')}.get(unit) -%}
   {%- if per_unit -%}
