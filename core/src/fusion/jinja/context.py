@@ -85,6 +85,9 @@ class PackageNamespace:
         self._namespace = namespace
 
     def __getattr__(self, name: str):
+        overridden = dict.get(self._namespace, f"{self._package}.{name}")  # a unit test's `pkg.macro` override
+        if overridden is not None:
+            return overridden
         macro = self._namespace.runtime.macros.in_package(self._package, name)
         if macro is None:
             raise CompilationError(f"macro {self._package}.{name} is not defined")
