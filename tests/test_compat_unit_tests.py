@@ -1,7 +1,10 @@
-"""Unit tests as dbt Core runs them in ``build``: macro overrides may name a package's macro
-(``pkg.macro``), which then replaces it wherever that package's namespace is used."""
+"""Unit tests as dbt Core runs them: macro overrides may name a package's macro (``pkg.macro``),
+which then replaces it wherever that package's namespace is used; in ``build`` a model's unit
+tests run one after another, and the first that fails skips the rest and the model."""
 
 from __future__ import annotations
+
+import json
 
 from conftest import run_fusion, write_project
 
@@ -38,3 +41,36 @@ def test_unit_test_overrides_a_package_qualified_macro(tmp_path):
     result = run_fusion(project, "build")
     assert result.code == 0, result.output
     assert "PASS" in result.output and "FAIL" not in result.output
+
+
+FAILING_TWICE = """
+unit_tests:
+  - name: first_wrong
+    model: n
+    given: []
+    expect:
+      rows:
+        - {id: 2}
+  - name: second_wrong
+    model: n
+    given: []
+    expect:
+      rows:
+        - {id: 3}
+"""
+
+
+def test_in_build_a_models_first_failing_unit_test_skips_its_other_unit_tests(tmp_path):
+    """dbt's build runs a model's unit tests one after another and skips the rest (and the model)
+    after the first that fails."""
+    project = write_project(tmp_path, {"models/n.sql": "select 1 as id\n", "models/unit.yml": FAILING_TWICE})
+    result = run_fusion(project, "build")
+    assert result.code == 1
+    statuses = {r["unique_id"].split(".")[-1]: r["status"]
+                for r in json.loads((project / "target/run_results.json").read_text())["results"]}
+    assert sorted(statuses.values()) == ["fail", "skipped", "skipped"], statuses
+    assert statuses["n"] == "skipped"
+    # `fusion test` runs every unit test
+    result = run_fusion(project, "test")
+    statuses = [r["status"] for r in json.loads((project / "target/run_results.json").read_text())["results"]]
+    assert statuses == ["fail", "fail"]
