@@ -194,9 +194,11 @@ def test_cross_database_macros(warehouse, tmp_path):
     assert spine("spine_empty") == []
 
 
-def test_safe_cast_yields_null_on_duckdb(tmp_path):
-    """DuckDB has try_cast (PostgreSQL has no failure-tolerant cast: safe_cast is a plain cast there)."""
-    project = write_project(tmp_path, {"models/m.sql": "select {{ dbt.safe_cast(\"'x'\", dbt.type_int()) }} as v"})
+def test_safe_cast_is_a_plain_cast_on_duckdb(tmp_path):
+    """dbt-duckdb keeps dbt's default safe_cast, a plain cast: a value that does not convert
+    fails the model (a try_cast would hide it as null, which dbt never does there)."""
+    project = write_project(tmp_path, {"models/m.sql": "{{ config(materialized='table') }}"
+                                       "select {{ dbt.safe_cast(\"'x'\", dbt.type_int()) }} as v"})
     result = run_fusion(project, "run")
-    assert result.code == 0, result.output
-    assert query(project / "db.duckdb", "select v from main.m") == [(None,)]
+    assert result.code == 1
+    assert "Conversion Error" in result.output
