@@ -95,15 +95,3 @@ def test_ephemeral_models_get_compiled_files(tmp_path):
     (project / "models/alone.sql").write_text("{{ config(materialized='ephemeral') }}select 2 as id\n")
     assert run_fusion(project, "compile").code == 0
     assert _bare((compiled / "alone.sql").read_text()) == "select2asid"
-
-
-def test_ephemeral_ctes_are_named_by_alias_and_go_before_leading_comments(tmp_path):
-    """dbt names an ephemeral model's CTE after its identifier (alias, e.g. a version's
-    ``name_v2``) and, when the query has no ``with``, writes its own before everything."""
-    project = write_project(tmp_path, {
-        "models/base.sql": "{{ config(materialized='ephemeral', alias='base_v2') }}select 1 as id\n",
-        "models/top.sql": "-- reads base\nselect id from {{ ref('base') }}\n"})
-    result = run_fusion(project, "compile")
-    assert result.code == 0, result.output
-    assert _bare((project / "target/compiled/proj/models/top.sql").read_text()) == _bare(
-        "with __dbt__cte__base_v2 as (\nselect 1 as id\n) -- reads base\nselect id from __dbt__cte__base_v2")

@@ -19,7 +19,7 @@ from fusion.analysis.inference import Analysis, analyse, type_family
 from fusion.analysis.lineage import write_lineage
 from fusion.analysis.warehouse import WarehouseSchemas
 from fusion.errors import CompilationError, FusionError
-from fusion.jinja.node_context import cte_name
+from fusion.jinja.node_context import EPHEMERAL_PREFIX
 from fusion.manifest.nodes import Node
 
 
@@ -152,7 +152,7 @@ class Analyzer:
     def _register(self, obj, schema: TableSchema, name: str | None = None) -> None:
         self.schemas[obj.unique_id] = schema
         if getattr(obj, "is_ephemeral", False):  # referenced as a CTE name, which resolves like a table
-            relation = self.catalog.default_table(cte_name(obj))
+            relation = self.catalog.default_table(EPHEMERAL_PREFIX + obj.name)
         else:
             relation = obj.relation_name
         if relation:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from fusion.errors import CompilationError
 from fusion.jinja.context import RenderNamespace, Runtime
 from fusion.jinja.environment import environment
-from fusion.jinja.node_context import Resolution, cte_name, node_namespace
+from fusion.jinja.node_context import EPHEMERAL_PREFIX, Resolution, node_namespace
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.nodes import Node
 from fusion.parse.parser import GENERIC_TEST_KWARGS, GENERIC_TEST_SOURCE, render_test_kwargs
@@ -64,7 +64,7 @@ class Compiler:
         return [{"id": uid, "sql": self._cte(uid, body)} for uid, body in self._ctes_for(resolution.ephemerals)]
 
     def _cte(self, uid: str, body: str) -> str:
-        return f" {cte_name(self.manifest.nodes[uid])} as (\n{body}\n)"
+        return f" {EPHEMERAL_PREFIX}{self.manifest.nodes[uid].name} as (\n{body}\n)"
 
     def ephemeral_sql(self, uid: str) -> str:
         """An ephemeral model's SQL with the ephemeral models it reads injected (its compiled file)."""
@@ -126,5 +126,4 @@ def inject_ctes(sql: str, ctes: list[str]) -> str:
     if _WITH.match(sql, start):
         after = start + 4
         return f"{sql[:start]}with {joined}, {sql[after:].lstrip()}"
-    first = len(sql) - len(sql.lstrip())  # as dbt: before leading comments, after leading blanks
-    return f"{sql[:first]}with {joined}\n{sql[first:]}"
+    return f"{sql[:start]}with {joined}\n{sql[start:]}"

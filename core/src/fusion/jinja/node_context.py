@@ -23,11 +23,6 @@ from fusion.relation import Column, Relation
 EPHEMERAL_PREFIX = "__dbt__cte__"
 
 
-def cte_name(node) -> str:
-    """The CTE an ephemeral model is injected as: named after its identifier (alias), as dbt does."""
-    return EPHEMERAL_PREFIX + node.alias
-
-
 @dataclass
 class Capture:
     """What a parse-time render discovered."""
@@ -299,7 +294,7 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
         if target.is_ephemeral:
             if resolution is not None and target.unique_id not in resolution.ephemerals:
                 resolution.ephemerals.append(target.unique_id)
-            return runtime.adapter.relation(None, None, cte_name(target), "cte").quote(
+            return runtime.adapter.relation(None, None, EPHEMERAL_PREFIX + target.name, "cte").quote(
                 identifier=False)
         return _narrow(relation_for(runtime, target), target.config.get("event_time"))
 
