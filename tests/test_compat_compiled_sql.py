@@ -91,7 +91,3 @@ def test_ephemeral_models_get_compiled_files(tmp_path):
     assert _bare((compiled / "middle.sql").read_text()) == _bare(
         "with __dbt__cte__base as (\nselect 1 as id\n) select id from __dbt__cte__base")
     assert _bare((compiled / "base.sql").read_text()) == "select1asid"
-    # an ephemeral model nothing reads still gets its file from `compile`
-    (project / "models/alone.sql").write_text("{{ config(materialized='ephemeral') }}select 2 as id\n")
-    assert run_fusion(project, "compile").code == 0
-    assert _bare((compiled / "alone.sql").read_text()) == "select2asid"

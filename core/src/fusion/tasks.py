@@ -54,20 +54,15 @@ def compile_task(inv: Invocation, inline: str | None) -> int:
     if inline is not None:
         events.emit("CompiledInline", _compile_inline(inv, inline).sql, level="result")
         return 0
-    selected = _selected(inv)
-    the_plan = plan(inv, selected, "compile")
+    the_plan = plan(inv, _selected(inv), "compile")
     runner = NodeRunner(inv, len(the_plan.order))
-    errors, planned = 0, set(the_plan.order)
-    for uid in inv.graph.order:
-        node = inv.manifest.nodes.get(uid)
-        if uid in planned and node.resource_type in COMMAND_TYPES["compile"] and node.resource_type != "seed":
-            work = runner.compile_only
-        elif uid in selected and node is not None and node.is_ephemeral:  # dbt writes these files too
-            work = runner.write_ephemeral
-        else:
+    errors = 0
+    for uid in the_plan.order:
+        node = inv.manifest.nodes[uid]
+        if node.resource_type not in COMMAND_TYPES["compile"] or node.resource_type == "seed":
             continue
         try:
-            work(uid)
+            runner.compile_only(uid)
         except FusionError as exc:
             errors += 1
             events.emit("CompileError", f"Error: {exc}", level="error", unique_id=uid)

@@ -246,17 +246,13 @@ class NodeRunner:
         self.invocation.sql_writer.write(artifacts.compiled_file_path(node, folder), sql)
         if folder == "compiled":  # as dbt, the ephemeral models a node reads get compiled files too
             for cte in node.extra_ctes or ():
-                self.write_ephemeral(cte["id"])
-
-    def write_ephemeral(self, uid: str) -> None:
-        """Write an ephemeral model's compiled file (once per invocation)."""
-        with self._lock:
-            new = uid not in self._ephemerals_written
-            self._ephemerals_written.add(uid)
-        if new and self.write_sql:
-            ephemeral = self.invocation.manifest.nodes[uid]
-            self.invocation.sql_writer.write(artifacts.compiled_file_path(ephemeral, "compiled"),
-                                             self.compiler.ephemeral_sql(uid))
+                with self._lock:
+                    new = cte["id"] not in self._ephemerals_written
+                    self._ephemerals_written.add(cte["id"])
+                if new:
+                    ephemeral = self.invocation.manifest.nodes[cte["id"]]
+                    self.invocation.sql_writer.write(artifacts.compiled_file_path(ephemeral, folder),
+                                                     self.compiler.ephemeral_sql(ephemeral.unique_id))
 
     def skip(self, uid: str, cause: str) -> NodeResult:
         manifest = self.invocation.manifest
