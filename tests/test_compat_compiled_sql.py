@@ -76,18 +76,3 @@ def test_dateadd_on_an_untyped_literal_fails_as_under_dbt_duckdb(tmp_path):
     assert result.code == 1
     assert "ERROR" in result.output and "bad" in result.output
     assert query(project / "db.duckdb", "select id from main.good") == [(1,)]
-
-
-def test_ephemeral_models_get_compiled_files(tmp_path):
-    """dbt writes an ephemeral model's compiled SQL (with the ephemeral models it reads injected)
-    under target/compiled/ when a node that reads it compiles."""
-    project = write_project(tmp_path, {
-        "models/base.sql": "{{ config(materialized='ephemeral') }}select 1 as id\n",
-        "models/middle.sql": "{{ config(materialized='ephemeral') }}select id from {{ ref('base') }}\n",
-        "models/top.sql": "select id from {{ ref('middle') }}\n"})
-    result = run_fusion(project, "compile")
-    assert result.code == 0, result.output
-    compiled = project / "target/compiled/proj/models"
-    assert _bare((compiled / "middle.sql").read_text()) == _bare(
-        "with __dbt__cte__base as (\nselect 1 as id\n) select id from __dbt__cte__base")
-    assert _bare((compiled / "base.sql").read_text()) == "select1asid"

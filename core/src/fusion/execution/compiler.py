@@ -61,15 +61,8 @@ class Compiler:
         return inject_ctes(sql, [c["sql"] for c in self._cte_entries(resolution)])
 
     def _cte_entries(self, resolution: Resolution) -> list[dict[str, str]]:
-        return [{"id": uid, "sql": self._cte(uid, body)} for uid, body in self._ctes_for(resolution.ephemerals)]
-
-    def _cte(self, uid: str, body: str) -> str:
-        return f" {EPHEMERAL_PREFIX}{self.manifest.nodes[uid].name} as (\n{body}\n)"
-
-    def ephemeral_sql(self, uid: str) -> str:
-        """An ephemeral model's SQL with the ephemeral models it reads injected (its compiled file)."""
-        eph = self._ephemeral(uid, ())
-        return inject_ctes(eph.sql, [self._cte(cte_id, body) for cte_id, body in eph.ctes])
+        return [{"id": uid, "sql": f" {EPHEMERAL_PREFIX}{self.manifest.nodes[uid].name} as (\n{body}\n)"}
+                for uid, body in self._ctes_for(resolution.ephemerals)]
 
     def _render(self, node: Node, extra: dict | None, batch: tuple[str, str] | None = None):
         resolution = Resolution()

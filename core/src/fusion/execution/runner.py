@@ -125,7 +125,6 @@ class NodeRunner:
         self._pending: list = []
         self._counter = 0
         self._lock = threading.Lock()
-        self._ephemerals_written: set[str] = set()
 
     def _index(self) -> int:
         with self._lock:
@@ -241,18 +240,8 @@ class NodeRunner:
         return outcome
 
     def _write(self, node: Node, sql: str, folder: str) -> None:
-        if not self.write_sql:
-            return
-        self.invocation.sql_writer.write(artifacts.compiled_file_path(node, folder), sql)
-        if folder == "compiled":  # as dbt, the ephemeral models a node reads get compiled files too
-            for cte in node.extra_ctes or ():
-                with self._lock:
-                    new = cte["id"] not in self._ephemerals_written
-                    self._ephemerals_written.add(cte["id"])
-                if new:
-                    ephemeral = self.invocation.manifest.nodes[cte["id"]]
-                    self.invocation.sql_writer.write(artifacts.compiled_file_path(ephemeral, folder),
-                                                     self.compiler.ephemeral_sql(ephemeral.unique_id))
+        if self.write_sql:
+            self.invocation.sql_writer.write(artifacts.compiled_file_path(node, folder), sql)
 
     def skip(self, uid: str, cause: str) -> NodeResult:
         manifest = self.invocation.manifest
