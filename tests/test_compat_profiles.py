@@ -83,3 +83,14 @@ def test_spark_database_must_be_the_schema(tmp_path):
     result = run_fusion(other, "parse")
     assert result.code != 0 and "Error:" in result.output and "profiles.yml" in result.output
     assert "differs from its `schema: s`" in result.output
+
+
+@pytest.mark.parametrize(("path", "database"), [
+    (":memory:", "memory"), ("dev.duckdb", "dev"), ("/x/my.db.duckdb", "my"), ("/x/.hidden.duckdb", "hidden"),
+    ("md:analytics", "analytics"), ("md:", "my_db"),
+])
+def test_duckdb_database_named_from_the_path_before_any_adapter_exists(path, database):
+    from fusion_duckdb import DuckDBAdapter
+
+    defaults = DuckDBAdapter.target_defaults({"path": path})
+    assert (defaults["database"], defaults["schema"]) == (database, "main")

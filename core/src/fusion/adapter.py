@@ -118,8 +118,10 @@ class Adapter:
         self.cache = RelationCache()
 
     # --- declared by subclasses ---------------------------------------------------------
-    def target_defaults(self, target: dict[str, Any]) -> dict[str, Any]:
-        """What the dbt adapter fills in for keys ``target`` leaves out (``target`` in Jinja shows it)."""
+    @classmethod
+    def target_defaults(cls, target: dict[str, Any]) -> dict[str, Any]:
+        """What the dbt adapter fills in for keys ``target`` leaves out (``target`` in Jinja shows it);
+        a class method, so that ``target`` can be completed before an adapter exists."""
         return {}
 
     def parse_credentials(self, target: dict[str, Any]) -> dict[str, Any]:

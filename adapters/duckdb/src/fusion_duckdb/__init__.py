@@ -36,7 +36,8 @@ class DuckDBAdapter(Adapter):
         "datetime": "TIMESTAMP", "boolean": "BOOLEAN", "text": "VARCHAR",
     }
 
-    def target_defaults(self, target: dict[str, Any]) -> dict[str, Any]:
+    @classmethod
+    def target_defaults(cls, target: dict[str, Any]) -> dict[str, Any]:
         return {"path": ":memory:", "schema": "main", "database": path_database(str(target.get("path") or ":memory:"))}
 
     def parse_credentials(self, target: dict[str, Any]) -> dict[str, Any]:
