@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,22 @@ def run_fusion(project: Path, *args: str, env: dict[str, str] | None = None) -> 
     proc = subprocess.run([sys.executable, "-m", "fusion", *args], cwd=project, capture_output=True,
                           text=True, env=env, timeout=300)
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+def start_fusion(project: Path, *args: str) -> subprocess.Popen:
+    """Start the real CLI in a child process (output captured as text) and return at once."""
+    return subprocess.Popen([sys.executable, "-m", "fusion", *args], cwd=project, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def wait_until(condition, seconds: float = 20.0) -> bool:
+    """Poll ``condition`` every 0.1 s; whether it became true within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
 
 
 @pytest.fixture

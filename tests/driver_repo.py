@@ -112,11 +112,17 @@ def driver_entry(artifact: dict, entrypoint: str, version: str = "1.0.0", platfo
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     endless_paths: set[str] = set()
+    redirects: dict[str, str] = {}  # path -> Location
 
     def log_message(self, *args):
         pass
 
     def do_GET(self):  # noqa: N802 - http.server's naming
+        if self.path.lstrip("/") in self.redirects:
+            self.send_response(302)
+            self.send_header("Location", self.redirects[self.path.lstrip("/")])
+            self.end_headers()
+            return
         if self.path.lstrip("/") in self.endless_paths:
             self.send_response(200)
             self.end_headers()
@@ -142,7 +148,7 @@ class Server:
 
 
 def serve(folder: Path) -> Server:
-    handler = type("Handler", (_Quiet,), {"endless_paths": set()})
+    handler = type("Handler", (_Quiet,), {"endless_paths": set(), "redirects": {}})
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return Server(httpd, handler)

@@ -265,3 +265,82 @@ def test_enterprise_mirror_only_policy_excludes_official(repo):
 def test_policy_show_lists_files(env):
     result = run_fusion(env, "policy", "show")
     assert result.code == 0 and "user" in result.stdout and "present" in result.stdout
+
+
+# a project's policy only narrows ------------------------------------------------------------
+def _project_policy(env, text: str):
+    project = env / "project"
+    (project / ".fusion").mkdir(parents=True, exist_ok=True)
+    (project / ".fusion" / "policy.toml").write_text(text)
+    return project
+
+
+def _user_policy(env, text: str) -> None:
+    (env / "config" / "fusion" / "policy.toml").write_text(text)
+
+
+@pytest.mark.parametrize("text", ["allow_dev_drivers = true\n", 'ca_bundle = "/tmp/evil.pem"\n',
+                                  'proxy = "http://evil:3128"\n'])
+def test_project_may_not_set_dev_drivers_ca_bundle_or_proxy(env, text):
+    project = _project_policy(env, text)
+    with pytest.raises(ProjectError, match="a project's policy may not set") as info:
+        load_policy(project)
+    assert info.value.path == str(project / ".fusion" / "policy.toml")
+    result = run_fusion(project, "drivers", "list")
+    assert result.code == 2 and "Traceback" not in result.output
+    assert ".fusion/policy.toml: a project's policy may not set" in result.stderr
+
+
+def test_project_cannot_widen_offline_grace_to_accept_an_expired_index(repo, env):
+    import datetime as dt
+
+    from driver_repo import driver_entry, later
+    from fusion.drivers.cache import DriverCache
+    from fusion.drivers.repositories import TrustedRepository, configured_repositories
+
+    repo.write_index({DRIVER: driver_entry(repo.artifact, repo.entrypoint)}, expires=later(3))
+    manager().repositories  # noqa: B018 - cached while fresh
+    policy = load_policy(_project_policy(env, "offline = true\noffline_grace_days = 100000\n"))
+    assert policy.offline and policy.offline_grace_days == 0
+    assert policy.origins["offline"].startswith("project:") and "offline_grace_days" not in policy.origins
+    later_on = dt.datetime.now(dt.UTC) + dt.timedelta(days=5)
+    with pytest.raises(TrustError, match="expired"):
+        TrustedRepository(configured_repositories(policy)[0], DriverCache(), policy, now=later_on).index  # noqa: B018
+
+
+def test_each_level_only_narrows(env):
+    _user_policy(env, 'repositories = ["testrepo", "acme"]\nallow_drivers = ["duckdb"]\noffline_grace_days = 7\n'
+                      'allow_dev_drivers = true\n')
+    project = _project_policy(env, 'repositories = ["acme", "evil"]\nallow_drivers = ["duckdb", "evil"]\n'
+                                   'deny_drivers = ["duckdb"]\noffline_grace_days = 3\n'
+                                   "allow_user_trust_roots = false\n")
+    policy = load_policy(project)
+    assert policy.repositories == {"acme"} and policy.allow_drivers == {"duckdb"}
+    assert policy.deny_drivers == {"duckdb"} and not policy.driver_allowed("duckdb")
+    assert policy.offline_grace_days == 3 and policy.allow_dev_drivers and not policy.allow_user_trust_roots
+    widening = _project_policy(env, "offline_grace_days = 30\nallow_user_trust_roots = true\n")
+    policy = load_policy(widening)
+    assert policy.offline_grace_days == 7 and policy.origins["offline_grace_days"].startswith("user:")
+    assert policy.allow_user_trust_roots and "allow_user_trust_roots" not in policy.origins
+
+
+def test_policy_show_effective_names_the_deciding_level(env):
+    _user_policy(env, "offline_grace_days = 7\n")
+    project = _project_policy(env, 'offline_grace_days = 2\ndeny_drivers = ["snowflake"]\n')
+    result = run_fusion(project, "policy", "show", "--effective")
+    assert result.code == 0, result.output
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()}
+    assert lines["offline_grace_days"].split()[1] == "2" and "(project:" in lines["offline_grace_days"]
+    assert "(project:" in lines["deny_drivers"] and "(default)" in lines["allow_dev_drivers"]
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ('offline = "yes"\n', "offline"), ('offline_grace_days = "7"\n', "offline_grace_days"),
+    ("offline_grace_days = -1\n", "offline_grace_days"), ('repositories = "official"\n', "repositories"),
+    ("deny_drivers = [1]\n", "deny_drivers"), ("pins = 3\n", "pins"), ("[pins]\nduckdb = 1\n", "pins"),
+])
+def test_wrong_value_types_are_one_clear_error(env, text, key):
+    project = _project_policy(env, text)
+    result = run_fusion(project, "policy", "show", "--effective")
+    assert result.code == 2 and "Traceback" not in result.output, result.output
+    assert f".fusion/policy.toml: policy key `{key}` must be" in result.stderr

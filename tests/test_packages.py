@@ -8,6 +8,7 @@ import json
 import subprocess
 import tarfile
 
+import pytest
 import yaml
 from conftest import query, run_fusion, write_project
 from driver_repo import serve
@@ -234,3 +235,100 @@ models:
     assert rows[3][0] == '"main"."more_orders"'  # relation.include(database=false)
     keys = warehouse.query("select count(distinct key) from main.keyed")
     assert keys == [(3,)]
+
+
+def _served_tarball_project(tmp_path, site, data: bytes):
+    (site / "pkg.tar.gz").write_bytes(data)
+    server = serve(site)
+    make_package(tmp_path / "local_pkg", "localpkg")
+    project = write_project(tmp_path / "proj", {"packages.yml": "packages:\n  - local: ../local_pkg\n"})
+    assert run_fusion(project, "deps").code == 0
+    (project / "packages.yml").write_text(f"packages:\n  - tarball: {server.url}/pkg.tar.gz\n")
+    return project, server
+
+
+def _bomb(members: dict[str, int]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, size in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = size
+            archive.addfile(info, io.BytesIO(bytes(size)))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("members", "message"), [
+    ({"pkg/dbt_project.yml": 10, "pkg/zeros": 3_000_000}, "a member of 3000000 bytes"),
+    ({"pkg/dbt_project.yml": 10, **{f"pkg/z{i}": 400_000 for i in range(4)}}, "more than 1000000 bytes"),
+    ({f"pkg/f{i}": 0 for i in range(60)}, "more than 50 members"),
+])
+def test_tarball_bomb_is_refused_before_it_is_written(tmp_path, monkeypatch, members, message):
+    """Caps are checked on the headers before anything is written; the previous packages stay."""
+    from click.testing import CliRunner
+    from fusion.cli import cli
+    from fusion.project import deps
+
+    monkeypatch.setattr(deps, "LIMITS", deps.ExtractLimits(total_bytes=1_000_000, member_bytes=500_000, members=50))
+    site = tmp_path / "site"
+    site.mkdir()
+    data = _bomb(members)
+    project, server = _served_tarball_project(tmp_path, site, data)
+    written = []
+    real_makefile = tarfile.TarFile.makefile
+
+    def counting_makefile(self, member, target):
+        written.append(member.size)
+        return real_makefile(self, member, target)
+
+    monkeypatch.setattr(tarfile.TarFile, "makefile", counting_makefile)
+    monkeypatch.chdir(project)
+    try:
+        result = CliRunner().invoke(cli, ["deps"])
+    finally:
+        server.httpd.shutdown()
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+    assert written == []  # refused from the headers: not one member was written
+    assert (project / "dbt_packages" / "localpkg" / "dbt_project.yml").is_file()
+    assert not any(p.name.startswith(".fusion-deps-") for p in project.iterdir())
+
+
+def test_tarball_with_a_link_out_of_the_package_is_refused(tmp_path):
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        link = tarfile.TarInfo("pkg/evil")
+        link.type, link.linkname = tarfile.SYMTYPE, "../../../../etc/passwd"
+        archive.addfile(link)
+    site = tmp_path / "site"
+    site.mkdir()
+    project, server = _served_tarball_project(tmp_path, site, buffer.getvalue())
+    try:
+        result = run_fusion(project, "deps")
+    finally:
+        server.httpd.shutdown()
+    assert result.code == 2 and "could not unpack the package tarball" in result.output, result.output
+    assert (project / "dbt_packages" / "localpkg").is_dir()
+
+
+@pytest.mark.parametrize("body", ["<html>not json</html>", "[1, 2]"])
+def test_hub_answering_non_json_is_one_clear_error(tmp_path, body):
+    site = tmp_path / "site"
+    (site / "api" / "v1" / "acme").mkdir(parents=True)
+    (site / "api" / "v1" / "acme" / "pkg.json").write_text(body)
+    server = serve(site)
+    project = write_project(tmp_path / "proj", {"packages.yml": "packages:\n  - package: acme/pkg\n"
+                                                                "    version: 1.0.0\n"})
+    try:
+        result = run_fusion(project, "deps", env={**_python_env(), "FUSION_HUB_URL": server.url,
+                                                 "PATH": "/usr/bin:/bin"})
+    finally:
+        server.httpd.shutdown()
+    assert result.code == 2 and "Traceback" not in result.output, result.output
+    assert "packages.yml" in result.output and "/api/v1/acme/pkg.json" in result.output
+    assert "hint: check FUSION_HUB_URL" in result.output
+
+
+def test_plain_http_tarball_from_a_non_loopback_host_is_refused(tmp_path):
+    project = write_project(tmp_path / "proj", {
+        "packages.yml": "packages:\n  - tarball: http://127.0.0.1.attacker.example/p.tar.gz\n"})
+    result = run_fusion(project, "deps")
+    assert result.code == 2 and "only https" in result.output and "Traceback" not in result.output

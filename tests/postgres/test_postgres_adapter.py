@@ -56,6 +56,20 @@ def test_unix_socket_and_ipv6_hosts():
     assert ipv6.uri().startswith("postgresql://u:pw@[::1]:5432/d?")
 
 
+@pytest.mark.parametrize("host", ["h?sslmode=disable&x=", "h/evil?sslmode=disable", "h:1@evil#y"])
+def test_host_text_cannot_inject_uri_options(host):
+    """libpq itself (through the ADBC driver) reads the whole text as the host name."""
+    import re
+    import urllib.parse
+
+    dbapi = pytest.importorskip("adbc_driver_postgresql.dbapi")
+    uri = make_adapter({"host": host, "user": "u", "password": "p", "dbname": "d", "schema": "s",
+                        "connect_timeout": 1}).uri()
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(uri).query).keys() == {"connect_timeout", "application_name"}
+    with pytest.raises(dbapi.Error, match=re.escape(f'could not translate host name "{host}"')):
+        dbapi.connect(uri)
+
+
 @pytest.mark.parametrize(("change", "message"), [
     ({"host": None}, "needs `host`"),
     ({"password": None}, "needs `password` (or `pass`)"),

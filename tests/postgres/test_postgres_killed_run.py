@@ -6,19 +6,9 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
-from conftest import run_fusion
+from conftest import run_fusion, wait_until
 from servers import write_target_project
-
-
-def _wait(condition, seconds: float = 20.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_killed_table_build_leaves_the_previous_table(tmp_path, postgres, pg_database, pg_query):
@@ -31,13 +21,13 @@ def test_killed_table_build_leaves_the_previous_table(tmp_path, postgres, pg_dat
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     running = "select count(*) from pg_stat_activity where query like '%pg_sleep(6)%' and pid <> pg_backend_pid()"
     try:
-        assert _wait(lambda: pg_query(running)[0][0] > 0), "the slow build never started"
+        assert wait_until(lambda: pg_query(running)[0][0] > 0), "the slow build never started"
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     # until the server notices the dead client, its uncommitted work is invisible
     assert pg_query("select id from main.t") == [(1,)]
-    assert _wait(lambda: pg_query(running)[0][0] == 0), "the server kept the killed statement"
+    assert wait_until(lambda: pg_query(running)[0][0] == 0), "the server kept the killed statement"
     names = [n for (n,) in pg_query("select tablename from pg_tables where schemaname = 'main' order by 1")]
     assert names == ["t"]
     assert pg_query("select id from main.t") == [(1,)]

@@ -3,6 +3,8 @@
 An adapter declares (class constants, a credentials mapping, a few methods for catalog
 queries); the behaviour lives here. Connections are opened lazily, one per thread, from a
 database handle obtained through ``fusion.drivers`` — so parse and compile never connect.
+Every statement runs through ``cursor()``, which registers it so that ``cancel()`` (called from
+another thread, e.g. on Ctrl-C) can stop it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from fusion.drivers import DriverRequirement, open_database
-from fusion.errors import DatabaseError, FusionError
+from fusion.errors import DatabaseError, FusionError, Interrupted
+from fusion.interrupt import own_driver_sigint
 from fusion.relation import Column, QuotePolicy, Relation
 
 
@@ -115,6 +118,9 @@ class Adapter:
         self._database_lock = threading.Lock()
         self._local = threading.local()
         self._connections: list[Any] = []
+        self._running: set[Any] = set()  # the AdbcStatements executing now, for cancel()
+        self._running_lock = threading.Lock()
+        self._cancelled = False
         self.cache = RelationCache()
 
     # --- declared by subclasses ---------------------------------------------------------
@@ -202,6 +208,7 @@ class Adapter:
             import adbc_driver_manager
             import adbc_driver_manager.dbapi as dbapi
 
+            own_driver_sigint(dbapi)
             try:
                 raw = adbc_driver_manager.AdbcConnection(self._db())
             except adbc_driver_manager.Error as exc:  # e.g. too many connections
@@ -247,17 +254,59 @@ class Adapter:
         self._local = threading.local()
 
     # --- execution ----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def cursor(self):
+        """A DB-API cursor of this thread's connection, for one statement, closed afterwards.
+
+        While it is open ``cancel()`` can stop its statement; once ``cancel()`` was called no new
+        statement starts (``Interrupted``), except those that unwind a transaction (``rollback``).
+        """
+        cur = self.connection().cursor()
+        statement = cur.adbc_statement
+        try:
+            if not getattr(self._local, "unwinding", False):
+                with self._running_lock:
+                    if self._cancelled:
+                        raise Interrupted("the run was interrupted: no further statement is started")
+                    self._running.add(statement)
+            yield cur
+        finally:
+            with self._running_lock:
+                self._running.discard(statement)
+            cur.close()
+
+    def cancel(self) -> list[str]:
+        """Stop every running statement (from any thread) and refuse new ones; return the
+        driver's errors for statements it could not cancel."""
+        errors = []
+        with self._running_lock:  # held: no statement is closed while it is being cancelled
+            self._cancelled = True
+            for statement in self._running:
+                try:
+                    statement.cancel()
+                except Exception as exc:  # noqa: BLE001 - a driver without cancel: the statement runs out
+                    errors.append(self.describe_error(exc))
+        return errors
+
+    @contextlib.contextmanager
+    def _unwinding(self):
+        """Statements run inside are not refused (nor cancelled) after ``cancel()``."""
+        previous = getattr(self._local, "unwinding", False)
+        self._local.unwinding = True
+        try:
+            yield
+        finally:
+            self._local.unwinding = previous
+
     def execute(self, sql: str, fetch: bool = False):
         """Run one statement; return (AdapterResponse, pyarrow.Table | None)."""
-        cur = self.connection().cursor()
-        try:
-            cur.execute(sql)
-            table = cur.fetch_arrow_table() if fetch else None
-            rows = cur.rowcount if cur.rowcount is not None and cur.rowcount >= 0 else None
-        except Exception as exc:
-            raise DatabaseError(self.describe_error(exc)) from exc
-        finally:
-            cur.close()
+        with self.cursor() as cur:
+            try:
+                cur.execute(sql)
+                table = cur.fetch_arrow_table() if fetch else None
+                rows = cur.rowcount if cur.rowcount is not None and cur.rowcount >= 0 else None
+            except Exception as exc:
+                raise DatabaseError(self.describe_error(exc)) from exc
         return AdapterResponse("OK", rows_affected=rows), table
 
     def describe_error(self, exc: Exception) -> str:
@@ -275,7 +324,11 @@ class Adapter:
     def commit(self) -> None:
         self._local.journal = None
         if self.transactional_ddl:
-            self.execute("commit")
+            try:
+                self.execute("commit")
+            except Interrupted:
+                self.rollback()  # nothing is committed once the run was interrupted
+                raise
 
     def rollback(self) -> None:
         """Roll back, and undo what this transaction told the relation cache."""
@@ -290,7 +343,8 @@ class Adapter:
                 else:
                     rels[name] = previous
         try:
-            self.execute("rollback")
+            with self._unwinding():
+                self.execute("rollback")
         except DatabaseError:
             pass  # no transaction was open
 
@@ -307,18 +361,17 @@ class Adapter:
         finally:
             self.rollback()
             if not self.transactional_ddl:
-                self.execute(f"drop table if exists {relation}")
+                with self._unwinding():
+                    self.execute(f"drop table if exists {relation}")
 
     def ingest(self, relation: Relation, table, mode: str = "append") -> int:
         """Bulk-load an Arrow table (``mode``: append to, or create, the relation)."""
-        cur = self.connection().cursor()
-        try:
-            return cur.adbc_ingest(relation.identifier, table, mode=mode,
-                                   db_schema_name=relation.schema) or 0
-        except Exception as exc:
-            raise DatabaseError(self.describe_error(exc)) from exc
-        finally:
-            cur.close()
+        with self.cursor() as cur:
+            try:
+                return cur.adbc_ingest(relation.identifier, table, mode=mode,
+                                       db_schema_name=relation.schema) or 0
+            except Exception as exc:
+                raise DatabaseError(self.describe_error(exc)) from exc
 
     def insert_values(self, relation: Relation, columns: list[str], sql_types: list[str], table) -> int:
         """Load an Arrow table with batched ``insert ... values`` (drivers without bulk ingest).

@@ -107,18 +107,23 @@ def command(fn):
     def wrapper(**kwargs):
         which = click.get_current_context().command.name
         invocation = _invocation(which, kwargs)
+        interrupt = invocation.interrupt
         try:
-            try:
-                code = fn(invocation, **{k: v for k, v in kwargs.items()
-                                         if k not in Flags.__dataclass_fields__})
-            finally:
-                invocation.close()
+            with interrupt:
+                try:
+                    code = fn(invocation, **{k: v for k, v in kwargs.items()
+                                             if k not in Flags.__dataclass_fields__})
+                finally:
+                    invocation.close()
         except FusionError as exc:
-            events.emit("Error", f"Error: {exc}", level="error")
+            if interrupt.signum is None:  # else the error is the interrupt's doing (a cancelled statement)
+                events.emit("Error", f"Error: {exc}", level="error")
             code = 2
         except KeyboardInterrupt:
-            events.emit("Interrupted", "Interrupted.", level="error")
-            code = 130
+            code = interrupt.exit_code
+        if interrupt.signum is not None:
+            events.emit("Interrupted", f"Exited because of {interrupt.name}", level="error")
+            code = interrupt.exit_code
         sys.exit(code or 0)
 
     return wrapper

@@ -44,5 +44,9 @@ class DatabaseError(FusionError):
     """The warehouse rejected a statement."""
 
 
+class Interrupted(FusionError):
+    """SIGINT or SIGTERM stopped the run: a statement was refused because of it."""
+
+
 class PluginError(FusionError):
     """A plugin is missing, broken or not allowed."""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pytz
 
 from fusion.errors import PluginError
+from fusion.interrupt import Interrupt
 from fusion.plugins import get_plugins
 from fusion.project.env import EnvReader
 from fusion.project.profile import Profile, load_profile
@@ -84,6 +85,8 @@ class Invocation:
         self.started_at = datetime.datetime.now(pytz.utc)
         self.project_dir = Path(flags.project_dir or os.getcwd()).resolve()
         self.env = EnvReader()
+        #: SIGINT/SIGTERM handling, entered by the CLI around the command
+        self.interrupt = Interrupt(self.cancel)
 
     # --- loading, in order -------------------------------------------------------------
     @functools.cached_property
@@ -144,7 +147,7 @@ class Invocation:
             from fusion.jinja.code_cache import CodeCache
             from fusion.jinja.environment import environment
 
-            environment().code_cache = CodeCache(self.target_path / "fusion_template_code.marshal")
+            environment().code_cache = CodeCache(self.target_path / "fusion_template_code.marshal", cache.sealer)
         macros = build_macro_registry(project, spec.name, spec.macro_paths, spec.parents, self.packages,
                                       cache.macro_index if cache is not None else None)
         target = self.profile.public_target(self.adapter.target)
@@ -159,14 +162,19 @@ class Invocation:
 
     @functools.cached_property
     def parse_cache(self) -> ParseCache | None:
-        """The parse cache in the target folder, with this invocation's inputs hashed."""
+        """The parse cache in the target folder, with this invocation's inputs hashed; None
+        without partial parsing or without a private folder for the user's key."""
         if not self.flags.partial_parse:
             return None
         from fusion.parse.cache import ParseCache, digest
+        from fusion.sealed import user_sealer
 
+        sealer = user_sealer()
+        if sealer is None:
+            return None
         spec = self.adapter_spec
-        settings = digest(spec.name, self.profile.public_target(), self.flags.vars, sys.version)
-        cache = ParseCache.open(self.target_path, settings)
+        settings = sealer.digest(digest(spec.name, self.profile.public_target(), self.flags.vars, sys.version))
+        cache = ParseCache.open(self.target_path, settings, sealer)
         cache.scan([*self.packages, self.project], spec.macro_paths)
         return cache
 
@@ -184,7 +192,7 @@ class Invocation:
                 cached.macros = self.runtime.macros
                 return cached
             base = cache.render_base([*self.packages, self.project], self.adapter_spec.macro_paths)
-            memo = RenderMemo(cache.load_renders(), base, self.runtime.env)
+            memo = RenderMemo(cache.load_renders(), base, self.runtime.env, cache.sealer.digest)
         manifest = Manifest(self.project.name, self.runtime.macros)
         manifest = ProjectParser(self.project, self.runtime, manifest, self.packages, memo).parse()
         self.__dict__["graph"] = Graph.from_manifest(manifest)  # a cycle is a parse error: never cached
@@ -203,6 +211,10 @@ class Invocation:
         from fusion.manifest.artifacts import SqlWriter
 
         return SqlWriter(self.target_path)
+
+    def cancel(self) -> list[str]:
+        """Stop the warehouse statements running now (from any thread); see ``Adapter.cancel``."""
+        return self.adapter.cancel() if "adapter" in self.__dict__ else []
 
     def close(self) -> None:
         """Release connections; wait for files being written (a write error is raised here)."""

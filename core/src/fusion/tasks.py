@@ -98,7 +98,8 @@ def execute_task(inv: Invocation) -> int:
     start = time.perf_counter()
     selected = _selected(inv)
     inv.adapter  # noqa: B018 - a bad profile fails before anything runs
-    results = execute(inv, selected, inv.flags.which)
+    with inv.interrupt.deferred():  # a signal stops the scheduling; the nodes' results are kept
+        results = execute(inv, selected, inv.flags.which)
     elapsed = time.perf_counter() - start
     artifacts.write_run_results(results, elapsed, inv)
     artifacts.write_manifest(inv.manifest, inv)

@@ -119,14 +119,12 @@ class SparkAdapter(Adapter):
         return response, table
 
     def _execute_one(self, sql: str, fetch: bool):
-        cur = self.connection().cursor()
-        try:
-            cur.execute(sql)
-            table = cur.fetch_arrow_table()  # a command runs as its results are read
-        except Exception as exc:  # noqa: BLE001 - every driver error becomes a user-facing one
-            raise DatabaseError(self.describe_error(exc)) from exc
-        finally:
-            cur.close()
+        with self.cursor() as cur:
+            try:
+                cur.execute(sql)
+                table = cur.fetch_arrow_table()  # a command runs as its results are read
+            except Exception as exc:  # noqa: BLE001 - every driver error becomes a user-facing one
+                raise DatabaseError(self.describe_error(exc)) from exc
         return AdapterResponse("OK"), table if fetch else None
 
     def describe_error(self, exc: Exception) -> str:

@@ -9,6 +9,7 @@ driver) become Arrow decimals, ``SHOW`` is read without COPY, and errors carry t
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -132,6 +133,13 @@ def readable(table):
     return table
 
 
+def _is_ipv6(text: str) -> bool:
+    try:
+        return isinstance(ipaddress.ip_address(text), ipaddress.IPv6Address)
+    except ValueError:
+        return False
+
+
 class PostgresAdapter(Adapter):
     type_name = "postgres"
     replace_view_in_place = False  # views are built beside the old one and swapped in by renames
@@ -185,8 +193,10 @@ class PostgresAdapter(Adapter):
         if host.startswith("/"):  # a Unix-socket directory
             params.append(("host", host))
             host = ""
-        elif ":" in host and not host.startswith("["):  # an IPv6 address
-            host = f"[{host}]"
+        elif _is_ipv6(host.strip("[]")):
+            host = f"[{host.strip('[]')}]"
+        else:  # percent-encoded: profile text never reaches the URI's other parts
+            host = quote(host, safe="")
         userinfo = quote(c["user"], safe="") + (":" + quote(c["password"], safe="") if c["password"] else "")
         params.append(("connect_timeout", str(c["connect_timeout"])))
         if c["keepalives_idle"]:  # 0 means libpq's default, as in dbt-postgres
@@ -231,23 +241,19 @@ class PostgresAdapter(Adapter):
         Without ``fetch`` the text goes through libpq's simple-query protocol, so it may hold
         several statements (the last one's row count is reported), as psycopg2 allows.
         """
-        cur = self.connection().cursor()
-        try:
-            if fetch:
-                if _SHOW.match(sql):
-                    cur.adbc_statement.set_options(**{USE_COPY: "false"})
-                cur.execute(sql)
-                table = readable(cur.fetch_arrow_table())
-                rows = table.num_rows
-            else:
-                statement = cur.adbc_statement
-                statement.set_sql_query(sql)
-                rows = _blocking(statement.execute_update, statement.cancel)
-                table = None
-        except Exception as exc:  # noqa: BLE001 - driver errors become DatabaseError
-            raise DatabaseError(self.describe_error(exc, sql)) from exc
-        finally:
-            cur.close()
+        with self.cursor() as cur:
+            try:
+                if fetch:
+                    if _SHOW.match(sql):
+                        cur.adbc_statement.set_options(**{USE_COPY: "false"})
+                    cur.execute(sql)
+                    table = readable(cur.fetch_arrow_table())
+                    rows = table.num_rows
+                else:
+                    cur.adbc_statement.set_sql_query(sql)
+                    rows, table = cur.adbc_statement.execute_update(), None
+            except Exception as exc:  # noqa: BLE001 - driver errors become DatabaseError
+                raise DatabaseError(self.describe_error(exc, sql)) from exc
         rows = rows if rows is not None and rows >= 0 else None
         return AdapterResponse("OK", rows_affected=rows), table
 
@@ -330,15 +336,6 @@ class PostgresAdapter(Adapter):
         self.execute(f"drop schema if exists {self.quote(schema)} cascade")
         self.forget_schema(database, schema)
         self.forget_schema(None, schema)  # create_schema remembers it without its database
-
-
-def _blocking(call, cancel):
-    """Run a driver call so that Ctrl-C cancels it (as the DB-API cursor does)."""
-    try:
-        from adbc_driver_manager._lib import _blocking_call
-    except ImportError:  # pragma: no cover - older driver managers
-        return call()
-    return _blocking_call(call, (), {}, cancel)
 
 
 @hookimpl

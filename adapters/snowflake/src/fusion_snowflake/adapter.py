@@ -131,29 +131,28 @@ class SnowflakeAdapter(Adapter):
 
     def _rollback_quietly(self) -> None:
         try:
-            self._run("rollback", False)
+            with self._unwinding():
+                self._run("rollback", False)
         except DatabaseError:
             pass  # the statement's own error is the one to report
 
     def _run(self, statement: str, fetch: bool):
-        cur = self.connection().cursor()
-        try:
-            tag = self._query_tag()
-            if tag:
-                cur.adbc_statement.set_options(**{QUERY_TAG: tag})
-            if fetch:
-                cur.execute(statement)
-                table = cur.fetch_arrow_table()
-                rows = table.num_rows
-            else:
-                cur.adbc_statement.set_sql_query(statement)
-                rows, table = cur.adbc_statement.execute_update(), None
-        except Exception as exc:  # noqa: BLE001 - driver errors become DatabaseError
-            error = DatabaseError(self.describe_error(exc))
-            error.vendor_code = getattr(exc, "vendor_code", None)
-            raise error from exc
-        finally:
-            cur.close()
+        with self.cursor() as cur:
+            try:
+                tag = self._query_tag()
+                if tag:
+                    cur.adbc_statement.set_options(**{QUERY_TAG: tag})
+                if fetch:
+                    cur.execute(statement)
+                    table = cur.fetch_arrow_table()
+                    rows = table.num_rows
+                else:
+                    cur.adbc_statement.set_sql_query(statement)
+                    rows, table = cur.adbc_statement.execute_update(), None
+            except Exception as exc:  # noqa: BLE001 - driver errors become DatabaseError
+                error = DatabaseError(self.describe_error(exc))
+                error.vendor_code = getattr(exc, "vendor_code", None)
+                raise error from exc
         return AdapterResponse("OK", rows_affected=rows if rows is not None and rows >= 0 else None), table
 
     def describe_error(self, exc: Exception) -> str:

@@ -1,7 +1,6 @@
 """The driver cache: private, content-addressed, crash-safe.
 
-Layout under the cache root (``$FUSION_CACHE_DIR``, else ``$XDG_CACHE_HOME/fusion``, else
-``~/.cache/fusion``)::
+Layout under the private cache folder (see fusion.private_cache)::
 
     libs/sha256/<aa>/<lib_sha256>/<lib_name>   verified libraries, mode 0400
     repos/<repository>/root.json, index.json   the newest verified metadata (rollback guard)
@@ -18,34 +17,15 @@ import contextlib
 import fcntl
 import hashlib
 import os
-import stat
+import shutil
 import tempfile
 from pathlib import Path
 
+from fusion.private_cache import cache_root, private_dir
 from fusion.trust.errors import TrustError
 from fusion.trust.metadata import check_lib_name
 
 _HEX64_LEN = 64
-
-
-def cache_root() -> Path:
-    if os.environ.get("FUSION_CACHE_DIR"):
-        return Path(os.environ["FUSION_CACHE_DIR"]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "fusion"
-
-
-def _check_private_dir(path: Path) -> None:
-    info = os.lstat(path)
-    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
-        raise TrustError(f"driver cache folder {path} is not a plain folder",
-                         hint="remove it; Fusion will recreate it")
-    if info.st_uid != os.getuid():
-        raise TrustError(f"driver cache folder {path} belongs to another user",
-                         hint="set FUSION_CACHE_DIR to a folder you own")
-    if info.st_mode & 0o022:
-        raise TrustError(f"driver cache folder {path} is writable by group or others (mode "
-                         f"{oct(info.st_mode & 0o777)})", hint=f"chmod 700 {path}")
 
 
 class DriverCache:
@@ -53,15 +33,7 @@ class DriverCache:
         self.root = root or cache_root()
 
     def _dir(self, *parts: str) -> Path:
-        """A private folder below the root, created (0700) and checked at every level."""
-        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _check_private_dir(self.root)
-        path = self.root
-        for part in parts:
-            path = path / part
-            path.mkdir(mode=0o700, exist_ok=True)
-            _check_private_dir(path)
-        return path
+        return private_dir(self.root, *parts)
 
     # --- libraries ---------------------------------------------------------------------
     def library_path(self, lib_sha256: str, lib_name: str) -> Path:
@@ -116,15 +88,25 @@ class DriverCache:
         folder = self.root / "tmp"
         count = 0
         if folder.is_dir():
-            for path in folder.iterdir():
-                path.unlink()
+            for path in folder.iterdir():  # a folder here is as stray as a file
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
                 count += 1
         return count
 
     # --- repository metadata -----------------------------------------------------------
+    def metadata_path(self, repository: str, name: str) -> Path:
+        return self.root / "repos" / repository / name
+
     def read_metadata(self, repository: str, name: str) -> bytes | None:
-        path = self.root / "repos" / repository / name
+        path = self.metadata_path(repository, name)
         return path.read_bytes() if path.is_file() else None
+
+    def forget_repository(self, repository: str) -> None:
+        """Drop a repository's cached metadata (its rollback record included)."""
+        shutil.rmtree(self.root / "repos" / repository, ignore_errors=True)
 
     def write_metadata(self, repository: str, name: str, data: bytes) -> None:
         folder = self._dir("repos", repository)

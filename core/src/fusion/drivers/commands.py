@@ -41,7 +41,9 @@ def drivers_list():
                         installed = manager.cache.has_library(artifact.lib_sha256, artifact.lib_name)
                         allowed = manager.policy.driver_allowed(name)
                         flags = ", ".join(f for f, on in (("installed", installed), ("yanked", dv.yanked),
-                                                          ("denied by policy", not allowed)) if on)
+                                                          ("denied by policy", not allowed),
+                                                          ("not delegated", not manager.may_serve(repo, name)))
+                                          if on)
                         click.echo(f"{repo.name:12} {name:12} {version:10} {platform:20} {artifact.source:6} "
                                    f"{flags}")
     except FusionError as exc:
@@ -138,58 +140,84 @@ def _repos_file() -> Path:
     return user_config_dir() / "repositories.json"
 
 
-def _read_repos() -> list[dict]:
+def _read_repos() -> list:
+    """The user's repositories file, checked like every other read of it."""
+    from fusion.drivers.repositories import parse_entries
+
     path = _repos_file()
-    return json.loads(path.read_text()) if path.is_file() else []
+    return parse_entries(path.read_bytes(), str(path)) if path.is_file() else []
 
 
-def _write_repos(entries: list[dict]) -> None:
+def _write_repos(configs: list) -> None:
     path = _repos_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(entries, indent=2) + "\n")
+    path.write_text(json.dumps([c.entry() for c in configs], indent=2) + "\n")
 
 
 @trust.command("list")
 def trust_list():
+    """Trusted repositories in trust order, with the driver names delegated to each."""
     try:
         for repo in _manager().repositories:
+            delegated = f"  delegated: {', '.join(sorted(repo.config.delegations))}" if repo.config.delegations else ""
             click.echo(f"{repo.name:20} root v{repo.root.version} ({repo.root.sha256[:12]}) index "
-                       f"v{repo.index.version}, expires {repo.index.expires:%Y-%m-%d}  [{repo.config.origin}]")
+                       f"v{repo.index.version}, expires {repo.index.expires:%Y-%m-%d}  [{repo.config.origin}]"
+                       f"{delegated}")
     except FusionError as exc:
         _fail(exc)
 
 
 @trust.command("add")
 @click.argument("url")
-@click.option("--name", required=True, help="Repository name, e.g. community.acme")
+@click.option("--name", required=True, help="Repository name, e.g. community.acme (must match its signed root)")
 @click.option("--root-sha256", required=True, help="sha256 of the repository's root/1.root.json, from its publisher")
-def trust_add(url, name, root_sha256):
+@click.option("--delegate", multiple=True, metavar="DRIVER",
+              help="Let this repository serve DRIVER although a repository trusted before it lists it too.")
+def trust_add(url, name, root_sha256, delegate):
     """Trust a community or enterprise repository, pinned by the hash of its first root."""
     from fusion.drivers.cache import DriverCache
     from fusion.drivers.policy import load_policy
-    from fusion.drivers.repositories import RepositoryConfig, TrustedRepository
+    from fusion.drivers.repositories import TrustedRepository, parse_entries
 
-    entries = [e for e in _read_repos() if e.get("name") != name]
+    entry = {"name": name, "url": url, "root_sha256": root_sha256.lower(), "delegate": list(delegate)}
+    cache, fresh = DriverCache(), False
     try:
+        trusted = _read_repos()
+        configs = [c for c in trusted if c.name != name]
+        (config,) = parse_entries(json.dumps([entry]).encode(), "fusion trust add")
+        fresh = len(configs) == len(trusted)  # a new name starts from no cached metadata ...
+        if fresh:
+            cache.forget_repository(name)
         policy = load_policy(Path.cwd())
         if not policy.allow_user_trust_roots:
             raise FusionError("policy forbids adding trust roots", hint="ask your administrator")
-        repo = TrustedRepository(RepositoryConfig(name, url, root_sha256.lower()), DriverCache(), policy)
+        repo = TrustedRepository(config, cache, policy)
+        drivers = len(repo.index.drivers)
     except FusionError as exc:
+        if fresh:  # ... and a failed add leaves none behind
+            cache.forget_repository(name)
         _fail(exc)
-    _write_repos([*entries, {"name": name, "url": url, "root_sha256": root_sha256.lower()}])
+    _write_repos([*configs, config])
+    delegated = f"; delegated: {', '.join(sorted(config.delegations))}" if config.delegations else ""
     click.echo(f"trusting {name!r}: root v{repo.root.version}, index v{repo.index.version} "
-               f"({len(repo.index.drivers)} driver(s))")
+               f"({drivers} driver(s)){delegated}")
 
 
 @trust.command("remove")
 @click.argument("name")
 def trust_remove(name):
-    entries = _read_repos()
-    kept = [e for e in entries if e.get("name") != name]
-    if len(kept) == len(entries):
+    """Stop trusting a user-added repository and drop its cached metadata."""
+    from fusion.drivers.cache import DriverCache
+
+    try:
+        configs = _read_repos()
+    except FusionError as exc:
+        _fail(exc)
+    kept = [c for c in configs if c.name != name]
+    if len(kept) == len(configs):
         _fail(FusionError(f"no user-added repository named {name!r}"))
     _write_repos(kept)
+    DriverCache().forget_repository(name)
     click.echo(f"removed {name!r}")
 
 
@@ -217,9 +245,8 @@ def policy_show(effective):
     values = asdict(merged)
     origins = values.pop("origins")
     for key, value in values.items():
-        shown = sorted(value) if isinstance(value, set) else value
         origin = origins.get(key) or next((o for k, o in origins.items() if k.startswith(f"{key}.")), "default")
-        click.echo(f"{key:24} {json.dumps(shown)}   ({origin})")
+        click.echo(f"{key:24} {json.dumps(value, default=sorted)}   ({origin})")
 
 
 @hookimpl

@@ -59,6 +59,14 @@ class DriverManager:
         return {a.lib_sha256: (dv, a) for repo in self.repositories for entry in repo.index.drivers.values()
                 for dv in entry["versions"].values() for a in dv.artifacts.values()}
 
+    def may_serve(self, repo: TrustedRepository, name: str) -> bool:
+        """Whether ``repo`` may serve driver ``name``: a repository trusted before it that lists the
+        name owns it, unless ``repo``'s trust entry delegates that name to it."""
+        if name in repo.config.delegations:
+            return True
+        first = next(r for r in self.repositories if name in r.index.drivers or r is repo)
+        return first is repo
+
     def sources(self) -> dict:
         from fusion.plugins import get_plugins
 
@@ -82,6 +90,10 @@ class DriverManager:
         for order, repo in enumerate(self.repositories):
             entry = repo.index.drivers.get(name)
             if entry is None:
+                continue
+            if not self.may_serve(repo, name):
+                reasons.append(f"{repo.name!r} may not serve it: an earlier repository lists it and no "
+                               "delegation allows an override")
                 continue
             minimum = _version(entry["minimum_version"]) or Version("0")
             for text, dv in entry["versions"].items():

@@ -1,8 +1,14 @@
-"""``policy.toml``: who may supply drivers, merged across levels with the strictest value winning.
+"""``policy.toml``: who may supply drivers, merged from the defaults down, each level only narrowing.
 
 Levels, in order: system (``/etc/fusion/policy.toml``, must be root-owned and not writable by
 others), user (``$XDG_CONFIG_HOME/fusion/policy.toml``), project (``<project>/.fusion/policy.toml``).
-A lower level can only narrow what a higher one allows.
+
+The system and user levels may set a key no level above set; otherwise a level only narrows:
+booleans move toward the safe value, ``offline_grace_days`` toward 0, allow-lists intersect,
+deny-lists grow, pins must agree. A project is untrusted input: it only narrows, even from the
+defaults, and setting ``allow_dev_drivers``, ``delegations``, ``ca_bundle`` or ``proxy`` there is
+an error. Delegations from the system and user levels add up (a user can delegate in a trust
+entry too).
 
 Keys::
 
@@ -11,6 +17,7 @@ Keys::
     allow_adapters = ["fusion-duckdb"]    deny_adapters = ["fusion-evil"]   # distributions
     [pins]  postgresql = "1.13.0"         # exact driver versions
     [pin_hashes]  postgresql = "<lib_sha256>"
+    [delegations]  "community.acme" = ["trino"]   # names a later-trusted repository may serve
     allow_dev_drivers = false             allow_user_trust_roots = true
     offline = false                       offline_grace_days = 7
     ca_bundle = "/etc/ssl/corp.pem"       proxy = "http://proxy:3128"
@@ -18,6 +25,7 @@ Keys::
 
 from __future__ import annotations
 
+import operator
 import os
 import stat
 import tomllib
@@ -29,8 +37,31 @@ from fusion.errors import ProjectError
 
 SYSTEM_POLICY = Path("/etc/fusion/policy.toml")
 _LIST_KEYS = ("repositories", "allow_drivers", "deny_drivers", "allow_adapters", "deny_adapters")
-_KNOWN = frozenset({*_LIST_KEYS, "pins", "pin_hashes", "allow_dev_drivers", "allow_user_trust_roots",
-                    "offline", "offline_grace_days", "ca_bundle", "proxy"})
+_BOOL_KEYS = ("allow_dev_drivers", "allow_user_trust_roots", "offline")
+_TABLE_KEYS = ("pins", "pin_hashes")
+_TEXT_KEYS = ("ca_bundle", "proxy")
+_KNOWN = frozenset({*_LIST_KEYS, *_BOOL_KEYS, *_TABLE_KEYS, *_TEXT_KEYS, "offline_grace_days", "delegations"})
+#: a project's policy may not set these: they widen what runs (dev drivers) or where trust goes
+PROJECT_FORBIDDEN = ("allow_dev_drivers", "delegations", "ca_bundle", "proxy")
+
+
+def _intersect(current: set[str] | None, value: set[str]) -> set[str]:
+    return value if current is None else current & value
+
+
+def _kept(current: str | None, value: str) -> str:
+    """A location (CA bundle, proxy) set by a stricter level stays."""
+    return value if current is None else current
+
+
+#: the narrower of two values of each key (booleans: the safe one; numbers: the strict end)
+_NARROWER: dict[str, Any] = {
+    "repositories": _intersect, "allow_drivers": _intersect, "allow_adapters": _intersect,
+    "deny_drivers": operator.or_, "deny_adapters": operator.or_,
+    "allow_dev_drivers": operator.and_, "allow_user_trust_roots": operator.and_, "offline": operator.or_,
+    "offline_grace_days": min,
+    "ca_bundle": _kept, "proxy": _kept,
+}
 
 
 def user_config_dir() -> Path:
@@ -46,6 +77,7 @@ class Policy:
     deny_adapters: set[str] = field(default_factory=set)
     pins: dict[str, str] = field(default_factory=dict)
     pin_hashes: dict[str, str] = field(default_factory=dict)
+    delegations: dict[str, set[str]] = field(default_factory=dict)
     allow_dev_drivers: bool = False
     allow_user_trust_roots: bool = True
     offline: bool = False
@@ -81,47 +113,67 @@ def _read(path: Path, level: str) -> dict[str, Any]:
     if unknown:
         raise ProjectError(f"unknown policy keys: {', '.join(sorted(unknown))}", path=str(path),
                            hint="known keys: " + ", ".join(sorted(_KNOWN)))
+    forbidden = sorted(set(doc) & set(PROJECT_FORBIDDEN)) if level == "project" else []
+    if forbidden:
+        raise ProjectError(f"a project's policy may not set {', '.join(forbidden)}", path=str(path),
+                           hint="remove the key; these belong in your user policy "
+                                f"({user_config_dir() / 'policy.toml'}) or the system policy")
+    for key, value in doc.items():
+        _check_type(key, value, path)
     return doc
 
 
-def _merge(policy: Policy, doc: dict[str, Any], origin: str) -> None:
-    for key in ("repositories", "allow_drivers", "allow_adapters"):
-        if key in doc:
-            values = set(doc[key])
-            current = getattr(policy, key)
-            setattr(policy, key, values if current is None else current & values)
+def _check_type(key: str, value: Any, path: Path) -> None:
+    if key in _LIST_KEYS:
+        ok, kind = isinstance(value, list) and all(isinstance(v, str) for v in value), "a list of strings"
+    elif key in _TABLE_KEYS:
+        ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+        kind = "a table of driver = \"text\""
+    elif key == "delegations":
+        ok = isinstance(value, dict) and all(isinstance(v, list) and all(isinstance(n, str) for n in v)
+                                             for v in value.values())
+        kind = "a table of repository = [driver names]"
+    elif key in _BOOL_KEYS:
+        ok, kind = isinstance(value, bool), "true or false"
+    elif key in _TEXT_KEYS:
+        ok, kind = isinstance(value, str), "a string"
+    else:
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        kind = "a whole number of days (0 or more)"
+    if not ok:
+        raise ProjectError(f"policy key `{key}` must be {kind}, not {value!r}", path=str(path),
+                           hint="fix the value or remove the key")
+
+
+def _merge(policy: Policy, doc: dict[str, Any], level: str, origin: str) -> None:
+    """Apply one level: set what no level above set (not for a project), else narrow."""
+    for key, raw in doc.items():
+        if key in _TABLE_KEYS:
+            _merge_pins(policy, key, raw, origin)
+            continue
+        if key == "delegations":
+            for repository, names in raw.items():
+                policy.delegations.setdefault(repository, set()).update(names)
+                policy.origins[f"delegations.{repository}"] = origin
+            continue
+        value = set(raw) if key in _LIST_KEYS else raw
+        current = getattr(policy, key)
+        first = key not in policy.origins and level != "project"
+        merged = value if first else _NARROWER[key](current, value)
+        if first or merged != current:
+            setattr(policy, key, merged)
             policy.origins[key] = origin
-    for key in ("deny_drivers", "deny_adapters"):
-        if key in doc:
-            getattr(policy, key).update(doc[key])
-            policy.origins[key] = origin
-    for key in ("pins", "pin_hashes"):
-        for name, value in (doc.get(key) or {}).items():
-            existing = getattr(policy, key).get(name)
-            if existing is not None and existing != value:
-                raise ProjectError(f"policy pins {name} to {value!r} but a stricter level pins it to "
-                                   f"{existing!r}", path=origin)
+
+
+def _merge_pins(policy: Policy, key: str, pins: dict[str, str], origin: str) -> None:
+    for name, value in pins.items():
+        existing = getattr(policy, key).get(name)
+        if existing is not None and existing != value:
+            raise ProjectError(f"policy pins {name} to {value!r} but a stricter level pins it to "
+                               f"{existing!r}", path=origin)
+        if existing is None:
             getattr(policy, key)[name] = value
             policy.origins[f"{key}.{name}"] = origin
-    for key in ("allow_dev_drivers", "allow_user_trust_roots"):
-        if key in doc:
-            if key not in policy.origins:
-                setattr(policy, key, bool(doc[key]))
-            else:
-                setattr(policy, key, getattr(policy, key) and bool(doc[key]))
-            policy.origins[key] = origin
-    if doc.get("offline"):
-        policy.offline = True
-        policy.origins["offline"] = origin
-    if "offline_grace_days" in doc:
-        days = int(doc["offline_grace_days"])
-        policy.offline_grace_days = days if "offline_grace_days" not in policy.origins else min(
-            days, policy.offline_grace_days)
-        policy.origins["offline_grace_days"] = origin
-    for key in ("ca_bundle", "proxy"):
-        if key in doc and getattr(policy, key) is None:
-            setattr(policy, key, str(doc[key]))
-            policy.origins[key] = origin
 
 
 def policy_files(project_dir: Path | None = None) -> list[tuple[Path, str]]:
@@ -135,7 +187,7 @@ def policy_files(project_dir: Path | None = None) -> list[tuple[Path, str]]:
 def load_policy(project_dir: Path | None = None) -> Policy:
     policy = Policy()
     for path, level in policy_files(project_dir):
-        _merge(policy, _read(path, level), f"{level}:{path}")
+        _merge(policy, _read(path, level), level, f"{level}:{path}")
     if os.environ.get("FUSION_OFFLINE") == "1":  # the environment may only narrow
         policy.offline = True
         policy.origins["offline"] = "env:FUSION_OFFLINE"

@@ -13,14 +13,23 @@ import functools
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from importlib import resources
 
 from fusion.drivers.cache import DriverCache
 from fusion.drivers.fetch import NotFound, http_get
 from fusion.drivers.policy import Policy, user_config_dir
 from fusion.trust.errors import TrustError
-from fusion.trust.metadata import Index, Root, load_index, load_root_self_signed, update_root
+from fusion.trust.metadata import (
+    Index,
+    Root,
+    check_driver_name,
+    check_repository_name,
+    load_index,
+    load_root_self_signed,
+    update_root,
+)
 from fusion.trust.strict_json import MAX_DOCUMENT_BYTES, loads_strict
 
 OFFICIAL = "official"
@@ -29,11 +38,25 @@ MAX_ROOT_STEPS = 64
 
 @dataclass(frozen=True)
 class RepositoryConfig:
+    """A trusted repository. ``delegations``: driver names it may serve although a repository
+    trusted before it (official first, then in trust order) lists them too."""
+
     name: str
     url: str | None = None
     root_sha256: str | None = None
     shipped: bool = False
     origin: str = "built-in"
+    delegations: frozenset[str] = frozenset()
+
+    def entry(self) -> dict:
+        """This configuration as a ``repositories.json`` entry."""
+        entry = {"name": self.name, "url": self.url, "root_sha256": self.root_sha256}
+        return {**entry, "delegate": sorted(self.delegations)} if self.delegations else entry
+
+
+_ENTRY_KEYS = frozenset({"name", "url", "root_sha256", "delegate"})
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_ENTRY_HINT = 'each entry is {"name": "community.acme", "url": "https://...", "root_sha256": "<64 hex>"}'
 
 
 def official_files() -> tuple[bytes, bytes]:
@@ -41,25 +64,57 @@ def official_files() -> tuple[bytes, bytes]:
     return (folder / "1.root.json").read_bytes(), (folder / "index.json").read_bytes()
 
 
+def parse_entries(data: bytes, origin: str) -> list[RepositoryConfig]:
+    """User-added repositories: a JSON list of ``{name, url, root_sha256[, delegate]}``."""
+    entries = loads_strict(data, origin)
+    if not isinstance(entries, list):
+        raise TrustError(f"{origin} must be a JSON list of repositories", hint=_ENTRY_HINT)
+    return [_entry_config(entry, origin) for entry in entries]
+
+
+def _entry_config(entry, origin: str) -> RepositoryConfig:
+    if not isinstance(entry, dict):
+        raise TrustError(f"{origin}: a repository entry must be a JSON object, not {json.dumps(entry)[:80]}",
+                         hint=_ENTRY_HINT)
+    where = f"{origin}: repository {entry.get('name')!r}"
+    unknown = set(entry) - _ENTRY_KEYS
+    if unknown:
+        raise TrustError(f"{where} has unknown keys {', '.join(sorted(unknown))}", hint=_ENTRY_HINT)
+    name = check_repository_name(entry.get("name"), f"{origin}: repository name")
+    if name == OFFICIAL:
+        raise TrustError(f"{origin}: the name 'official' is reserved")
+    if not isinstance(entry.get("root_sha256"), str) or not _HEX64.fullmatch(entry["root_sha256"]):
+        raise TrustError(f"{where}: `root_sha256` must be 64 lowercase hex characters", hint=_ENTRY_HINT)
+    if not isinstance(entry.get("url"), str | None):
+        raise TrustError(f"{where}: `url` must be a string", hint=_ENTRY_HINT)
+    delegate = entry.get("delegate", [])
+    if not isinstance(delegate, list):
+        raise TrustError(f"{where}: `delegate` must be a list of driver names")
+    return RepositoryConfig(name, entry.get("url"), entry["root_sha256"], origin=origin,
+                            delegations=frozenset(check_driver_name(d, f"{where}: delegated driver")
+                                                  for d in delegate))
+
+
 def configured_repositories(policy: Policy) -> list[RepositoryConfig]:
-    """The official repository, then user-added ones (file and ``FUSION_REPOSITORIES``)."""
+    """The official repository, then user-added ones (file and ``FUSION_REPOSITORIES``), in trust order,
+    each with the delegations of its trust entry and of the policy."""
     repos = [RepositoryConfig(OFFICIAL, os.environ.get("FUSION_OFFICIAL_URL") or None, shipped=True)]
-    added: list[tuple[dict, str]] = []
     path = user_config_dir() / "repositories.json"
     if path.is_file():
-        added += [(entry, f"user:{path}") for entry in loads_strict(path.read_bytes(), str(path))]
+        repos += parse_entries(path.read_bytes(), str(path))
     if os.environ.get("FUSION_REPOSITORIES"):
-        added += [(entry, "env:FUSION_REPOSITORIES")
-                  for entry in loads_strict(os.environ["FUSION_REPOSITORIES"].encode(), "FUSION_REPOSITORIES")]
-    for entry, origin in added:
-        if not policy.allow_user_trust_roots:
-            raise TrustError(f"repository {entry.get('name')!r} ({origin}) is not allowed: policy forbids "
+        repos += parse_entries(os.environ["FUSION_REPOSITORIES"].encode(), "FUSION_REPOSITORIES")
+    repos = [replace(c, delegations=c.delegations | policy.delegations.get(c.name, set()))
+             for c in repos]
+    seen: set[str] = set()
+    for config in repos:
+        if config.name in seen:
+            raise TrustError(f"repository {config.name!r} ({config.origin}) is configured twice",
+                             hint="remove one of the entries")
+        seen.add(config.name)
+        if not config.shipped and not policy.allow_user_trust_roots:
+            raise TrustError(f"repository {config.name!r} ({config.origin}) is not allowed: policy forbids "
                              "user-added trust roots", hint="ask your administrator to add it to the policy")
-        if not isinstance(entry, dict) or not entry.get("name") or not entry.get("root_sha256"):
-            raise TrustError(f"{origin}: each repository needs `name`, `url` and `root_sha256`")
-        if entry["name"] == OFFICIAL:
-            raise TrustError(f"{origin}: the name 'official' is reserved")
-        repos.append(RepositoryConfig(entry["name"], entry.get("url"), entry["root_sha256"], origin=origin))
     return [r for r in repos if policy.repository_allowed(r.name)]
 
 
@@ -106,6 +161,9 @@ class TrustedRepository:
     def _establish_root(self) -> Root:
         raw = self._first_root()
         root = load_root_self_signed(raw)
+        if root.repository != self.name:
+            raise TrustError(f"the repository configured as {self.name!r} signs its root as {root.repository!r}",
+                             hint=f"trust it under its own name: --name {root.repository}")
         self.cache.write_metadata(self.name, "1.root.json", raw)
         for _ in range(MAX_ROOT_STEPS):
             name = f"{root.version + 1}.root.json"
@@ -124,8 +182,22 @@ class TrustedRepository:
 
     # --- index -------------------------------------------------------------------------
     def _state(self) -> dict:
+        """What was last accepted: the rollback guard. Corrupt means an error, never a fresh start."""
         raw = self.cache.read_metadata(self.name, "state.json")
-        return json.loads(raw) if raw else {}
+        if raw is None:
+            return {}
+        try:
+            state = loads_strict(raw, "state")
+        except TrustError:
+            state = None
+        if not isinstance(state, dict) or not isinstance(state.get("index_version"), int) \
+                or not isinstance(state.get("index_sha256"), str):
+            path = self.cache.metadata_path(self.name, "state.json")
+            raise TrustError(f"the driver cache's record of repository {self.name!r} ({path}) is corrupt, so "
+                             "Fusion cannot tell whether its index was rolled back",
+                             hint=f"delete {path} only if you trust what the repository serves now; the next "
+                                  "run then accepts its newest valid index")
+        return state
 
     def _newest_index(self) -> Index:
         """The newest verified index among the server's, the cache's and the shipped one.
@@ -136,7 +208,7 @@ class TrustedRepository:
         seen = state.get("index_version", 0)
         candidates: list[Index] = []
         if self.online:
-            fetched = load_index(self.get("index.json"), self.root)
+            fetched = load_index(self._get_index(), self.root)
             self._check_not_rolled_back(fetched, seen, state)
             candidates.append(fetched)
         for raw in (self.cache.read_metadata(self.name, "index.json"),
@@ -150,6 +222,14 @@ class TrustedRepository:
         if not candidates:
             raise TrustError(f"no driver index is available for repository {self.name!r}")
         return self.accept(max(candidates, key=lambda i: i.version))
+
+    def _get_index(self) -> bytes:
+        try:
+            return self.get("index.json")
+        except NotFound as exc:
+            raise TrustError(f"repository {self.name!r} has no index.json at {self.config.url}",
+                             hint="check the repository's URL (`fusion trust list`); re-add it with "
+                                  "`fusion trust add` if it moved") from exc
 
     def accept(self, index: Index) -> Index:
         """Make a verified index the current one: not a rollback, not expired; remembered."""

@@ -69,7 +69,8 @@ class Compiler:
         namespace = node_namespace(self.runtime, self.manifest, node, execute=True,
                                    resolution=resolution, extra=extra, batch=batch)
         if node.test_metadata is not None:
-            namespace[GENERIC_TEST_KWARGS] = render_test_kwargs(namespace, node.test_metadata["kwargs"])
+            namespace[GENERIC_TEST_KWARGS] = render_test_kwargs(namespace, node.test_metadata["kwargs"],
+                                                                 node.original_file_path)
         template = environment().compile_source(
             node.raw_code, GENERIC_TEST_SOURCE if node.test_metadata is not None else node.original_file_path)
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fusion import events
 from fusion.analysis.modes import any_enabled
@@ -160,6 +160,7 @@ class NodeRunner:
             timing.append({"name": "execute", "started_at": t1, "completed_at": now_iso()})
         except FusionError as exc:
             outcome = MaterializationResult("error", str(exc))
+        outcome = self._interrupted(outcome)
         result = NodeResult(uid, outcome.status, outcome.message,
                             thread_id=threading.current_thread().name,
                             execution_time=time.perf_counter() - start, timing=timing,
@@ -168,6 +169,11 @@ class NodeRunner:
                             batch_results=outcome.batch_results)
         self.report(node, result)
         return result
+
+    def _interrupted(self, outcome: MaterializationResult) -> MaterializationResult:
+        if outcome.status != "error":
+            return outcome
+        return replace(outcome, message=_blame_interrupt(self.invocation, outcome.message))
 
     def _analyse(self, node: Node, compiled, wait: bool = True) -> None:
         """Static analysis of a freshly compiled model; raises in strict mode when it finds errors.
@@ -203,6 +209,7 @@ class NodeRunner:
             outcome = run_unit_test(self.invocation, test)
         except FusionError as exc:
             outcome = MaterializationResult("error", str(exc))
+        outcome = self._interrupted(outcome)
         result = NodeResult(test.unique_id, outcome.status, outcome.message,
                             thread_id=threading.current_thread().name,
                             execution_time=time.perf_counter() - start, failures=outcome.failures,
@@ -246,7 +253,9 @@ class NodeRunner:
     def skip(self, uid: str, cause: str) -> NodeResult:
         manifest = self.invocation.manifest
         node = manifest.nodes.get(uid) or manifest.unit_tests[uid]
-        result = NodeResult(uid, "skipped", None, relation_name=getattr(node, "relation_name", None))
+        message = (f"Skipped: the run was interrupted by {self.invocation.interrupt.name}"
+                   if cause == "interrupted" else None)
+        result = NodeResult(uid, "skipped", message, relation_name=getattr(node, "relation_name", None))
         self.report(node, result)
         return result
 
@@ -275,6 +284,13 @@ class NodeRunner:
                     unique_id=node.unique_id, status=status, execution_time=result.execution_time)
         if status == "error" and result.message:
             events.emit("NodeError", f"  {result.message}", level="error", unique_id=node.unique_id)
+
+
+def _blame_interrupt(invocation: Invocation, message: str) -> str:
+    """An error after SIGINT/SIGTERM is the interrupt's doing (its statement was cancelled or
+    refused, its transaction rolled back): say so first."""
+    signal_name = invocation.interrupt.name
+    return message if signal_name is None else f"Interrupted by {signal_name} before it finished ({message})"
 
 
 def _analyzer(invocation: Invocation, compiler: Compiler):
@@ -315,7 +331,7 @@ def run_hooks(invocation: Invocation, hook_type: str, results: list[NodeResult])
                 invocation.adapter.execute(sql)
             status, message = "success", f"{invocation.project.name}.{hook_type}.{node.index} passed"
         except FusionError as exc:
-            status, message = "error", f"{hook_type} hook {node.index} failed: {exc}"
+            status, message = "error", _blame_interrupt(invocation, f"{hook_type} hook {node.index} failed: {exc}")
             events.emit("HookError", message, level="error")
         out.append(NodeResult(node.unique_id, status, message, execution_time=time.perf_counter() - start,
                               failures=0 if status == "success" else None))
@@ -330,15 +346,18 @@ def execute(invocation: Invocation, selected: set[str], command: str) -> list[No
     """Run hooks, then the plan, then the closing hooks; return every result in order."""
     the_plan = plan(invocation, selected, command)
     runner = NodeRunner(invocation, len(the_plan.order))
+    stop = invocation.interrupt.stop
     results = run_hooks(invocation, "on-run-start", [])
-    if any(r.failed for r in results):
-        skipped = [runner.skip(uid, "on-run-start") for uid in the_plan.order]
-        return results + skipped
+    if any(r.failed for r in results) or stop.is_set():
+        cause = "interrupted" if stop.is_set() else "on-run-start"
+        return results + [runner.skip(uid, cause) for uid in the_plan.order]
     by_id = run_dag(the_plan.order, the_plan.parents, invocation.profile.threads, runner.run,
-                    runner.skip, blocks=lambda r: r.failed, fail_fast=invocation.flags.fail_fast)
+                    runner.skip, blocks=lambda r: r.failed, fail_fast=invocation.flags.fail_fast, stop=stop)
     node_results = [by_id[uid] for uid in the_plan.order if uid in by_id]
     runner.finish()
     if command == "build":  # dbt reports selected exposures as no-ops
         node_results += [NodeResult(uid, "no-op", None) for uid in sorted(selected)
                          if uid in invocation.manifest.exposures]
+    if stop.is_set():  # as in dbt, an interrupted run does not run on-run-end hooks
+        return results + node_results
     return results + node_results + run_hooks(invocation, "on-run-end", node_results)

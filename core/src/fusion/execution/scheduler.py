@@ -1,11 +1,13 @@
 """Run a DAG of work items on a thread pool: each item starts as soon as its parents finish.
 
 A failed item (``blocks`` returns True) skips everything downstream of it; ``fail_fast`` stops
-starting new items after the first failure.
+starting new items after the first failure, and so does ``stop`` once it is set (an interrupt):
+the items already running finish, every other one is skipped.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
@@ -13,8 +15,10 @@ from typing import Any
 
 def run_dag(items: list[str], parents: dict[str, set[str]], threads: int,
             run_one: Callable[[str], Any], skip: Callable[[str, str], Any],
-            blocks: Callable[[Any], bool], fail_fast: bool = False) -> dict[str, Any]:
-    """Return ``{item: result}``; ``skip(item, cause)`` makes the result of an item not run."""
+            blocks: Callable[[Any], bool], fail_fast: bool = False,
+            stop: threading.Event | None = None) -> dict[str, Any]:
+    """Return ``{item: result}``; ``skip(item, cause)`` makes the result of an item not run
+    (``cause``: the failed ancestor, ``"fail-fast"`` or ``"interrupted"``)."""
     wanted = set(items)
     waiting = {uid: len(parents.get(uid, set()) & wanted) for uid in items}
     children: dict[str, list[str]] = {uid: [] for uid in items}
@@ -44,10 +48,10 @@ def run_dag(items: list[str], parents: dict[str, set[str]], threads: int,
 
         def settle(ready: list[str]) -> None:
             for uid in sorted(ready, key=order.__getitem__):
-                if uid in skipped_by or stopping:
-                    results[uid] = skip(uid, skipped_by.get(uid, "fail-fast"))
-                    cause = skipped_by.get(uid, uid)
-                    settle(release(uid, cause))
+                interrupted = stop is not None and stop.is_set()
+                if interrupted or uid in skipped_by or stopping:
+                    results[uid] = skip(uid, "interrupted" if interrupted else skipped_by.get(uid, "fail-fast"))
+                    settle(release(uid, skipped_by.get(uid, uid)))
                 else:
                     start(uid)
 

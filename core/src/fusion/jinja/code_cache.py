@@ -3,20 +3,22 @@
 Jinja compiles a template to Python source and then to a code object; both steps are skipped
 for a template (or a shape, see fusion.jinja.shapes) compiled by an earlier run. Entries are
 keyed by a digest of what was compiled; the file is only valid for the same Python, Jinja and
-Fusion template compiler, and is ignored when unreadable.
+Fusion template compiler, and is ignored when unreadable or not sealed with the user's key (see
+fusion.sealed): its code is run, so only code this user compiled is loaded.
 """
 
 from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import sys
 import threading
 import types
 from pathlib import Path
 
 import jinja2
+
+from fusion.sealed import Sealer
 
 _COMPILER_FILES = ("environment.py", "shapes.py")
 #: entries kept at most (the least recently added go first)
@@ -34,8 +36,8 @@ def key_for(*parts: str) -> str:
 
 
 class CodeCache:
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, path: Path, sealer: Sealer):
+        self.path, self.sealer = path, sealer
         self._entries: dict[str, types.CodeType] | None = None
         self._added = False
         self._lock = threading.Lock()
@@ -43,12 +45,13 @@ class CodeCache:
     def _load(self) -> dict[str, types.CodeType]:
         if self._entries is None:
             entries: dict = {}
+            payload = self.sealer.read(self.path)  # the tag is checked before unmarshalling
             try:
-                stored = marshal.loads(self.path.read_bytes())
+                stored = marshal.loads(payload) if payload is not None else None
                 if isinstance(stored, dict) and stored.get("version") == _version():
                     entries = stored.get("code") or {}
-            except (OSError, ValueError, EOFError, TypeError):
-                pass  # no cache yet, or a damaged one: compile
+            except (ValueError, EOFError, TypeError):
+                pass  # written by another Python: compile
             self._entries = entries
         return self._entries
 
@@ -71,7 +74,4 @@ class CodeCache:
                 entries = dict(list(entries.items())[-MAX_ENTRIES:])
             payload = marshal.dumps({"version": _version(), "code": entries})
             self._added = False
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temp = self.path.with_name(self.path.name + ".tmp")
-        temp.write_bytes(payload)
-        os.replace(temp, self.path)
+        self.sealer.write(self.path, payload)

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import threading
+import types
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,38 +31,39 @@ from fusion.relation import Column, Relation
 
 
 class MacroFunction:
-    """A macro bound to one render's namespace; calling it renders the macro body."""
+    """A macro bound to one render's namespace; calling it renders the macro body. Its fields are
+    private: templates must not reach the runtime (adapter, env) or the environment through it."""
 
     def __init__(self, macro: MacroDef, namespace: RenderNamespace):
-        self.macro = macro
-        self.namespace = namespace
+        self._macro = macro
+        self._namespace = namespace
 
     @property
     def name(self) -> str:
-        return self.macro.name
+        return self._macro.name
 
     def __call__(self, *args, **kwargs):
-        defined = self.namespace.module_for(self.macro.file)
-        calls = self.namespace.macro_stack.call_stack
-        calls.append(self.macro.unique_id)
+        defined = self._namespace.module_for(self._macro.file)
+        calls = self._namespace.macro_stack.call_stack
+        calls.append(self._macro.unique_id)
         try:
-            return defined[self.macro.name](*args, **kwargs)
-        except (CompilationError, MacroReturn):
+            return defined[self._macro.name](*args, **kwargs)
+        except (FusionError, MacroReturn):
             raise
-        except jinja2.TemplateError as exc:
-            raise _template_error(exc, f"in macro {self.macro.name!r}") from exc
+        except Exception as exc:  # noqa: BLE001 - Jinja's errors and Python's (1/0, a sandbox limit)
+            raise _template_error(exc, f"in macro {self._macro.name!r}") from exc
         finally:
             calls.pop()
 
     def __repr__(self) -> str:
-        return f"<macro {self.macro.package}.{self.macro.name}>"
+        return f"<macro {self._macro.package}.{self._macro.name}>"
 
 
 def _template_error(exc: BaseException, where: str) -> CompilationError:
     """The innermost template line, and the macro calls that led there (outermost first)."""
     stack = template_error_stack(exc)
     path, line = stack[-1] if stack else (None, None)
-    message = getattr(exc, "message", None) or str(exc)
+    message = (exc.message or str(exc)) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
     calls = "".join(f"\n  called from {file}:{lineno}" for file, lineno in reversed(stack[:-1]))
     return CompilationError(f"{message} ({where}){calls}", path=path, line=line)
 
@@ -71,20 +73,26 @@ def _add_callers(exc: CompilationError) -> None:
     if getattr(exc, "callers_added", False):
         return
     exc.callers_added = True
+    stack = template_error_stack(exc)
+    if exc.path is None and stack:  # raised by Python code a template called: name the template line
+        exc.path, exc.line = stack[-1]
     here = (exc.path, exc.line)
-    for file, lineno in reversed(template_error_stack(exc)):
+    for file, lineno in reversed(stack):
         if (file, lineno) != here:
             exc.message += f"\n  called from {file}:{lineno}"
 
 
 class PackageNamespace:
-    """``dbt.some_macro`` / ``my_package.some_macro``: macros of one package by attribute."""
+    """``dbt.some_macro`` / ``my_package._private_macro``: macros of one package by name.
+
+    Looked up by item, not attribute: Jinja falls back to ``[name]`` for an attribute the object
+    lacks, and so the sandbox, which refuses ``_names`` as attributes, lets private macros through."""
 
     def __init__(self, package: str, namespace: RenderNamespace):
         self._package = package
         self._namespace = namespace
 
-    def __getattr__(self, name: str):
+    def __getitem__(self, name: str):
         overridden = dict.get(self._namespace, f"{self._package}.{name}")  # a unit test's `pkg.macro` override
         if overridden is not None:
             return overridden
@@ -168,19 +176,19 @@ class RenderNamespace(dict):
             if exc.path is None:
                 exc.path = getattr(template, "filename", None)
             raise
-        except jinja2.TemplateError as exc:
+        except Exception as exc:  # noqa: BLE001 - Jinja's errors and Python's (1/0, a sandbox limit)
             raise _template_error(exc, "while rendering") from exc
 
-    def evaluate(self, expression: str, path: str | None):
+    def evaluate(self, expression: str, path: str):
         """The value (not the text) of a Jinja expression, e.g. ``ref('x')`` -> a Relation."""
-        template = environment().compile_source("{{ return(" + expression + ") }}", path or "<expression>")
+        template = environment().compile_source("{{ return(" + expression + ") }}", path)
         try:
             _render_shared(template, self)
         except MacroReturn as returned:
             return returned.value
-        except CompilationError:
+        except FusionError:
             raise
-        except jinja2.TemplateError as exc:
+        except Exception as exc:  # noqa: BLE001 - Jinja's errors and Python's (1/0, a sandbox limit)
             raise _template_error(exc, f"in {expression!r}") from exc
         return None
 
@@ -438,7 +446,21 @@ class _AdapterRelations:
         return relation.quote(**{k: v for k, v in policy.items() if k in ("database", "schema", "identifier")})
 
 
-MODULES = _Namespace(datetime=datetime, pytz=pytz, re=re, itertools=itertools)
+class _Module:
+    """A module as templates see it (``modules.re``): its members, but not the modules it imported
+    (``pytz.os``), which the sandbox refuses anyway."""
+
+    def __init__(self, module: types.ModuleType):
+        self._module = module
+
+    def __getattr__(self, name: str):
+        value = getattr(self._module, name)
+        if isinstance(value, types.ModuleType):
+            raise AttributeError(name)
+        return value
+
+
+MODULES = _Namespace(**{m.__name__: _Module(m) for m in (datetime, pytz, re, itertools)})
 EXCEPTIONS = _Namespace(
     warn=_warn,
     raise_compiler_error=_raise_message(""),

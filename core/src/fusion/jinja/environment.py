@@ -1,9 +1,13 @@
-"""The Jinja environment: dbt's block tags, filters and a compiled-template cache.
+"""The Jinja environment: dbt's block tags, filters, the sandbox and a compiled-template cache.
 
 dbt files use tags beyond plain Jinja: ``{% test %}``, ``{% materialization %}``, ``{% docs %}``
 and ``{% snapshot %}``. Each is parsed into an ordinary Jinja macro with a prefixed name
 (``test_<name>``, ``materialization_<name>_<adapter>``, ``docs_<name>``,
 ``snapshot_<name>``) so that one macro machinery serves them all.
+
+Project files are untrusted, so every template renders in Jinja's sandbox, as in dbt: private
+and internal attributes (``__globals__``, ``gi_frame``...), modules reached through attributes,
+and format-string tricks raise a SecurityError instead of reaching Python's internals.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import jinja2.compiler
 import jinja2.ext
 import jinja2.nodes as nodes
 import jinja2.runtime
+import jinja2.sandbox
 
 from fusion.errors import CompilationError
 from fusion.jinja.code_cache import CodeCache, key_for
@@ -130,8 +135,20 @@ class FusionTemplate(jinja2.Template):
         return self.fusion_lines[min(max(line, 1), len(self.fusion_lines)) - 1]
 
 
-class FusionEnvironment(jinja2.Environment):
-    """One shared environment; templates are compiled once per source text."""
+class _NoFiles(jinja2.BaseLoader):
+    """Templates name no other file: ``{% include %}``/``{% import %}``/``{% extends %}`` are errors."""
+
+    def get_source(self, environment, template):
+        raise jinja2.TemplateNotFound(template, f"cannot include, import or extend {template!r}: "
+                                                "templates reach other files' macros by calling them")
+
+
+# Objects of these libraries reach templates only as values (query results); their methods write files.
+_DATA_LIBRARIES = frozenset({"pyarrow", "numpy", "pandas", "polars"})
+
+
+class FusionEnvironment(jinja2.sandbox.SandboxedEnvironment):
+    """One shared sandboxed environment; templates are compiled once per source text."""
 
     code_generator_class = _CodeGenerator
     template_class = FusionTemplate
@@ -139,6 +156,7 @@ class FusionEnvironment(jinja2.Environment):
     def __init__(self, undefined=jinja2.Undefined):
         super().__init__(
             extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols", DbtBlocks],
+            loader=_NoFiles(),
             undefined=undefined,
             keep_trailing_newline=True,
             autoescape=False,
@@ -149,6 +167,19 @@ class FusionEnvironment(jinja2.Environment):
         self._shapes: dict[str, types.CodeType] = {}
         self._lock = threading.Lock()
         self.code_cache: CodeCache | None = None  # compiled code kept between runs, if attached
+
+    def is_safe_attribute(self, obj, attr: str, value) -> bool:
+        """Jinja's rule, no module (``modules.pytz.os`` would reach all of Python), and nothing of a
+        data library's objects (Arrow tables lead to pandas/numpy writers such as ``.tofile``)."""
+        return (not isinstance(value, types.ModuleType)
+                and type(obj).__module__.partition(".")[0] not in _DATA_LIBRARIES
+                and super().is_safe_attribute(obj, attr, value))
+
+    def unsafe_undefined(self, obj, attribute: str):
+        """Fail at the access itself (an Undefined would render as an empty string)."""
+        raise jinja2.sandbox.SecurityError(
+            f"access to attribute {attribute!r} of a {type(obj).__name__!r} object is unsafe: "
+            "templates run in a sandbox")
 
     @staticmethod
     def return_aware(macro: jinja2.runtime.Macro) -> jinja2.runtime.Macro:

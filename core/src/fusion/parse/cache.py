@@ -11,8 +11,10 @@ Two levels, both keyed by content hashes:
   (YAML, configs, naming, dependencies) runs as in a cold parse, so the manifest is identical.
 
 Files are re-hashed only when their size or modification time changed, or when they changed
-too recently for the time stamp to be trusted. The cache lives in ``target/`` and is the
-user's own data, like dbt's ``partial_parse.msgpack``; a cache that cannot be read is ignored.
+too recently for the time stamp to be trusted. The cache lives in ``target/``, like dbt's
+``partial_parse.msgpack``; its files are sealed with the user's key (see fusion.sealed), so one
+that this user did not write, or that cannot be read, is ignored. Environment values are kept
+only as keyed digests.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+
+from fusion.sealed import Sealer
 
 CACHE_VERSION = 1
 STATE_FILE = "fusion_parse_state.json"
@@ -111,6 +115,7 @@ class ParseCache:
 
     folder: Path
     settings: str  # digest of the target, vars and adapter
+    sealer: Sealer
     files: dict[str, list] = field(default_factory=dict)
     env_reads: dict[str, str | None] = field(default_factory=dict)
     inputs: str = ""  # digest of settings + file hashes, once computed
@@ -118,15 +123,16 @@ class ParseCache:
     macro_index: dict[str, list] = field(default_factory=dict)  # see fusion.jinja.macros.macros_in_file
 
     @classmethod
-    def open(cls, folder: Path, settings: str) -> ParseCache:
-        cache = cls(folder, settings)
+    def open(cls, folder: Path, settings: str, sealer: Sealer) -> ParseCache:
+        cache = cls(folder, settings, sealer)
+        payload = sealer.read(folder / STATE_FILE)
         try:
-            state = orjson.loads((folder / STATE_FILE).read_bytes())
-            if state.get("version") == CACHE_VERSION:
-                cache.previous = state
-                cache.macro_index = dict(state.get("macros") or {})
-        except (OSError, orjson.JSONDecodeError):
-            pass
+            state = orjson.loads(payload) if payload is not None else {}
+        except orjson.JSONDecodeError:
+            state = {}
+        if isinstance(state, dict) and state.get("version") == CACHE_VERSION:
+            cache.previous = state
+            cache.macro_index = dict(state.get("macros") or {})
         return cache
 
     def scan(self, projects, macro_folders) -> str:
@@ -152,7 +158,7 @@ class ParseCache:
         """Same inputs as the last parse, and the environment variables it read are unchanged."""
         if not self.previous or self.previous.get("inputs") != self.inputs:
             return False
-        return all(_env_digest(env.get(name)) == seen for name, seen in self.previous["env"].items())
+        return all(self.sealer.digest(env.get(name)) == seen for name, seen in self.previous["env"].items())
 
     def artifact_current(self, path: Path) -> bool:
         """Whether ``path`` (manifest.json) is still the file the last parse wrote."""
@@ -170,27 +176,26 @@ class ParseCache:
         """The last parse's manifest if no input changed since, else None."""
         if not self.unchanged(os.environ):
             return None
-        stored = _read_pickle(self.folder / MANIFEST_FILE)
-        if stored is None or stored[0] != self.inputs:
+        stored = self._read_pickle(MANIFEST_FILE)
+        if not isinstance(stored, tuple) or stored[0] != self.inputs:
             return None
         return stored[1]
 
     def load_renders(self) -> dict[str, Any]:
         """The last parse's render memo (empty if there is none)."""
-        stored = _read_pickle(self.folder / RENDERS_FILE)
+        stored = self._read_pickle(RENDERS_FILE)
         return stored if isinstance(stored, dict) else {}
 
     def save(self, manifest, renders: dict[str, Any], env_reads: dict[str, str | None], counts: str) -> None:
         """Write the cache atomically; ``manifest.macros`` is not stored (rebuilt each run)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
         macros, manifest.macros = manifest.macros, None
         try:
             payload = pickle.dumps((self.inputs, manifest), protocol=pickle.HIGHEST_PROTOCOL)
         finally:
             manifest.macros = macros
-        _write_atomic(self.folder / MANIFEST_FILE, payload)
-        _write_atomic(self.folder / RENDERS_FILE, pickle.dumps(renders, protocol=pickle.HIGHEST_PROTOCOL))
-        self.env_reads = {name: _env_digest(value) for name, value in env_reads.items()}
+        self.sealer.write(self.folder / MANIFEST_FILE, payload)
+        self.sealer.write(self.folder / RENDERS_FILE, pickle.dumps(renders, protocol=pickle.HIGHEST_PROTOCOL))
+        self.env_reads = {name: self.sealer.digest(value) for name, value in env_reads.items()}
         self.previous = {"version": CACHE_VERSION, "inputs": self.inputs, "files": self.files,
                          "env": self.env_reads, "counts": counts, "macros": self.macro_index}
         self._write_state()
@@ -201,14 +206,23 @@ class ParseCache:
         self._write_state()
 
     def _write_state(self) -> None:
-        _write_atomic(self.folder / STATE_FILE, orjson.dumps(self.previous))
+        self.sealer.write(self.folder / STATE_FILE, orjson.dumps(self.previous))
+
+    def _read_pickle(self, name: str):
+        payload = self.sealer.read(self.folder / name)  # the tag is checked before unpickling
+        if payload is None:
+            return None
+        try:
+            return pickle.loads(payload)  # noqa: S301 - written by this user (the tag proves it)
+        except Exception:  # a cache from another Fusion version is only a cache miss
+            return None
 
 
 class RenderMemo:
     """Parse-time render results of the last parse, reused when their key and env reads match."""
 
-    def __init__(self, previous: dict[str, Any], base: str, env):
-        self.previous, self.base, self.env = previous, base, env
+    def __init__(self, previous: dict[str, Any], base: str, env, env_digest):
+        self.previous, self.base, self.env, self.env_digest = previous, base, env, env_digest
         self.entries: dict[str, Any] = {}  # this parse's renders: what the next parse may reuse
 
     def capture(self, parts: tuple, render):
@@ -217,7 +231,7 @@ class RenderMemo:
         hit = self.previous.get(key)
         if hit is not None:
             result, reads = hit
-            if all(_env_digest(os.environ.get(name)) == seen for name, seen in reads.items()):
+            if all(self.env_digest(os.environ.get(name)) == seen for name, seen in reads.items()):
                 for name in reads:
                     self.env.reads[name] = os.environ.get(name)
                 if key in self.entries:  # a second file with the same key (identical YAML text)
@@ -227,27 +241,8 @@ class RenderMemo:
         self.env.tracker = {}
         try:
             result = render()
-            reads = {name: _env_digest(value) for name, value in self.env.tracker.items()}
+            reads = {name: self.env_digest(value) for name, value in self.env.tracker.items()}
         finally:
             self.env.tracker = None
         self.entries[key] = (copy.deepcopy(result), reads)  # the caller may change what it gets
         return result
-
-
-def _env_digest(value: str | None) -> str | None:
-    """Environment values are kept as digests: the cache never stores a secret."""
-    return None if value is None else hashlib.sha256(value.encode()).hexdigest()
-
-
-def _read_pickle(path: Path):
-    try:
-        with open(path, "rb") as handle:
-            return pickle.load(handle)  # noqa: S301 - our own file in the project's target folder
-    except Exception:  # a damaged or foreign cache is only a cache miss
-        return None
-
-
-def _write_atomic(path: Path, payload: bytes) -> None:
-    temp = path.with_name(path.name + ".tmp")
-    temp.write_bytes(payload)
-    os.replace(temp, path)

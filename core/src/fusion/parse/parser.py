@@ -311,9 +311,10 @@ class ProjectParser:
             capture = Capture()
             namespace_ = node_namespace(self.runtime, self.manifest, node, execute=False, capture=capture)
             if self._captures_nothing(namespace, short):  # only the arguments' ref/source calls matter
-                render_test_kwargs(namespace_, {**args, "model": f"{{{{ {target_expr} }}}}"})
+                render_test_kwargs(namespace_, {**args, "model": f"{{{{ {target_expr} }}}}"},
+                                   file.original_file_path)
                 return capture
-            namespace_[GENERIC_TEST_KWARGS] = render_test_kwargs(namespace_, args)
+            namespace_[GENERIC_TEST_KWARGS] = render_test_kwargs(namespace_, args, file.original_file_path)
             try:
                 namespace_.render(environment().compile_source(node.raw_code, GENERIC_TEST_SOURCE))
             except CompilationError as exc:
@@ -475,27 +476,28 @@ _SIMPLE_TARGET = re.compile(
     r"""(?:\s*,\s*(?:'[^'\\]*'|"[^"\\]*"))?)\s*\)(?(where)\s*\))\s*$""")
 
 
-def _evaluate_expression(namespace, expression: str):
+def _evaluate_expression(namespace, expression: str, path: str):
     simple = _SIMPLE_TARGET.match(expression)
     if simple is None:
-        return namespace.evaluate(expression, None)
+        return namespace.evaluate(expression, path)
     args = [a.strip()[1:-1] for a in re.findall(r"'[^']*'|\"[^\"]*\"", simple.group("args"))]
     target = namespace[simple.group("fn")](*args)
     return namespace["get_where_subquery"](target) if simple.group("where") else target
 
 
-def render_test_kwargs(namespace, args: dict[str, Any]) -> dict[str, Any]:
-    """Test arguments as the test macro receives them: ``ref(...)`` strings become relations."""
+def render_test_kwargs(namespace, args: dict[str, Any], path: str) -> dict[str, Any]:
+    """Test arguments as the test macro receives them: ``ref(...)`` strings become relations.
+    ``path``: the YAML file that gives them (errors name it)."""
 
     def convert(value, key=None):
         if isinstance(value, str) and key != "column_name":
             if _LOOKS_LIKE_CALL.match(value):
-                return _evaluate_expression(namespace, value.strip())
+                return _evaluate_expression(namespace, value.strip(), path)
             if "{{" in value or "{%" in value:
                 stripped = value.strip()
                 if stripped.startswith("{{") and stripped.endswith("}}") and stripped.count("{{") == 1:
-                    return _evaluate_expression(namespace, stripped[2:-2].strip())
-                return namespace.render(environment().compile_source(value, "<test argument>"))
+                    return _evaluate_expression(namespace, stripped[2:-2].strip(), path)
+                return namespace.render(environment().compile_source(value, path))
             return value
         if isinstance(value, dict):
             return {k: convert(v) for k, v in value.items()}

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -91,9 +92,41 @@ def _install_git(entry: dict, staging: Path, scratch: Path, where: str) -> dict:
     return locked
 
 
+@dataclass(frozen=True)
+class ExtractLimits:
+    """What one package tarball may unpack to (a real dbt package is far below each)."""
+
+    total_bytes: int = 100 * 1024 * 1024
+    member_bytes: int = 50 * 1024 * 1024
+    members: int = 10_000
+
+
+LIMITS = ExtractLimits()
+
+
+def _check_members(data: bytes, where: str) -> None:
+    """Read the headers as a stream, writing nothing, and stop at the first limit passed."""
+    total = count = 0
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r|*") as archive:
+        for member in archive:
+            count += 1
+            total += member.size
+            too_big = None
+            if count > LIMITS.members:
+                too_big = f"more than {LIMITS.members} members"
+            elif member.size > LIMITS.member_bytes:
+                too_big = f"a member of {member.size} bytes ({member.name})"
+            elif total > LIMITS.total_bytes:
+                too_big = f"more than {LIMITS.total_bytes} bytes"
+            if too_big:
+                raise ProjectError(f"the package tarball unpacks to {too_big}; nothing was installed", path=where,
+                                   hint="a dbt package is far smaller; the tarball is broken or hostile")
+
+
 def _extract_tarball(data: bytes, scratch: Path, where: str) -> Path:
     folder = Path(tempfile.mkdtemp(dir=scratch, prefix="tarball-"))
     try:
+        _check_members(data, where)
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
             archive.extractall(folder, filter="data")  # refuses links out, absolute paths, devices
     except (tarfile.TarError, OSError) as exc:
@@ -115,7 +148,7 @@ def _install_tarball(entry: dict, staging: Path, scratch: Path, where: str) -> d
 
 def _download(url: str, where: str) -> bytes:
     try:
-        return http_get(url, MAX_TARBALL_BYTES)
+        return http_get(url, MAX_TARBALL_BYTES, cross_host_redirects=True)
     except FusionError as exc:
         raise ProjectError(exc.message, path=where, hint=exc.hint) from exc
 
@@ -130,11 +163,24 @@ def _versions_wanted(entry: dict) -> SpecifierSet:
     return SpecifierSet(",".join(specs))
 
 
+def _hub_index(package: str, where: str) -> dict:
+    url = f"{hub_url()}/api/v1/{package}.json"
+    try:
+        index = json.loads(_download(url, where))
+    except (ValueError, RecursionError) as exc:
+        raise ProjectError(f"the package hub answered {url} with something that is not JSON ({exc})",
+                           path=where, hint="check FUSION_HUB_URL; it must point at a dbt package hub") from exc
+    if not isinstance(index, dict) or not isinstance(index.get("versions", {}), dict):
+        raise ProjectError(f"the package hub's {url} is not a package index (no `versions` mapping)",
+                           path=where, hint="check FUSION_HUB_URL; it must point at a dbt package hub")
+    return index
+
+
 def _install_hub(entry: dict, staging: Path, scratch: Path, where: str) -> dict:
     package = str(entry["package"])
     if package.count("/") != 1:
         raise ProjectError(f"hub package {package!r} must be written as org/name", path=where)
-    index = json.loads(_download(f"{hub_url()}/api/v1/{package}.json", where))
+    index = _hub_index(package, where)
     wanted = _versions_wanted(entry)
     candidates = []
     for text, info in (index.get("versions") or {}).items():
@@ -142,7 +188,8 @@ def _install_hub(entry: dict, staging: Path, scratch: Path, where: str) -> dict:
             version = Version(text)
         except InvalidVersion:
             continue
-        if version in wanted and not (version.is_prerelease and not entry.get("install-prerelease")):
+        prerelease_ok = not version.is_prerelease or entry.get("install-prerelease")
+        if isinstance(info, dict) and version in wanted and prerelease_ok:
             candidates.append((version, text, info))
     if not candidates:
         raise ProjectError(f"no version of {package} matches {entry.get('version')!r} on {hub_url()}",

@@ -32,6 +32,20 @@ def check_relative_url(value: Any, what: str) -> str:
     return value
 
 
+def check_repository_name(value: Any, what: str = "repository name") -> str:
+    """A repository name is also a folder name in the cache and in bundles: a strict pattern."""
+    if not isinstance(value, str) or not _REPOSITORY.fullmatch(value):
+        raise TrustError(f"{what} {value!r} is not valid: use lowercase letters, digits, '.', '_' and '-' "
+                         "(like community.acme), starting with a letter or digit")
+    return value
+
+
+def check_driver_name(value: Any, what: str = "driver name") -> str:
+    if not isinstance(value, str) or not _NAME.fullmatch(value):
+        raise TrustError(f"{what} {value!r} is not valid: use lowercase letters, digits, '.', '_' and '-'")
+    return value
+
+
 def check_lib_name(value: Any, what: str = "lib_name") -> str:
     if not isinstance(value, str) or not _LIB_NAME.fullmatch(value) or value in (".", ".."):
         raise TrustError(f"{what} {value!r} is not a plain file name")
@@ -101,9 +115,7 @@ def _document(payload: bytes, what: str, kind: str) -> dict[str, Any]:
 def _parse_root_payload(payload: bytes, raw: bytes) -> Root:
     what = "root metadata"
     doc = _document(payload, what, "root")
-    repository = _require(doc, "repository", str, what)
-    if not _REPOSITORY.fullmatch(repository):
-        raise TrustError(f"{what}: invalid repository name {repository!r}")
+    repository = check_repository_name(_require(doc, "repository", str, what), f"{what}: repository name")
     version = _require(doc, "version", int, what)
     if version < 1:
         raise TrustError(f"{what}: version must be >= 1")
@@ -254,7 +266,7 @@ def _parse_index_payload(payload: bytes, raw: bytes) -> Index:
     doc = _document(payload, what, "driver-index")
     drivers: dict[str, dict[str, Any]] = {}
     for name, entry in _require(doc, "drivers", dict, what).items():
-        if not _NAME.fullmatch(name) or not isinstance(entry, dict) or not isinstance(entry.get("versions", {}), dict):
+        if not isinstance(entry, dict) or not _NAME.fullmatch(name) or not isinstance(entry.get("versions", {}), dict):
             raise TrustError(f"{what}: invalid driver entry {name!r}")
         versions = {v: _parse_version(name, v, vdoc, what) for v, vdoc in (entry.get("versions") or {}).items()}
         minimum = entry.get("minimum_version") or "0"
