@@ -110,9 +110,10 @@ class Adapter:
             f.name: bool((quoting or {})[f.name]) for f in fields(QuotePolicy)
             if (quoting or {}).get(f.name) is not None})
         self.drivers = drivers  # fusion.drivers.manager.DriverManager (None: the process default)
-        self.target = target
+        #: the profile's target with the dbt adapter's defaults for the keys it leaves out
+        self.target = {**self.target_defaults(target), **{k: v for k, v in target.items() if v is not None}}
         self.profile_path = profile_path
-        self.credentials = self.parse_credentials(target)
+        self.credentials = self.parse_credentials(self.target)
         self._database = None
         self._database_lock = threading.Lock()
         self._local = threading.local()
@@ -123,6 +124,12 @@ class Adapter:
         self.cache = RelationCache()
 
     # --- declared by subclasses ---------------------------------------------------------
+    @classmethod
+    def target_defaults(cls, target: dict[str, Any]) -> dict[str, Any]:
+        """What the dbt adapter fills in for keys ``target`` leaves out (``target`` in Jinja shows it);
+        a class method, so that ``target`` can be completed before an adapter exists."""
+        return {}
+
     def parse_credentials(self, target: dict[str, Any]) -> dict[str, Any]:
         """Validate the profile target; return what ``driver_options`` needs."""
         return dict(target)

@@ -164,7 +164,7 @@ class Invocation:
             environment().code_cache = CodeCache(self.target_path / "fusion_template_code.marshal", cache.sealer)
         macros = build_macro_registry(project, spec.name, spec.macro_paths, spec.parents, self.packages,
                                       cache.macro_index if cache is not None else None)
-        target = self.profile.public_target()
+        target = self.profile.public_target(self.adapter.target)
         target.setdefault("database", self.adapter.default_database)
         return Runtime(
             macros=macros, project_name=project.name, adapter=self.adapter, target=target,

@@ -82,7 +82,7 @@ def _compile_inline(inv: Invocation, sql: str):
                 package_name=inv.project.name, name="inline_query", path="inline_query.sql",
                 original_file_path="<inline>", fqn=[inv.project.name, "inline_query"], raw_code=sql,
                 checksum="", config={"materialized": "view"},
-                database=inv.adapter.default_database, schema=inv.profile.target.get("schema", ""),
+                database=inv.adapter.default_database, schema=inv.adapter.default_schema,
                 alias="inline_query")
     capture = capture_dependencies(inv.runtime, inv.manifest, node, sql)
     for ref in capture.refs:
@@ -187,6 +187,8 @@ def debug_task(inv: Invocation) -> int:
     events.emit("Debug", f"profile: {inv.profile.name} target {inv.profile.target_name} ({inv.profile.path})",
                 level="result")
     events.emit("Debug", f"adapter: {inv.adapter_spec.name}", level="result")
+    events.emit("Debug", f"database: {inv.adapter.default_database}, schema: {inv.adapter.default_schema}",
+                level="result")
     inv.adapter.execute("select 1")
     events.emit("Debug", "Connection test: OK", level="result")
     events.emit("Debug", "All checks passed!", level="result")
@@ -239,7 +241,7 @@ def run_operation_task(inv: Invocation, macro_name: str, args: dict) -> int:
     node = Node(unique_id=f"operation.{inv.project.name}.{name}", resource_type="operation",
                 package_name=inv.project.name, name=name, path=f"{name}.sql", original_file_path=macro.file.path,
                 fqn=[inv.project.name, name], raw_code="", checksum="", config={"materialized": "view"},
-                database=inv.adapter.default_database, schema=inv.profile.target.get("schema", ""), alias=name)
+                database=inv.adapter.default_database, schema=inv.adapter.default_schema, alias=name)
     namespace = node_namespace(inv.runtime, manifest, node, execute=True)
     MacroFunction(macro, namespace)(**args)
     events.emit("OperationDone", f"Ran operation {macro_name}", level="result")

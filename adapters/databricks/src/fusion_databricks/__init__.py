@@ -82,11 +82,21 @@ class SparkAdapter(Adapter):
         schema = str(target.get("schema") or "").strip()
         if not schema:
             raise ProjectError(f"the {self.type_name} target needs `schema`", path=self.profile_path)
-        catalog = str(target.get("catalog") or target.get("database") or "").strip()
+        catalog = self.catalog(target, schema)
         options = connection_options({"type": self.type_name, **target}, self.profile_path)
         # one session for every connection of this run (see the module docstring)
         options[SESSION] = str(uuid.uuid4())
         return {"options": options, "catalog": catalog, "schema": schema}
+
+    def catalog(self, target: dict[str, Any], schema: str) -> str:
+        """The catalog of three-part names ('' for two). dbt-spark has none: its `database`, if
+        given, must be the schema; ``catalog`` is Fusion's own key for Spark Connect catalogs."""
+        database = target.get("database")
+        if database not in (None, "") and str(database).strip() != schema:
+            raise ProjectError(f"the spark target's `database: {database}` differs from its `schema: {schema}`",
+                               path=self.profile_path, hint="on Spark, database and schema are one: "
+                                                            "leave `database` out (or set it to the schema)")
+        return str(target.get("catalog") or "").strip()
 
     def driver_options(self) -> dict[str, str]:
         return dict(self.credentials["options"])
@@ -178,6 +188,14 @@ class SparkAdapter(Adapter):
 
 class DatabricksAdapter(SparkAdapter):
     type_name = "databricks"  # its default incremental strategy (merge) is a macro: see macros/incremental.sql
+
+    def catalog(self, target: dict[str, Any], schema: str) -> str:
+        """`catalog` (or its alias `database`); a Databricks cluster's default is hive_metastore, as
+        in dbt-databricks. A bare Spark Connect server (`method: connect`) keeps two-part names."""
+        catalog = str(target.get("catalog") or target.get("database") or "").strip()
+        if catalog or str(target.get("method") or "").lower() == "connect":
+            return catalog
+        return "hive_metastore"
 
 
 @hookimpl

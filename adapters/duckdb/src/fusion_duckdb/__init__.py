@@ -5,12 +5,26 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlparse
 
 from fusion.adapter import Adapter, AdapterSpec
 from fusion.drivers import DriverRequirement
+from fusion.errors import ProjectError
 from fusion.hookspecs import hookimpl
 
 MACROS = Path(__file__).parent / "macros"
+
+
+def path_database(path: str) -> str:
+    """The catalog name DuckDB gives the database file at ``path``, as dbt-duckdb derives it:
+    the file name up to its first dot (``my.db.duckdb`` -> ``my``); MotherDuck's is its path."""
+    if path == ":memory:":
+        return "memory"
+    parsed = urlparse(path)
+    name = os.path.basename(parsed.path)
+    if parsed.scheme in ("md", "motherduck"):
+        return os.path.splitext(name)[0] or "my_db"
+    return name.lstrip(".").split(".")[0]
 
 
 class DuckDBAdapter(Adapter):
@@ -22,8 +36,20 @@ class DuckDBAdapter(Adapter):
         "datetime": "TIMESTAMP", "boolean": "BOOLEAN", "text": "VARCHAR",
     }
 
+    @classmethod
+    def target_defaults(cls, target: dict[str, Any]) -> dict[str, Any]:
+        return {"path": ":memory:", "schema": "main", "database": path_database(str(target.get("path") or ":memory:"))}
+
     def parse_credentials(self, target: dict[str, Any]) -> dict[str, Any]:
-        path = str(target.get("path") or ":memory:")
+        path = str(target["path"])
+        expected = path_database(path)
+        if not expected:
+            raise ProjectError(f"cannot name the database of the duckdb target from its path {path!r}",
+                               path=self.profile_path, hint="`path` must name a database file, e.g. dev.duckdb")
+        if str(target["database"]) != expected:
+            raise ProjectError(f"the duckdb target's `database: {target['database']}` does not match its path "
+                               f"{path!r}, whose database DuckDB names {expected!r}", path=self.profile_path,
+                               hint=f"set `database: {expected}` or leave `database` out")
         if path != ":memory:" and not path.startswith(("md:", "motherduck:")):
             path = os.path.abspath(os.path.expanduser(path))
         return {"path": path}
@@ -33,10 +59,7 @@ class DuckDBAdapter(Adapter):
 
     @property
     def default_database(self) -> str:
-        if self.target.get("database"):
-            return str(self.target["database"])
-        path = self.credentials["path"]
-        return "memory" if path == ":memory:" else Path(path).stem
+        return str(self.target["database"])
 
 
 @hookimpl

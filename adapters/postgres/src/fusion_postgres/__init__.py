@@ -153,6 +153,12 @@ class PostgresAdapter(Adapter):
     }
 
     # --- profile -> libpq ----------------------------------------------------------------
+    @classmethod
+    def target_defaults(cls, target: dict[str, Any]) -> dict[str, Any]:
+        # dbt-postgres: `dbname` is an alias of `database`; the rest are its credentials' defaults
+        return {"database": target.get("dbname"), "port": 5432, "connect_timeout": 10, "keepalives_idle": 0,
+                "retries": 1}
+
     def parse_credentials(self, target: dict[str, Any]) -> dict[str, Any]:
         path = self.profile_path
 

@@ -59,6 +59,7 @@ def plan(invocation: Invocation, selected: set[str], command: str) -> Plan:
             parents[manifest.unit_tests[uid].depends_on_nodes[0]].add(uid)
     if command == "build":
         _gate_on_tests(invocation, chosen, wanted, parents)
+        _chain_unit_tests(manifest, chosen, parents)
     return Plan(chosen, _transitive_within(parents, wanted, invocation))
 
 
@@ -80,6 +81,18 @@ def _gate_on_tests(invocation: Invocation, chosen: list[str], wanted: set[str],
                 if child in wanted and child not in upstream and child != uid \
                         and child in manifest.nodes and manifest.nodes[child].resource_type != "test":
                     parents[child].add(uid)
+
+
+def _chain_unit_tests(manifest, chosen: list[str], parents: dict[str, set[str]]) -> None:
+    """As dbt's build: a model's unit tests run one after another, so the first that fails
+    skips the rest (and the model)."""
+    previous: dict[str, str] = {}
+    for uid in chosen:
+        if uid in manifest.unit_tests:
+            model = manifest.unit_tests[uid].depends_on_nodes[0]
+            if model in previous:
+                parents[uid].add(previous[model])
+            previous[model] = uid
 
 
 def _transitive_within(parents: dict[str, set[str]], wanted: set[str], invocation) -> dict[str, set[str]]:

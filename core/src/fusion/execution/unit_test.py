@@ -146,7 +146,14 @@ def build_sql(invocation, test: UnitTest) -> str:
     if ("this",) in names:
         extra["this"] = stand_in(("this",), "this")
     for macro, value in (overrides.get("macros") or {}).items():
-        extra[macro] = (lambda *a, _v=value, **k: _v)
+        package, _, name = macro.rpartition(".")
+        stub = (lambda *a, _v=value, **k: _v)
+        if not package:
+            extra[name] = stub  # a bare name wins over a `dbt.` one below, as in dbt
+            continue
+        extra[macro] = stub  # PackageNamespace looks `package.name` up here first
+        if package == "dbt":  # dbt's own macros are also called without their package
+            extra.setdefault(name, stub)
     if overrides.get("vars"):
         base_var = runtime.vars
 

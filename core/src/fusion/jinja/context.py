@@ -110,6 +110,9 @@ class PackageNamespace:
         self._namespace = namespace
 
     def __getitem__(self, name: str):
+        overridden = dict.get(self._namespace, f"{self._package}.{name}")  # a unit test's `pkg.macro` override
+        if overridden is not None:
+            return overridden
         macro = self._namespace.runtime.macros.in_package(self._package, name)
         if macro is None and dict.get(self._namespace, "execute") is False:
             return ParseUndefined(name=f"{self._package}.{name}")

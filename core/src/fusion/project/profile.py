@@ -23,11 +23,14 @@ class Profile:
     path: str
     threads: int
 
-    def public_target(self) -> dict[str, Any]:
-        """``target`` as templates see it: credentials without secrets, plus name/threads."""
-        out = {k: v for k, v in self.target.items() if k not in SECRET_KEYS}
-        out.update(name=self.target_name, profile_name=self.name, threads=self.threads,
-                   type=self.target.get("type"))
+    def public_target(self, target: dict[str, Any] | None = None) -> dict[str, Any]:
+        """``target`` as templates see it: credentials without secrets, plus name/threads.
+
+        ``target`` is the profile's target as the adapter completed it (defaults filled in).
+        """
+        out = {k: v for k, v in (self.target if target is None else target).items() if k not in SECRET_KEYS}
+        out.update(name=self.target_name, target_name=self.target_name, profile_name=self.name,
+                   threads=self.threads, type=self.target.get("type"))
         return out
 
 

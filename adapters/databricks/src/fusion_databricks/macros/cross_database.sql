@@ -5,6 +5,10 @@
 {% macro spark__type_numeric() %}{{ return('decimal(28,6)') }}{% endmacro %}
 {% macro spark__current_timestamp() %}{{ return('current_timestamp()') }}{% endmacro %}
 
+{% macro spark__concat(fields) -%}
+  concat({{ fields | join(', ') }})
+{%- endmacro %}
+
 {% macro spark__dateadd(datepart, interval, from_date_or_timestamp) -%}
   timestampadd({{ datepart }}, {{ interval }}, {{ _as_timestamp_if_literal(from_date_or_timestamp) }})
 {%- endmacro %}

@@ -5,7 +5,7 @@
 {#- ---- data types ------------------------------------------------------------------------- -#}
 
 {% macro type_string() %}{{ return(adapter.dispatch('type_string', 'dbt')()) }}{% endmacro %}
-{% macro default__type_string() %}{{ return('text') }}{% endmacro %}
+{% macro default__type_string() %}{{ return('TEXT') }}{% endmacro %}
 
 {% macro type_timestamp() %}{{ return(adapter.dispatch('type_timestamp', 'dbt')()) }}{% endmacro %}
 {% macro default__type_timestamp() %}{{ return('timestamp') }}{% endmacro %}
@@ -20,7 +20,7 @@
 {% macro default__type_bigint() %}{{ return('bigint') }}{% endmacro %}
 
 {% macro type_int() %}{{ return(adapter.dispatch('type_int', 'dbt')()) }}{% endmacro %}
-{% macro default__type_int() %}{{ return('int') }}{% endmacro %}
+{% macro default__type_int() %}{{ return('integer') }}{% endmacro %}
 
 {% macro type_boolean() %}{{ return(adapter.dispatch('type_boolean', 'dbt')()) }}{% endmacro %}
 {% macro default__type_boolean() %}{{ return('boolean') }}{% endmacro %}
@@ -160,7 +160,8 @@
 {% endmacro %}
 
 {% macro default__concat(fields) -%}
-  concat({{ fields | join(', ') }})
+  {#- the SQL operator: null if any part is null, as in dbt -#}
+  {{ fields | join(' || ') }}
 {%- endmacro %}
 
 {% macro split_part(string_text, delimiter_text, part_number) %}

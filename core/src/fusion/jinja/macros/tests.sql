@@ -61,7 +61,7 @@ select *
 from all_values
 where value_field not in (
     {% for value in values -%}
-    {% if quote %}'{{ value }}'{% else %}{{ value }}{% endif %}{{ ", " if not loop.last }}
+    {% if quote %}'{{ value }}'{% else %}{{ value }}{% endif %}{{ "," if not loop.last }}
     {%- endfor %}
 )
 {% endmacro %}
