@@ -389,3 +389,16 @@ def test_a_generic_test_with_a_custom_name_compiles_to_a_file_of_that_name(tmp_p
     result = run_fusion(project, "compile")
     assert result.code == 0, result.output
     assert (project / "target" / "compiled" / "proj" / "models" / "m.yml" / "custom_check.sql").is_file()
+
+
+def test_dbt_project_yml_target_has_the_adapters_defaults(tmp_path):
+    """A dbt-duckdb profile without ``schema:`` means ``main``, in dbt_project.yml's ``target`` too."""
+    project = write_project(tmp_path, {
+        "dbt_project.yml": "name: proj\nprofile: proj\nconfig-version: 2\nmodels:\n  proj:\n"
+                           "    +alias: \"{{ target.database }}_{{ target.schema }}_a\"\n",
+        "profiles.yml": "proj:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: shop.duckdb\n",
+        "models/a.sql": "select 1 as id\n",
+    })
+    result = run_fusion(project, "parse")
+    assert result.code == 0, result.output
+    assert _manifest(project)["nodes"]["model.proj.a"]["alias"] == "shop_main_a"

@@ -111,7 +111,7 @@ class Adapter:
             if (quoting or {}).get(f.name) is not None})
         self.drivers = drivers  # fusion.drivers.manager.DriverManager (None: the process default)
         #: the profile's target with the dbt adapter's defaults for the keys it leaves out
-        self.target = {**self.target_defaults(target), **{k: v for k, v in target.items() if v is not None}}
+        self.target = self.complete_target(target)
         self.profile_path = profile_path
         self.credentials = self.parse_credentials(self.target)
         self._database = None
@@ -129,6 +129,11 @@ class Adapter:
         """What the dbt adapter fills in for keys ``target`` leaves out (``target`` in Jinja shows it);
         a class method, so that ``target`` can be completed before an adapter exists."""
         return {}
+
+    @classmethod
+    def complete_target(cls, target: dict[str, Any]) -> dict[str, Any]:
+        """The profile's target with the adapter's defaults for what it leaves out (or sets to null)."""
+        return {**cls.target_defaults(target), **{k: v for k, v in target.items() if v is not None}}
 
     def parse_credentials(self, target: dict[str, Any]) -> dict[str, Any]:
         """Validate the profile target; return what ``driver_options`` needs."""

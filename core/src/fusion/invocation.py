@@ -99,7 +99,9 @@ class Invocation:
         if "project_target" not in self.__dict__:
             try:
                 profile = self.__dict__["profile"] = self._load_profile(profile_name)
-                self.__dict__["project_target"] = profile.public_target()
+                spec = registered_adapters().get(str(profile.target.get("type")))
+                target = spec.adapter_class.complete_target(profile.target) if spec else profile.target
+                self.__dict__["project_target"] = profile.public_target(target)
             except ProjectError:
                 self.__dict__["project_target"] = None
         return self.__dict__["project_target"]
