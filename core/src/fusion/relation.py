@@ -167,17 +167,18 @@ _FLOAT = re.compile(r"^(float|double|real|float4|float8|double precision)\b", re
 
 @dataclass(frozen=True)
 class Column:
-    """A column of a relation (dbt's ``api.Column``)."""
+    """A column of a relation (dbt's ``api.Column``): ``dtype`` is the type as the catalog gives
+    it, ``data_type`` the type as dbt renders it (strings as ``character varying(n)``)."""
 
     name: str
-    data_type: str
+    dtype: str
     char_size: int | None = None
     numeric_precision: int | None = None
     numeric_scale: int | None = None
 
     @classmethod
     def create(cls, name, label_or_dtype):
-        return cls(name, label_or_dtype)
+        return cls(name, "TEXT" if str(label_or_dtype).upper() == "STRING" else label_or_dtype)
 
     @property
     def column(self) -> str:
@@ -188,33 +189,43 @@ class Column:
         return quote_identifier(self.name)
 
     @property
-    def dtype(self) -> str:
-        return self.data_type
+    def data_type(self) -> str:
+        """Strings with their size (256 when unbounded, as dbt counts them); numerics with their
+        precision and scale unless the type already spells them."""
+        if self.is_string():
+            return self.string_type(self.string_size())
+        if self.is_numeric() and "(" not in self.dtype and None not in (self.numeric_precision, self.numeric_scale):
+            return f"{self.dtype}({self.numeric_precision},{self.numeric_scale})"
+        return self.dtype
+
+    @classmethod
+    def string_type(cls, size: int) -> str:
+        return f"character varying({size})"
 
     def is_string(self) -> bool:
-        return bool(_STRING.match(self.data_type))
+        return bool(_STRING.match(self.dtype))
 
     def is_numeric(self) -> bool:
-        return bool(_NUMERIC.match(self.data_type))
+        return bool(_NUMERIC.match(self.dtype))
 
     def is_integer(self) -> bool:
-        return bool(_INTEGER.match(self.data_type))
+        return bool(_INTEGER.match(self.dtype))
 
     def is_float(self) -> bool:
-        return bool(_FLOAT.match(self.data_type))
+        return bool(_FLOAT.match(self.dtype))
 
     def is_number(self) -> bool:
         return self.is_integer() or self.is_float() or self.is_numeric()
 
     @property
     def expanded_data_type(self) -> str:
-        """The type as DDL spells it (the catalog's type here already carries sizes)."""
+        """The type as DDL spells it (adapters add collations and the like)."""
         return self.data_type
 
     def string_size(self) -> int:
         """Declared length of a string column; unbounded strings count as 256, as in dbt."""
         if not self.is_string():
-            raise ValueError(f"string_size() called on {self.name}, a {self.data_type} column")
+            raise ValueError(f"string_size() called on {self.name}, a {self.dtype} column")
         return 256 if self.char_size is None else int(self.char_size)
 
     def can_expand_to(self, other_column: Column) -> bool:

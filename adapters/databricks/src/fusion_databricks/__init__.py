@@ -46,6 +46,11 @@ class SparkColumn(Column):
     def quoted(self) -> str:
         return "`" + self.name.replace("`", "``") + "`"
 
+    @property
+    def data_type(self) -> str:
+        """As ``DESCRIBE`` spells it: dbt-spark does not rewrite Spark's types."""
+        return self.dtype
+
     def literal(self, value) -> str:
         return f"cast({value} as {self.data_type})"
 

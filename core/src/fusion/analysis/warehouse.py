@@ -47,7 +47,7 @@ class WarehouseSchemas:
             return None
         if not columns:
             return None
-        self.columns[source.relation_name] = [[c.name, c.data_type] for c in columns]
+        self.columns[source.relation_name] = [[c.name, c.dtype] for c in columns]
         self.dirty = True
         return self.columns[source.relation_name]
 

@@ -87,10 +87,10 @@ def contract_problems(declared, actual) -> list[str]:
     problems = []
     for name, column in want.items():
         if name not in have:
-            problems.append(f"{column.name}: declared {column.data_type}, missing from the query")
-        elif have[name].data_type.lower() != column.data_type.lower():
-            problems.append(f"{column.name}: declared {column.data_type}, the query returns {have[name].data_type}")
-    problems += [f"{c.name}: returned by the query ({c.data_type}) but not in the contract"
+            problems.append(f"{column.name}: declared {column.dtype}, missing from the query")
+        elif have[name].dtype.lower() != column.dtype.lower():
+            problems.append(f"{column.name}: declared {column.dtype}, the query returns {have[name].dtype}")
+    problems += [f"{c.name}: returned by the query ({c.dtype}) but not in the contract"
                  for name, c in have.items() if name not in want]
     return problems
 

@@ -16,8 +16,8 @@
   {%- set sql_columns = get_column_schema_from_query(sql, config.get('sql_header')) -%}
   {%- set yaml_columns = get_column_schema_from_query(get_empty_schema_sql(model['columns'])) -%}
   {%- set have, want = [], [] -%}
-  {%- for column in sql_columns %}{% do have.append((column.name ~ ' ' ~ column.data_type) | lower) %}{% endfor -%}
-  {%- for column in yaml_columns %}{% do want.append((column.name ~ ' ' ~ column.data_type) | lower) %}{% endfor -%}
+  {%- for column in sql_columns %}{% do have.append((column.name ~ ' ' ~ column.dtype) | lower) %}{% endfor -%}
+  {%- for column in yaml_columns %}{% do want.append((column.name ~ ' ' ~ column.dtype) | lower) %}{% endfor -%}
   {%- if have | sort != want | sort -%}
     {{ exceptions.raise_contract_error(yaml_columns, sql_columns) }}
   {%- endif -%}
