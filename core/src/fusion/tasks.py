@@ -48,15 +48,17 @@ def parse_task(inv: Invocation) -> int:
 
 
 def compile_task(inv: Invocation, inline: str | None) -> int:
-    from fusion.execution.runner import COMMAND_TYPES, NodeRunner, plan
+    from fusion.execution.runner import COMMAND_TYPES, NodeRunner, plan, selected_ephemerals
     from fusion.manifest import artifacts
 
     if inline is not None:
         events.emit("CompiledInline", _compile_inline(inv, inline).sql, level="result")
         return 0
-    the_plan = plan(inv, _selected(inv), "compile")
+    selected = _selected(inv)
+    the_plan = plan(inv, selected, "compile")
     runner = NodeRunner(inv, len(the_plan.order))
-    errors = 0
+    ephemerals = selected_ephemerals(inv, selected, "compile")
+    errors = runner.write_ephemerals(ephemerals)
     for uid in the_plan.order:
         node = inv.manifest.nodes[uid]
         if node.resource_type not in COMMAND_TYPES["compile"] or node.resource_type == "seed":
@@ -68,7 +70,7 @@ def compile_task(inv: Invocation, inline: str | None) -> int:
             events.emit("CompileError", f"Error: {exc}", level="error", unique_id=uid)
     runner.finish()
     artifacts.write_manifest(inv.manifest, inv)
-    events.emit("CompileDone", f"Compiled {len(the_plan.order) - errors} node(s), {errors} error(s)",
+    events.emit("CompileDone", f"Compiled {len(the_plan.order) + len(ephemerals) - errors} node(s), {errors} error(s)",
                 level="result")
     return 1 if errors else 0
 

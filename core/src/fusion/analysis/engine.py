@@ -152,7 +152,7 @@ class Analyzer:
     def _register(self, obj, schema: TableSchema, name: str | None = None) -> None:
         self.schemas[obj.unique_id] = schema
         if getattr(obj, "is_ephemeral", False):  # referenced as a CTE name, which resolves like a table
-            relation = self.catalog.default_table(EPHEMERAL_PREFIX + obj.name)
+            relation = self.catalog.default_table(EPHEMERAL_PREFIX + obj.alias)
         else:
             relation = obj.relation_name
         if relation:

@@ -61,7 +61,7 @@ class Compiler:
         return inject_ctes(sql, [c["sql"] for c in self._cte_entries(resolution)])
 
     def _cte_entries(self, resolution: Resolution) -> list[dict[str, str]]:
-        return [{"id": uid, "sql": f" {EPHEMERAL_PREFIX}{self.manifest.nodes[uid].name} as (\n{body}\n)"}
+        return [{"id": uid, "sql": f" {EPHEMERAL_PREFIX}{self.manifest.nodes[uid].alias} as (\n{body}\n)"}
                 for uid, body in self._ctes_for(resolution.ephemerals)]
 
     def _render(self, node: Node, extra: dict | None, batch: tuple[str, str] | None = None):
@@ -116,7 +116,8 @@ class Compiler:
 
 
 def inject_ctes(sql: str, ctes: list[str]) -> str:
-    """Put CTEs first: merged into the query's own ``with`` if it has one."""
+    """Put CTEs first, as dbt does: after the query's own ``with`` (comments may come before it),
+    else in a new ``with`` ahead of everything but leading whitespace (comments included)."""
     if not ctes:
         return sql
     joined = ", ".join(ctes)
@@ -124,4 +125,5 @@ def inject_ctes(sql: str, ctes: list[str]) -> str:
     if _WITH.match(sql, start):
         after = start + 4
         return f"{sql[:start]}with {joined}, {sql[after:].lstrip()}"
+    start = len(sql) - len(sql.lstrip())
     return f"{sql[:start]}with {joined}\n{sql[start:]}"

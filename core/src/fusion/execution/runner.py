@@ -63,6 +63,16 @@ def plan(invocation: Invocation, selected: set[str], command: str) -> Plan:
     return Plan(chosen, _transitive_within(parents, wanted, invocation))
 
 
+def selected_ephemerals(invocation: Invocation, selected: set[str], command: str) -> list[str]:
+    """Selected ephemeral models, in DAG order, when ``command`` handles models: dbt compiles them
+    (and writes their compiled SQL) without running them or reporting a result."""
+    if "model" not in COMMAND_TYPES[command]:
+        return []
+    nodes = invocation.manifest.nodes
+    return [uid for uid in invocation.graph.order
+            if uid in selected and uid in nodes and nodes[uid].resource_type == "model" and nodes[uid].is_ephemeral]
+
+
 def _gate_on_tests(invocation: Invocation, chosen: list[str], wanted: set[str],
                    parents: dict[str, set[str]]) -> None:
     """Make what is built from a tested node wait for its tests, unless the test itself
@@ -139,6 +149,19 @@ class NodeRunner:
         self._analyse(node, compiled)
         return NodeResult(uid, "success", None, compiled_code=compiled.sql,
                           timing=[{"name": "compile", "started_at": started, "completed_at": now_iso()}])
+
+    def write_ephemerals(self, uids: list[str]) -> int:
+        """Compile and write each ephemeral model's SQL (as ``target/compiled``'s only record of
+        it); a failure is reported here and again by every model that uses it. Returns the errors."""
+        errors = 0
+        for uid in uids:
+            node = self.invocation.manifest.nodes[uid]
+            try:
+                self._write(node, self.compiler.compile(node).sql, "compiled")
+            except FusionError as exc:
+                errors += 1
+                events.emit("CompileError", f"Error: {exc}", level="error", unique_id=uid)
+        return errors
 
     def run(self, uid: str) -> NodeResult:
         if uid in self.invocation.manifest.unit_tests:
@@ -351,6 +374,7 @@ def execute(invocation: Invocation, selected: set[str], command: str) -> list[No
     if any(r.failed for r in results) or stop.is_set():
         cause = "interrupted" if stop.is_set() else "on-run-start"
         return results + [runner.skip(uid, cause) for uid in the_plan.order]
+    runner.write_ephemerals(selected_ephemerals(invocation, selected, command))
     by_id = run_dag(the_plan.order, the_plan.parents, invocation.profile.threads, runner.run,
                     runner.skip, blocks=lambda r: r.failed, fail_fast=invocation.flags.fail_fast, stop=stop)
     node_results = [by_id[uid] for uid in the_plan.order if uid in by_id]

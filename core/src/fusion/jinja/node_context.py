@@ -294,7 +294,7 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
         if target.is_ephemeral:
             if resolution is not None and target.unique_id not in resolution.ephemerals:
                 resolution.ephemerals.append(target.unique_id)
-            return runtime.adapter.relation(None, None, EPHEMERAL_PREFIX + target.name, "cte").quote(
+            return runtime.adapter.relation(None, None, EPHEMERAL_PREFIX + target.alias, "cte").quote(
                 identifier=False)
         return _narrow(relation_for(runtime, target), target.config.get("event_time"))
 
