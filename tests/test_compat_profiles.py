@@ -50,8 +50,8 @@ def test_debug_names_the_database_and_schema_it_will_use(tmp_path):
 
 @pytest.mark.parametrize(("outputs", "expected"), [
     # dbt-postgres: `dbname` is `database`
-    ("      type: postgres\n      host: h\n      user: u\n      password: p\n"
-     "      dbname: warehouse\n      schema: analytics\n", ["warehouse", "analytics", "5432"]),
+    ("      type: postgres\n      host: h\n      user: u\n      password: p\n      port: 5433\n"
+     "      dbname: warehouse\n      schema: analytics\n", ["warehouse", "analytics", "5433"]),
     # dbt-databricks: `catalog` is `database`; a cluster target without one is in hive_metastore
     ("      type: databricks\n      host: h.example.com\n      http_path: sql/protocolv1/o/1/c-1\n"
      "      token: t\n      schema: s\n", ["hive_metastore", "s", "443"]),

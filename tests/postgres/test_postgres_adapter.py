@@ -37,7 +37,7 @@ def adapter(postgres, pg_database):
 def test_dbt_postgres_profile_keys_map_to_a_libpq_uri():
     adapter = make_adapter({
         "type": "postgres", "host": "db.internal", "user": "ana lyst@corp", "pass": "p@ss:w/rd?#&=% x",
-        "database": "ware house", "schema": "dbt_ana", "threads": 4, "sslmode": "require",
+        "database": "ware house", "schema": "dbt_ana", "port": 5432, "threads": 4, "sslmode": "require",
         "keepalives_idle": 30, "connect_timeout": 5, "search_path": "dbt_ana, public", "role": "transformer",
     })
     assert adapter.uri() == (
@@ -52,7 +52,7 @@ def test_unix_socket_and_ipv6_hosts():
     socket = make_adapter({"host": "/var/run/postgresql", "user": "u", "password": "", "dbname": "d",
                            "schema": "s", "port": 5433})
     assert socket.uri() == "postgresql://u@:5433/d?host=%2Fvar%2Frun%2Fpostgresql&connect_timeout=10&application_name=fusion"
-    ipv6 = make_adapter({"host": "::1", "user": "u", "password": "pw", "dbname": "d", "schema": "s"})
+    ipv6 = make_adapter({"host": "::1", "user": "u", "password": "pw", "dbname": "d", "schema": "s", "port": 5432})
     assert ipv6.uri().startswith("postgresql://u:pw@[::1]:5432/d?")
 
 
@@ -64,7 +64,7 @@ def test_host_text_cannot_inject_uri_options(host):
 
     dbapi = pytest.importorskip("adbc_driver_postgresql.dbapi")
     uri = make_adapter({"host": host, "user": "u", "password": "p", "dbname": "d", "schema": "s",
-                        "connect_timeout": 1}).uri()
+                        "port": 5432, "connect_timeout": 1}).uri()
     assert urllib.parse.parse_qs(urllib.parse.urlsplit(uri).query).keys() == {"connect_timeout", "application_name"}
     with pytest.raises(dbapi.Error, match=re.escape(f'could not translate host name "{host}"')):
         dbapi.connect(uri)
@@ -78,7 +78,7 @@ def test_host_text_cannot_inject_uri_options(host):
     ({"port": 70000}, "`port` of the postgres target is out of range"),
 ])
 def test_bad_credentials_name_the_profile(change, message):
-    target = {"host": "h", "user": "u", "password": "p", "dbname": "d", "schema": "s", **change}
+    target = {"host": "h", "user": "u", "password": "p", "dbname": "d", "schema": "s", "port": 5432, **change}
     target = {k: v for k, v in target.items() if v is not None}
     with pytest.raises(ProjectError) as info:
         make_adapter(target, "/home/me/.dbt/profiles.yml")

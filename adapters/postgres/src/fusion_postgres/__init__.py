@@ -70,7 +70,7 @@ class PostgresRelation(Relation):
                 object.__setattr__(self, part, fit(value))
 
 
-def _integer(target: dict[str, Any], key: str, default: int, path: str, low: int = 0, high: int | None = None) -> int:
+def _integer(target: dict[str, Any], key: str, default: int | None, path: str, low: int = 0, high: int | None = None) -> int:
     value = target.get(key, default)
     try:
         number = int(value)
@@ -156,8 +156,8 @@ class PostgresAdapter(Adapter):
     @classmethod
     def target_defaults(cls, target: dict[str, Any]) -> dict[str, Any]:
         # dbt-postgres: `dbname` is an alias of `database`; the rest are its credentials' defaults
-        return {"database": target.get("dbname"), "port": 5432, "connect_timeout": 10, "keepalives_idle": 0,
-                "retries": 1}
+        # (it has none for `port`: a target must give it)
+        return {"database": target.get("dbname"), "connect_timeout": 10, "keepalives_idle": 0, "retries": 1}
 
     def parse_credentials(self, target: dict[str, Any]) -> dict[str, Any]:
         path = self.profile_path
@@ -173,12 +173,15 @@ class PostgresAdapter(Adapter):
         if password is None:
             raise ProjectError("the postgres target needs `password` (or `pass`)", path=path,
                                hint="use \"{{ env_var('PGPASSWORD') }}\" to keep it out of the file")
+        if target.get("port") in (None, ""):
+            raise ProjectError("the postgres target needs `port`, as dbt-postgres does", path=path,
+                               hint="add `port: 5432` (PostgreSQL's default) to the target")
         optional = {key: str(target[key]) for key in ("sslmode", "sslcert", "sslkey", "sslrootcert",
                                                       "search_path", "role") if target.get(key) not in (None, "")}
         return {
             "host": required("host"), "user": required("user"), "password": str(password),
             "dbname": required("dbname", "database"), "schema": required("schema"),
-            "port": _integer(target, "port", 5432, path, 1, 65535),
+            "port": _integer(target, "port", None, path, 1, 65535),
             "connect_timeout": _integer(target, "connect_timeout", 10, path),
             "keepalives_idle": _integer(target, "keepalives_idle", 0, path),
             "application_name": str(target.get("application_name") or "fusion"),
