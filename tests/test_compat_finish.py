@@ -85,3 +85,11 @@ def test_postgres_target_without_port_is_an_error_like_dbt_postgres(tmp_path):
     assert result.code != 0
     assert "Error:" in result.output and "profiles.yml" in result.output
     assert "needs `port`" in result.output and "Traceback" not in result.output
+
+
+def test_invalid_vars_yaml_is_an_error_not_a_traceback(tmp_path):
+    project = write_project(tmp_path, {"models/m.sql": "select 1 as id\n"})
+    result = run_fusion(project, "parse", "--vars", '{"load_source_data":')
+    assert result.code != 0
+    assert "Error:" in result.output and "--vars" in result.output and "invalid YAML" in result.output
+    assert "Traceback" not in result.output

@@ -17,7 +17,10 @@ def _parse_vars(ctx, param, value):
         return {}
     from fusion.yamlio import load_yaml_text
 
-    parsed = load_yaml_text(value, "--vars")
+    try:
+        parsed = load_yaml_text(value, "--vars")
+    except FusionError as exc:  # click reports it as `Error: Invalid value for '--vars': ...`
+        raise click.BadParameter(str(exc)) from None
     if not isinstance(parsed, dict):
         raise click.BadParameter("--vars must be a YAML/JSON mapping, e.g. '{key: value}'")
     return parsed
