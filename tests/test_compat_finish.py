@@ -93,3 +93,16 @@ def test_invalid_vars_yaml_is_an_error_not_a_traceback(tmp_path):
     assert result.code != 0
     assert "Error:" in result.output and "--vars" in result.output and "invalid YAML" in result.output
     assert "Traceback" not in result.output
+
+
+def test_return_inside_a_call_block_returns_from_the_macro_that_called_caller(tmp_path):
+    """As dbt_utils.get_column_values does for a missing relation: ``return(default)`` in a
+    statement's body ends ``statement`` (no SQL runs), and the macro goes on."""
+    macro = ("{% macro values_or(default) %}{% call statement('s', fetch_result=true) %}"
+             "{{ return(default) }}{% endcall %}{% set r = load_result('s') %}"
+             "{{ return(r['data'] if r else default) }}{% endmacro %}")
+    project = write_project(tmp_path, {"macros/v.sql": macro,
+                                       "models/m.sql": "select {{ values_or(['x', 'y']) | length }} as n\n"})
+    result = run_fusion(project, "run")
+    assert result.code == 0, result.output
+    assert query(project / "db.duckdb", "select n from main.m") == [(2,)]

@@ -115,9 +115,13 @@ class ReturnAwareMacro(jinja2.runtime.Macro):
 
 
 class _CodeGenerator(jinja2.compiler.CodeGenerator):
-    """Makes every macro definition (even a call between macros of one file) return-aware."""
+    """Makes every macro definition (even a call between macros of one file) return-aware. A call
+    block's body is not: as in dbt, ``return()`` there returns from the macro that ran ``caller()``."""
 
     def macro_def(self, macro_ref, frame):
+        if isinstance(macro_ref.node, jinja2.nodes.CallBlock):
+            super().macro_def(macro_ref, frame)
+            return
         self.write("environment.return_aware(")
         super().macro_def(macro_ref, frame)
         self.write(")")
