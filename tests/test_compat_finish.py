@@ -106,3 +106,22 @@ def test_return_inside_a_call_block_returns_from_the_macro_that_called_caller(tm
     result = run_fusion(project, "run")
     assert result.code == 0, result.output
     assert query(project / "db.duckdb", "select n from main.m") == [(2,)]
+
+
+def test_manifest_checksums_are_dbts(tmp_path):
+    """dbt 1.12: SQL files hash with whitespace runs made one space, seeds their stripped text,
+    generic tests have no checksum."""
+    import hashlib
+    import json
+
+    sql = "\n\n-- a model\nselect 1  as id\n\n"
+    project = write_project(tmp_path, {
+        "models/m.sql": sql, "seeds/s.csv": "id\r\n1\r\n",
+        "models/m.yml": "models:\n  - name: m\n    columns:\n      - name: id\n        data_tests: [not_null]\n"})
+    assert run_fusion(project, "parse").code == 0
+    nodes = json.loads((project / "target/manifest.json").read_text())["nodes"]
+    assert nodes["model.proj.m"]["checksum"] == {
+        "name": "sha256", "checksum": hashlib.sha256(b"-- a model select 1 as id").hexdigest()}
+    assert nodes["seed.proj.s"]["checksum"]["checksum"] == hashlib.sha256(b"id\n1").hexdigest()
+    test = next(n for uid, n in nodes.items() if uid.startswith("test.proj.not_null_m_id"))
+    assert test["checksum"] == {"name": "none", "checksum": ""}

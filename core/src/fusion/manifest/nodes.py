@@ -105,7 +105,7 @@ class Node:
             "unique_id": self.unique_id,
             "fqn": self.fqn,
             "alias": self.alias,
-            "checksum": {"name": "sha256", "checksum": self.checksum},
+            "checksum": {"name": "sha256" if self.checksum else "none", "checksum": self.checksum},
             "config": manifest_config(self.config),
             "tags": self.tags,
             "description": self.description,

@@ -23,7 +23,13 @@ class SourceFile:
 
     @functools.cached_property
     def checksum(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        """dbt's checksum of a parsed file: its text with every run of whitespace made one space."""
+        return hashlib.sha256(" ".join(self.text.split()).encode("utf-8")).hexdigest()
+
+    @functools.cached_property
+    def seed_checksum(self) -> str:
+        """dbt's checksum of a seed (up to its 1 MiB limit): the text without surrounding whitespace."""
+        return hashlib.sha256(self.text.strip().encode("utf-8")).hexdigest()
 
     @functools.cached_property
     def stem(self) -> str:

@@ -142,7 +142,8 @@ class ProjectParser:
             unique_id=f"{resource_type}.{file.package}.{name}", resource_type=resource_type,
             package_name=file.package, name=name, path=file.relative,
             original_file_path=file.original_file_path, fqn=fqn, raw_code=raw_code,
-            checksum=file.checksum, config=config, unrendered_config=dict(config),
+            checksum=file.seed_checksum if resource_type == "seed" else file.checksum,
+            config=config, unrendered_config=dict(config),
             root_path=str(file.root))
 
     def _parse_sql(self, file: SourceFile, resource_type: str, props: Properties, name: str | None = None,
@@ -337,7 +338,7 @@ class ProjectParser:
             unique_id=f"test.{file.package}.{name}.{test_hash}", resource_type="test",
             package_name=file.package, name=name, path=f"{config.get('alias') or custom_name or short_name}.sql",
             original_file_path=file.original_file_path, fqn=fqn,
-            raw_code=f"{{{{ {macro}(**{GENERIC_TEST_KWARGS}) }}}}", checksum=hashlib.sha256(b"").hexdigest(),
+            raw_code=f"{{{{ {macro}(**{GENERIC_TEST_KWARGS}) }}}}", checksum="",
             config=merged, unrendered_config=dict(config), test_metadata=metadata,
             column_name=spec.column_name, file_key_name=file_key, root_path=str(file.root))
         if spec.target_type != "source":
