@@ -17,9 +17,12 @@ def _parse_vars(ctx, param, value):
         return {}
     from fusion.yamlio import load_yaml_text
 
-    parsed = load_yaml_text(value, "--vars")
+    try:
+        parsed = load_yaml_text(value, param.opts[0])
+    except FusionError as exc:
+        raise click.BadParameter(str(exc)) from exc
     if not isinstance(parsed, dict):
-        raise click.BadParameter("--vars must be a YAML/JSON mapping, e.g. '{key: value}'")
+        raise click.BadParameter(f"{param.opts[0]} must be a YAML/JSON mapping, e.g. '{{key: value}}'")
     return parsed
 
 

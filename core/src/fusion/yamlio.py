@@ -1,4 +1,10 @@
-"""YAML reading with errors that name the file and line."""
+"""The one way Fusion reads YAML: safe, with errors naming the file and line, and bounded.
+
+Aliases are shared nodes after parsing, but everything that walks the data (rendering, hashing,
+writing JSON) expands them; a few hundred bytes of nested aliases ("billion laughs") expand to
+billions of nodes. Each document is measured as if expanded, in time linear in its parsed size,
+before any Python object is built from it.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +14,94 @@ from typing import Any
 import yaml
 
 from fusion.errors import ProjectError
+from fusion.fileio import read_text
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+#: nodes that aliases may add to a document once expanded (beyond the nodes written out)
+MAX_ALIAS_EXPANSION = 1_000_000
+#: nesting depth of collections (JSON writers and renderers walk the data recursively)
+MAX_DEPTH = 200
+
+
+#: line of each mapping key, by its path of keys from the top (see ``load_yaml_with_lines``)
+KeyLines = dict[tuple[str, ...], int]
+
 
 def load_yaml_text(text: str, path: str) -> Any:
+    return _load(text, path, None)
+
+
+def load_yaml_file(path: Path, shown_as: str | None = None) -> Any:
+    shown = shown_as or str(path)
+    return _load(read_text(path, shown), shown, None)
+
+
+def load_yaml_with_lines(path: Path, shown_as: str | None = None, depth: int = 4) -> tuple[Any, KeyLines]:
+    """The document, and the line of every mapping key down to ``depth`` levels (for errors)."""
+    shown = shown_as or str(path)
+    lines: KeyLines = {}
+    return _load(read_text(path, shown), shown, (lines, depth)), lines
+
+
+def _load(text: str, path: str, want_lines: tuple[KeyLines, int] | None) -> Any:
+    loader = _Loader(text)
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_size(node, path)
+        if want_lines is not None:
+            _collect_lines(node, (), want_lines[0], want_lines[1])
+        return loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise ProjectError(f"invalid YAML: {problem}", path=path,
                            line=mark.line + 1 if mark else None,
                            hint="fix the indentation or quoting on that line") from exc
+    finally:
+        loader.dispose()
 
 
-def load_yaml_file(path: Path, shown_as: str | None = None) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ProjectError(f"cannot read file: {exc.strerror}", path=shown_as or str(path)) from exc
-    return load_yaml_text(text, shown_as or str(path))
+def _collect_lines(node: yaml.Node, prefix: tuple[str, ...], lines: KeyLines, depth: int) -> None:
+    if depth == 0 or not isinstance(node, yaml.MappingNode):
+        return
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            lines[(*prefix, key.value)] = key.start_mark.line + 1
+            _collect_lines(value, (*prefix, key.value), lines, depth - 1)
+
+
+def _check_size(root: yaml.Node, path: str) -> None:
+    """Fail if the document nests too deeply, or its aliases would expand it too far."""
+    expanded: dict[int, int] = {}  # id(node) -> nodes in its expanded subtree
+    written = 0
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, children_done = stack.pop()
+        if id(node) in expanded:
+            continue
+        children = _children(node)
+        if children_done or not children:
+            expanded[id(node)] = 1 + sum(expanded[id(c)] for c in children)
+            written += 1
+            continue
+        if depth > MAX_DEPTH:
+            raise ProjectError(f"YAML nested more than {MAX_DEPTH} levels deep", path=path,
+                               line=node.start_mark.line + 1, hint="flatten the structure")
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in children if id(c) not in expanded)
+    if expanded[id(root)] - written > MAX_ALIAS_EXPANSION:
+        raise ProjectError(
+            f"YAML aliases expand this document to {expanded[id(root)]:,} values "
+            f"(at most {MAX_ALIAS_EXPANSION:,} may come from aliases)", path=path,
+            hint="an alias bomb? use fewer nested anchors (&name) and aliases (*name)")
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    return []
