@@ -118,7 +118,7 @@ def test_file_that_is_not_utf8(tmp_path, rel):
     path = project / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"id\n-- caf\xe9\n")
-    _fails_clearly(run_fusion(project, "parse"), rel, "not UTF-8", "byte 8")
+    _fails_clearly(run_fusion(project, "parse"), f"{rel}:2:", "not UTF-8", "byte 9 (0xe9)")
 
 
 @pytest.mark.parametrize("value", ["{a: [1, 2", "[1, 2]", "a: b: c"])

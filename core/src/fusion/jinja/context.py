@@ -27,6 +27,7 @@ from fusion.jinja.environment import MacroReturn, environment, template_error_st
 from fusion.jinja.macros import CORE_PACKAGE, MacroDef, MacroFile, MacroRegistry
 from fusion.project.env import EnvReader
 from fusion.relation import Column, Relation
+from fusion.yamlio import load_yaml_text
 
 
 class MacroFunction:
@@ -305,8 +306,8 @@ def _tojson(value, default=None, sort_keys=False):
 
 def _fromyaml(text, default=None):
     try:
-        return yaml.safe_load(text)
-    except (yaml.YAMLError, TypeError):
+        return load_yaml_text(text, "fromyaml()")
+    except (FusionError, TypeError):  # bad YAML, too deep or an alias bomb: the default, as dbt does
         return default
 
 
