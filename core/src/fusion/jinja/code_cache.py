@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import sys
 import threading
 import types
 from pathlib import Path
 
 import jinja2
+
+from fusion.fileio import write_atomic
 
 _COMPILER_FILES = ("environment.py", "shapes.py")
 #: entries kept at most (the least recently added go first)
@@ -71,7 +72,4 @@ class CodeCache:
                 entries = dict(list(entries.items())[-MAX_ENTRIES:])
             payload = marshal.dumps({"version": _version(), "code": entries})
             self._added = False
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temp = self.path.with_name(self.path.name + ".tmp")
-        temp.write_bytes(payload)
-        os.replace(temp, self.path)
+        write_atomic(self.path, payload)

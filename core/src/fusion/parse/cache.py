@@ -28,6 +28,8 @@ from typing import Any
 
 import orjson
 
+from fusion.fileio import write_atomic
+
 CACHE_VERSION = 1
 STATE_FILE = "fusion_parse_state.json"
 MANIFEST_FILE = "fusion_parse_manifest.pickle"
@@ -182,14 +184,13 @@ class ParseCache:
 
     def save(self, manifest, renders: dict[str, Any], env_reads: dict[str, str | None], counts: str) -> None:
         """Write the cache atomically; ``manifest.macros`` is not stored (rebuilt each run)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
         macros, manifest.macros = manifest.macros, None
         try:
             payload = pickle.dumps((self.inputs, manifest), protocol=pickle.HIGHEST_PROTOCOL)
         finally:
             manifest.macros = macros
-        _write_atomic(self.folder / MANIFEST_FILE, payload)
-        _write_atomic(self.folder / RENDERS_FILE, pickle.dumps(renders, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(self.folder / MANIFEST_FILE, payload)
+        write_atomic(self.folder / RENDERS_FILE, pickle.dumps(renders, protocol=pickle.HIGHEST_PROTOCOL))
         self.env_reads = {name: _env_digest(value) for name, value in env_reads.items()}
         self.previous = {"version": CACHE_VERSION, "inputs": self.inputs, "files": self.files,
                          "env": self.env_reads, "counts": counts, "macros": self.macro_index}
@@ -201,7 +202,7 @@ class ParseCache:
         self._write_state()
 
     def _write_state(self) -> None:
-        _write_atomic(self.folder / STATE_FILE, orjson.dumps(self.previous))
+        write_atomic(self.folder / STATE_FILE, orjson.dumps(self.previous))
 
 
 class RenderMemo:
@@ -246,8 +247,3 @@ def _read_pickle(path: Path):
     except Exception:  # a damaged or foreign cache is only a cache miss
         return None
 
-
-def _write_atomic(path: Path, payload: bytes) -> None:
-    temp = path.with_name(path.name + ".tmp")
-    temp.write_bytes(payload)
-    os.replace(temp, path)
