@@ -51,6 +51,8 @@ class MacroFunction:
             raise
         except jinja2.TemplateError as exc:
             raise _template_error(exc, f"in macro {self.macro.name!r}") from exc
+        except RecursionError as exc:
+            raise _recursion_error(exc, f"macro {self.macro.name!r}") from None
         finally:
             calls.pop()
 
@@ -65,6 +67,16 @@ def _template_error(exc: BaseException, where: str) -> CompilationError:
     message = getattr(exc, "message", None) or str(exc)
     calls = "".join(f"\n  called from {file}:{lineno}" for file, lineno in reversed(stack[:-1]))
     return CompilationError(f"{message} ({where}){calls}", path=path, line=line)
+
+
+def _recursion_error(exc: RecursionError, what: str) -> CompilationError:
+    """Python's recursion limit, reached by templates: the line that kept calling, no traceback."""
+    stack = template_error_stack(exc)
+    path, line = stack[-1] if stack else (None, None)
+    calls = "".join(f"\n  called from {file}:{lineno}" for file, lineno in reversed(stack[:-1][-5:]))
+    return CompilationError(f"{what} calls macros too deeply (maximum recursion depth exceeded){calls}",
+                            path=path, line=line,
+                            hint="a macro that calls itself needs a case where it stops")
 
 
 def _add_callers(exc: CompilationError) -> None:
@@ -168,6 +180,8 @@ class RenderNamespace(dict):
             raise
         except jinja2.TemplateError as exc:
             raise _template_error(exc, "while rendering") from exc
+        except RecursionError as exc:
+            raise _recursion_error(exc, getattr(template, "filename", None) or "a template") from None
 
     def evaluate(self, expression: str, path: str | None):
         """The value (not the text) of a Jinja expression, e.g. ``ref('x')`` -> a Relation."""
