@@ -22,10 +22,12 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_ALIAS_EXPANSION = 1_000_000
 #: nesting depth of collections (JSON writers and renderers walk the data recursively)
 MAX_DEPTH = 200
+#: levels of keys whose lines ``load_yaml_with_lines`` records
+LINE_DEPTH = 6
 
 
-#: line of each mapping key, by its path of keys from the top (see ``load_yaml_with_lines``)
-KeyLines = dict[tuple[str, ...], int]
+#: line of each mapping key and list item, by its path from the top: keys, and indexes for list items
+KeyLines = dict[tuple[str | int, ...], int]
 
 
 def load_yaml_text(text: str, path: str) -> Any:
@@ -37,22 +39,27 @@ def load_yaml_file(path: Path, shown_as: str | None = None) -> Any:
     return _load(read_text(path, shown), shown, None)
 
 
-def load_yaml_with_lines(path: Path, shown_as: str | None = None, depth: int = 4) -> tuple[Any, KeyLines]:
-    """The document, and the line of every mapping key down to ``depth`` levels (for errors)."""
+def load_yaml_with_lines(path: Path, shown_as: str | None = None) -> tuple[Any, KeyLines]:
+    """The document, and the line of every key and list item down to ``LINE_DEPTH`` levels (for errors)."""
     shown = shown_as or str(path)
-    lines: KeyLines = {}
-    return _load(read_text(path, shown), shown, (lines, depth)), lines
+    return _load(read_text(path, shown), shown, lines := {}), lines
 
 
-def _load(text: str, path: str, want_lines: tuple[KeyLines, int] | None) -> Any:
+def key_lines(text: str, path: str) -> KeyLines:
+    """Only the lines of ``text``'s keys (to place an error found in data loaded earlier)."""
+    _load(text, path, lines := {})
+    return lines
+
+
+def _load(text: str, path: str, lines: KeyLines | None) -> Any:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
         _check_size(node, path)
-        if want_lines is not None:
-            _collect_lines(node, (), want_lines[0], want_lines[1])
+        if lines is not None:
+            _collect_lines(node, (), lines, LINE_DEPTH)
         return loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -64,13 +71,18 @@ def _load(text: str, path: str, want_lines: tuple[KeyLines, int] | None) -> Any:
         loader.dispose()
 
 
-def _collect_lines(node: yaml.Node, prefix: tuple[str, ...], lines: KeyLines, depth: int) -> None:
-    if depth == 0 or not isinstance(node, yaml.MappingNode):
+def _collect_lines(node: yaml.Node, prefix: tuple[str | int, ...], lines: KeyLines, depth: int) -> None:
+    if depth == 0:
         return
-    for key, value in node.value:
-        if isinstance(key, yaml.ScalarNode):
-            lines[(*prefix, key.value)] = key.start_mark.line + 1
-            _collect_lines(value, (*prefix, key.value), lines, depth - 1)
+    if isinstance(node, yaml.SequenceNode):
+        items = [(index, item, item) for index, item in enumerate(node.value)]
+    elif isinstance(node, yaml.MappingNode):
+        items = [(key.value, key, value) for key, value in node.value if isinstance(key, yaml.ScalarNode)]
+    else:
+        return
+    for name, marked, value in items:
+        lines[(*prefix, name)] = marked.start_mark.line + 1
+        _collect_lines(value, (*prefix, name), lines, depth - 1)
 
 
 def _check_size(root: yaml.Node, path: str) -> None:

@@ -24,7 +24,7 @@ from fusion.manifest.nodes import DocBlock, Exposure, Node, RefCall, Source
 from fusion.parse.cache import RenderMemo
 from fusion.parse.files import SourceFile, find_files
 from fusion.parse.naming import apply_naming
-from fusion.parse.properties import Properties, TestSpec, column_entries, read_properties
+from fusion.parse.properties import Properties, TestSpec, column_entries, read_properties, tag_list
 from fusion.parse.unit_tests import parse_unit_test
 from fusion.project.project import Project
 
@@ -211,7 +211,7 @@ class ProjectParser:
             source_description=source.get("description") or "", loader=source.get("loader") or "",
             columns=column_entries(table.get("columns"), file), meta=table.get("meta") or {},
             source_meta=source.get("meta") or {},
-            tags=sorted(set((source.get("tags") or []) + (table.get("tags") or []))),
+            tags=sorted(set(tag_list(source.get("tags")) + tag_list(table.get("tags")))),
             config={"enabled": True, "event_time": None, "meta": {}, "tags": [], **config},
             quoting={"database": None, "schema": None, "identifier": None, "column": None},
             loaded_at_field=table.get("loaded_at_field") or source.get("loaded_at_field"),
@@ -355,7 +355,7 @@ class ProjectParser:
             fqn=[file.package, *file.folders, entry["name"]], type=entry["type"], owner=entry["owner"],
             description=entry.get("description") or "", label=entry.get("label"),
             maturity=entry.get("maturity"), url=entry.get("url"), meta=entry.get("meta") or {},
-            tags=list(entry.get("tags") or []), refs=capture.refs, sources=capture.sources)
+            tags=tag_list(entry.get("tags")), refs=capture.refs, sources=capture.sources)
         self.manifest.exposures[exposure.unique_id] = exposure
 
     # --- checks and dependencies ---------------------------------------------------------

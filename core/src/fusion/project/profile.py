@@ -84,7 +84,7 @@ def load_profile(profile_name: str, project_dir: Path, profiles_dir: str | None,
     return Profile(profile_name, str(target_name), rendered, shown, chosen_threads)
 
 
-def _threads(value: Any, shapes: Shapes, keys: tuple[str, ...]) -> int:
+def _threads(value: Any, shapes: Shapes, keys: tuple[str | int, ...]) -> int:
     if isinstance(value, str) and value.strip().isdigit():
         return int(value)
     return int(shapes.check(value, (*keys, "threads"), "a number") or 1)

@@ -144,12 +144,12 @@ def load_project(project_dir: Path, env_var, cli_vars: dict[str, Any]) -> Projec
     if configs.get("tests") and not configs.get("data_tests"):
         configs["data_tests"] = configs["tests"]
     dispatch = {}
-    for entry in raw.get("dispatch") or []:
+    for index, entry in enumerate(raw.get("dispatch") or []):
         shapes.check_keys(entry, {"macro_namespace": ("a string",), "search_order": ("a list of strings",)},
-                          ("dispatch",))
+                          ("dispatch", index))
         if not entry.get("macro_namespace"):
             raise ProjectError("each `dispatch` entry needs `macro_namespace` and `search_order`", path=shown,
-                               line=shapes.line(("dispatch",)))
+                               line=shapes.line(("dispatch", index)))
         dispatch[entry["macro_namespace"]] = list(entry.get("search_order") or [])
     return Project(
         name=name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fusion.errors import ProjectError
@@ -32,27 +33,34 @@ HINTS = {
 class Shapes:
     """Checks values of one YAML file; errors name the file and the key's line."""
 
-    def __init__(self, path: str, lines: KeyLines, show_values: bool = True):
+    def __init__(self, path: str, lines: KeyLines | Callable[[], KeyLines], show_values: bool = True):
         self.path = path
-        self.lines = lines
+        self._lines = lines  # or how to find them, when an error needs them
         self.show_values = show_values  # off for files that hold secrets
 
-    def line(self, keys: tuple[str, ...]) -> int | None:
-        while keys and keys not in self.lines:
+    def line(self, keys: tuple[str | int, ...]) -> int | None:
+        if callable(self._lines):
+            self._lines = self._lines()
+        while keys and keys not in self._lines:
             keys = keys[:-1]
-        return self.lines.get(keys)
+        return self._lines.get(keys)
 
-    def check(self, value: Any, keys: tuple[str, ...], *shapes: str, hint: str | None = None) -> Any:
+    def check(self, value: Any, keys: tuple[str | int, ...], *shapes: str, hint: str | None = None) -> Any:
         """``value`` if it has one of ``shapes`` (None always passes: an empty key is an absent one)."""
         if value is None or any(SHAPES[s](value) for s in shapes):
             return value
         raise ProjectError(
-            f"`{'.'.join(map(str, keys))}` must be {' or '.join(shapes)}, not {_describe(value, self.show_values)}",
+            f"`{_dotted(keys)}` must be {' or '.join(shapes)}, not {_describe(value, self.show_values)}",
             path=self.path, line=self.line(keys), hint=hint or HINTS[shapes[0]])
 
-    def check_keys(self, raw: dict[str, Any], expected: dict[str, tuple[str, ...]], prefix=()) -> None:
+    def check_keys(self, raw: dict[str, Any], expected: dict[str, tuple[str, ...]],
+                   prefix: tuple[str | int, ...] = ()) -> None:
         for key, shapes in expected.items():
             self.check(raw.get(key), (*prefix, key), *shapes)
+
+
+def _dotted(keys: tuple[str | int, ...]) -> str:
+    return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in keys).lstrip(".")
 
 
 def _describe(value: Any, show_value: bool) -> str:
