@@ -159,3 +159,25 @@ def test_full_disk_keeps_previous_artifacts_and_leaves_no_temp_files(tmp_path):
     _fails_clearly(CliResult(proc.returncode, proc.stdout, proc.stderr), "could not write")
     after = {p: p.read_bytes() for p in target.rglob("*") if p.is_file()}
     assert after == before
+
+
+@pytest.mark.parametrize(("files", "where"), [
+    ({"dbt_project.yml": "name: proj\nprofile: proj\nmodels:\n  +schema: [5]\n"}, "dbt_project.yml:4: `models.+schema`"),
+    ({"dbt_project.yml": "name: proj\nprofile: proj\nmodels:\n  proj:\n    +contract: 5\n"},
+     "dbt_project.yml:5: `models.proj.+contract` must be a mapping"),
+    ({"models/s.yml": "version: 2\nmodels:\n  - name: a\n    config:\n      materialized: 5\n"},
+     "models/s.yml:5: `models[0].config.materialized` must be a string"),
+    ({"models/a.sql": "select 1 as id\n{{ config(tags={'a': 1}) }}\n"}, "models/a.sql:2: `config.tags`"),
+])
+def test_config_values_of_the_wrong_shape(tmp_path, files, where):
+    project = write_project(tmp_path, {"models/a.sql": GOOD_MODEL, **files})
+    _fails_clearly(run_fusion(project, "parse"), where)
+
+
+@pytest.mark.parametrize(("sql", "message"), [
+    ("select {{ 1 / 0 }}", "ZeroDivisionError: division by zero"),
+    ("select {{ source('only_one') }}", "TypeError"),
+])
+def test_python_error_inside_a_template_names_the_line(tmp_path, sql, message):
+    project = write_project(tmp_path, {"models/a.sql": "-- first\n" + sql + "\n"})
+    _fails_clearly(run_fusion(project, "parse"), "models/a.sql:2", message)

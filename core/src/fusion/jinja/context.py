@@ -64,7 +64,8 @@ def _template_error(exc: BaseException, where: str) -> CompilationError:
     """The innermost template line, and the macro calls that led there (outermost first)."""
     stack = template_error_stack(exc)
     path, line = stack[-1] if stack else (None, None)
-    message = getattr(exc, "message", None) or str(exc)
+    message = (getattr(exc, "message", None) or str(exc) if isinstance(exc, jinja2.TemplateError)
+               else ": ".join(filter(None, (type(exc).__name__, str(exc)))))
     calls = "".join(f"\n  called from {file}:{lineno}" for file, lineno in reversed(stack[:-1]))
     return CompilationError(f"{message} ({where}){calls}", path=path, line=line)
 
@@ -74,7 +75,7 @@ def _recursion_error(exc: RecursionError, what: str) -> CompilationError:
     stack = template_error_stack(exc)
     path, line = stack[-1] if stack else (None, None)
     calls = "".join(f"\n  called from {file}:{lineno}" for file, lineno in reversed(stack[:-1][-5:]))
-    return CompilationError(f"{what} calls macros too deeply (maximum recursion depth exceeded){calls}",
+    return CompilationError(f"maximum recursion depth exceeded in {what}{calls}",
                             path=path, line=line,
                             hint="a macro that calls itself needs a case where it stops")
 
@@ -175,13 +176,16 @@ class RenderNamespace(dict):
             _add_callers(exc)
             raise
         except FusionError as exc:  # e.g. the warehouse rejected a statement the template ran
-            if exc.path is None:
+            stack = template_error_stack(exc)
+            if stack and exc.line is None and exc.path in (None, stack[-1][0]):
+                exc.path, exc.line = stack[-1]
+            elif exc.path is None:
                 exc.path = getattr(template, "filename", None)
             raise
-        except jinja2.TemplateError as exc:
-            raise _template_error(exc, "while rendering") from exc
         except RecursionError as exc:
             raise _recursion_error(exc, getattr(template, "filename", None) or "a template") from None
+        except Exception as exc:  # a template's own Python error: 1/0, a call with missing arguments...
+            raise _template_error(exc, "while rendering") from exc
 
     def evaluate(self, expression: str, path: str | None):
         """The value (not the text) of a Jinja expression, e.g. ``ref('x')`` -> a Relation."""

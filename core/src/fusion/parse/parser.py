@@ -197,7 +197,8 @@ class ProjectParser:
         source_name, table_name = source["name"], table["name"]
         fqn = [file.package, *file.folders, source_name, table_name]
         config = merge_config(self._config_for("source", fqn),
-                              normalize_config({**(source.get("config") or {}), **(table.get("config") or {})}))
+                              normalize_config({**(source.get("config") or {}), **(table.get("config") or {})},
+                                               file.original_file_path))
         if not config.get("enabled", True):
             return
         database = table.get("database") or source.get("database") or self.runtime.adapter.default_database
@@ -294,7 +295,7 @@ class ProjectParser:
         macro = f"{namespace}.test_{short}" if namespace else f"test_{short}"
         file = spec.file
         fqn = [file.package, *file.folders, name]
-        merged = merge_config(self._config_for("test", fqn), normalize_config(config))
+        merged = merge_config(self._config_for("test", fqn), normalize_config(config, file.original_file_path))
         if isinstance(merged.get("severity"), str):
             merged["severity"] = merged["severity"].upper()
         node = Node(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from fusion.config import normalize_config
+from fusion.config import check_config, normalize_config
 from fusion.errors import ProjectError
 from fusion.parse.files import SourceFile
-from fusion.project.shapes import Shapes
+from fusion.shapes import Shapes
 from fusion.yamlio import key_lines, load_yaml_text
 
 PATCHABLE = {"models": "model", "seeds": "seed", "analyses": "analysis", "snapshots": "snapshot"}
@@ -163,6 +163,8 @@ def _check_shapes(doc: dict[str, Any], file: SourceFile) -> None:
 
     def entry(value: Any, keys: tuple[str | int, ...], kind: str, what: str) -> None:
         shapes.check_keys(value, ENTRY_SHAPES[kind], keys)
+        for key, config in (value.get("config") or {}).items():
+            check_config(shapes, key, config, (*keys, "config", key))
         if not value.get("name"):
             raise ProjectError(f"each {what} needs a `name`", path=file.original_file_path,
                                line=shapes.line(keys), hint="add `name:` to this entry")
@@ -192,6 +194,6 @@ def _read_patch(props: Properties, entry: dict[str, Any], file: SourceFile, reso
             config[legacy] = entry[legacy]
     props.patches[key] = Patch(
         resource_type, entry["name"], file, entry.get("description") or "",
-        column_entries(entry.get("columns"), file), normalize_config(config),
+        column_entries(entry.get("columns"), file), normalize_config(config, file.original_file_path),
         list(entry.get("versions") or []), entry.get("latest_version"))
     _add_tests(props, entry, file, resource_type, entry["name"])

@@ -9,7 +9,7 @@ from typing import Any
 
 from fusion.errors import ProjectError
 from fusion.project.render import base_members, render_value
-from fusion.project.shapes import Shapes
+from fusion.shapes import Shapes
 from fusion.yamlio import load_yaml_with_lines
 
 #: target keys that never reach templates (``target`` in Jinja) or artifacts

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fusion.config import DICT_CONFIGS, KNOWN_CONFIGS, merge_config, normalize_config
+from fusion.config import DICT_CONFIGS, KNOWN_CONFIGS, check_config, merge_config, normalize_config
 from fusion.errors import ProjectError
 from fusion.project.render import base_members, render_value
-from fusion.project.shapes import Shapes
+from fusion.shapes import Shapes
 from fusion.yamlio import load_yaml_with_lines
 
 PROJECT_FILE = "dbt_project.yml"
@@ -86,13 +86,20 @@ def _merged_levels(levels: tuple[_Level, ...]) -> dict[str, Any]:
 
 def _level_configs(level: dict[str, Any]) -> dict[str, Any]:
     """Config keys at one level of a tree: ``+key``s, and known keys whose value is not a folder."""
-    picked = {}
+    return normalize_config({key: value for key, value in level.items() if _is_config(key, value)})
+
+
+def _is_config(key: str, value: Any) -> bool:
+    return key.startswith("+") or (key in KNOWN_CONFIGS and (not isinstance(value, dict) or key in DICT_CONFIGS))
+
+
+def _check_tree(shapes: Shapes, level: dict[str, Any], keys: tuple[str, ...]) -> None:
+    """Config values of one tree (``models:``...) at every folder level have the shapes Fusion reads."""
     for key, value in level.items():
-        if key.startswith("+"):
-            picked[key] = value
-        elif key in KNOWN_CONFIGS and (not isinstance(value, dict) or key in DICT_CONFIGS):
-            picked[key] = value
-    return normalize_config(picked)
+        if _is_config(key, value):
+            check_config(shapes, key, value, (*keys, key))
+        elif isinstance(value, dict):
+            _check_tree(shapes, value, (*keys, key))
 
 
 _PATHS = ("a string", "a list of strings")
@@ -141,6 +148,8 @@ def load_project(project_dir: Path, env_var, cli_vars: dict[str, Any]) -> Projec
     tree_members = base_members(env_var, {**(raw.get("vars") or {}), **cli_vars})
     configs = {section: render_value(raw.get(section) or {}, tree_members, shown)
                for section in set(CONFIG_SECTIONS.values()) | {"tests"}}
+    for section, tree in configs.items():
+        _check_tree(shapes, tree, (section,))
     if configs.get("tests") and not configs.get("data_tests"):
         configs["data_tests"] = configs["tests"]
     dispatch = {}

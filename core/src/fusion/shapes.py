@@ -33,7 +33,7 @@ HINTS = {
 class Shapes:
     """Checks values of one YAML file; errors name the file and the key's line."""
 
-    def __init__(self, path: str, lines: KeyLines | Callable[[], KeyLines], show_values: bool = True):
+    def __init__(self, path: str | None, lines: KeyLines | Callable[[], KeyLines], show_values: bool = True):
         self.path = path
         self._lines = lines  # or how to find them, when an error needs them
         self.show_values = show_values  # off for files that hold secrets
