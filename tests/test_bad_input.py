@@ -181,3 +181,20 @@ def test_config_values_of_the_wrong_shape(tmp_path, files, where):
 def test_python_error_inside_a_template_names_the_line(tmp_path, sql, message):
     project = write_project(tmp_path, {"models/a.sql": "-- first\n" + sql + "\n"})
     _fails_clearly(run_fusion(project, "parse"), "models/a.sql:2", message)
+
+
+def test_an_internal_error_is_one_paragraph_without_traceback(tmp_path, monkeypatch):
+    """The last resort for bugs in Fusion itself (here: a task that raises)."""
+    import fusion.tasks
+    from click.testing import CliRunner
+    from fusion.cli import cli
+
+    def broken(inv):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(fusion.tasks, "parse_task", broken)
+    project = write_project(tmp_path, {"models/a.sql": GOOD_MODEL})
+    result = CliRunner().invoke(cli, ["parse", "--project-dir", str(project)])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "Error: internal error: RuntimeError: boom" in result.output
+    assert "Traceback" not in result.output

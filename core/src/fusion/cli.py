@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
+import traceback
 
 import click
 
 from fusion import __version__, events
 from fusion.errors import FusionError
 from fusion.invocation import Flags, Invocation
+
+#: set to show the Python traceback of an internal error
+TRACEBACK_ENV = "FUSION_TRACEBACK"
 
 
 def _parse_vars(ctx, param, value):
@@ -122,6 +127,12 @@ def command(fn):
         except KeyboardInterrupt:
             events.emit("Interrupted", "Interrupted.", level="error")
             code = 130
+        except Exception as exc:  # noqa: BLE001 - last resort: a bug in Fusion, not in the project
+            events.emit("Error", f"Error: internal error: {type(exc).__name__}: {exc}\n  hint: this is a bug "
+                        f"in Fusion; set {TRACEBACK_ENV}=1 to see where, and report it", level="error")
+            if os.environ.get(TRACEBACK_ENV):
+                traceback.print_exc()
+            code = 2
         sys.exit(code or 0)
 
     return wrapper
