@@ -86,34 +86,36 @@ def _collect_lines(node: yaml.Node, prefix: tuple[str | int, ...], lines: KeyLin
 
 
 def _check_size(root: yaml.Node, path: str) -> None:
-    """Fail if the document nests too deeply, or its aliases would expand it too far."""
-    expanded: dict[int, int] = {}  # id(node) -> nodes in its expanded subtree
-    written = 0
-    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
-    while stack:
-        node, depth, children_done = stack.pop()
-        if id(node) in expanded:
-            continue
-        children = _children(node)
-        if children_done or not children:
-            expanded[id(node)] = 1 + sum(expanded[id(c)] for c in children)
-            written += 1
-            continue
+    """Fail if the document nests too deeply, or its aliases would expand it too far.
+
+    Walks one nesting level at a time; a node reached along several paths (an alias) is visited
+    once per level with the number of paths, so a bomb costs its written size, not its expansion.
+    """
+    level = {id(root): (root, 1)}
+    expanded = written = 0
+    for depth in range(1, MAX_DEPTH + 2):
+        if not level:
+            return
         if depth > MAX_DEPTH:
+            node = next(iter(level.values()))[0]
             raise ProjectError(f"YAML nested more than {MAX_DEPTH} levels deep", path=path,
                                line=node.start_mark.line + 1, hint="flatten the structure")
-        stack.append((node, depth, True))
-        stack.extend((c, depth + 1, False) for c in children if id(c) not in expanded)
-    if expanded[id(root)] - written > MAX_ALIAS_EXPANSION:
-        raise ProjectError(
-            f"YAML aliases expand this document to {expanded[id(root)]:,} values "
-            f"(at most {MAX_ALIAS_EXPANSION:,} may come from aliases)", path=path,
-            hint="an alias bomb? use fewer nested anchors (&name) and aliases (*name)")
-
-
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
-        return [n for pair in node.value for n in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return node.value
-    return []
+        written += len(level)
+        below: dict[int, tuple[yaml.Node, int]] = {}
+        for node, paths in level.values():
+            expanded += paths
+            if isinstance(node, yaml.MappingNode):
+                children = [n for pair in node.value for n in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                children = node.value
+            else:
+                continue
+            for child in children:
+                seen = below.get(id(child))
+                below[id(child)] = (child, paths + seen[1] if seen else paths)
+        if expanded - written > MAX_ALIAS_EXPANSION:
+            raise ProjectError(
+                f"YAML aliases expand this document to more than {expanded:,} values "
+                f"(at most {MAX_ALIAS_EXPANSION:,} may come from aliases)", path=path,
+                hint="an alias bomb? use fewer nested anchors (&name) and aliases (*name)")
+        level = below
