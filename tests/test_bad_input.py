@@ -96,6 +96,7 @@ def test_outputs_as_a_list_in_profiles_yml(tmp_path):
     ("proj:\n  target: dev\n  outputs:\n    dev: [duckdb]\n", "profiles.yml:4: `proj.outputs.dev` must be"),
     ("proj:\n  target: [dev]\n  outputs:\n    dev: {type: duckdb}\n", "profiles.yml:2: `proj.target` must"),
     ("proj:\n  target: dev\n  outputs:\n    dev: {type: duckdb, threads: many}\n", "`proj.outputs.dev.threads`"),
+    ("proj:\n  target: dev\n  outputs:\n    dev: {type: duckdb, schema: [a, b]}\n", "`proj.outputs.dev.schema`"),
 ])
 def test_wrong_shapes_in_profiles_yml(tmp_path, text, needle):
     project = write_project(tmp_path, {"profiles.yml": text, "models/a.sql": GOOD_MODEL})

@@ -63,7 +63,7 @@ def load_profile(profile_name: str, project_dir: Path, profiles_dir: str | None,
     shapes.check(profile, (profile_name,), "a mapping",
                  hint=f"profile {profile_name!r} needs `target:` and `outputs:`")
     members = base_members(env_var, cli_vars)
-    target_name = target or render_value(profile.get("target", "default"), members, shown)
+    target_name = target or render_value(profile.get("target") or "default", members, shown)
     shapes.check(target_name, (profile_name, "target"), "a string")
     outputs = shapes.check(profile.get("outputs"), (profile_name, "outputs"), "a mapping",
                            hint="write each target as `name:` with its settings indented below it") or {}
@@ -77,7 +77,7 @@ def load_profile(profile_name: str, project_dir: Path, profiles_dir: str | None,
     if not rendered.get("type"):
         raise ProjectError(f"target {target_name!r} of profile {profile_name!r} has no `type`",
                            path=shown, line=shapes.line(keys), hint="set `type: duckdb` (or your warehouse)")
-    shapes.check(rendered.get("type"), (*keys, "type"), "a string")
+    shapes.check_keys(rendered, dict.fromkeys(("type", "schema", "database"), ("a string",)), keys)
     chosen_threads = threads if threads is not None else _threads(rendered.get("threads"), shapes, keys)
     if chosen_threads < 1:
         chosen_threads = os.cpu_count() or 1
