@@ -9,6 +9,10 @@ from pathlib import Path
 
 from fusion.errors import FusionError, ProjectError
 
+#: the process's umask, read once (reading it means setting it): new files get 0666 minus it, as with open()
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 
 def read_text(path: Path | str, shown_as: str | None = None) -> str:
     """The file's text; a file that is not UTF-8 (dbt reads UTF-8) names the first bad byte."""
@@ -34,6 +38,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600 files
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
