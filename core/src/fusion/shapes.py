@@ -1,4 +1,4 @@
-"""Type checks for the keys of dbt_project.yml and profiles.yml, with the line of the bad key."""
+"""Type checks of YAML values (project, profiles, properties, configs) naming the line of the bad key."""
 
 from __future__ import annotations
 

@@ -210,7 +210,7 @@ class ProjectParser:
             schema=schema, path=file.original_file_path, original_file_path=file.original_file_path,
             fqn=fqn, description=table.get("description") or "",
             source_description=source.get("description") or "", loader=source.get("loader") or "",
-            columns=column_entries(table.get("columns"), file), meta=table.get("meta") or {},
+            columns=column_entries(table.get("columns")), meta=table.get("meta") or {},
             source_meta=source.get("meta") or {},
             tags=sorted(set(tag_list(source.get("tags")) + tag_list(table.get("tags")))),
             config={"enabled": True, "event_time": None, "meta": {}, "tags": [], **config},

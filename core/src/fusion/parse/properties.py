@@ -76,7 +76,7 @@ class Properties:
     unit_tests: list[tuple[SourceFile, dict[str, Any]]] = field(default_factory=list)
 
 
-def column_entries(raw_columns: Any, file: SourceFile) -> dict[str, dict[str, Any]]:
+def column_entries(raw_columns: Any) -> dict[str, dict[str, Any]]:
     """``columns:`` of an entry (whose shapes ``read_properties`` checked)."""
     out = {}
     for col in raw_columns or []:
@@ -138,23 +138,19 @@ def read_properties(files: list[SourceFile], memo=None) -> Properties:
                                    hint="expected one of: " + ", ".join(sorted(KNOWN_TOP_LEVEL)))
         _check_shapes(doc, file)
         for section, resource_type in PATCHABLE.items():
-            for entry in _entries(doc, section, file):
+            for entry in doc.get(section) or []:
                 if resource_type == "snapshot" and "relation" in entry:
                     props.snapshots.append((file, entry))
                 _read_patch(props, entry, file, resource_type)
-        for entry in _entries(doc, "sources", file):
+        for entry in doc.get("sources") or []:
             for table in entry.get("tables") or []:
                 props.sources.append((file, entry, table))
                 _add_tests(props, table, file, "source", table["name"], entry["name"])
-        for entry in _entries(doc, "exposures", file):
+        for entry in doc.get("exposures") or []:
             props.exposures.append((file, entry))
-        for entry in _entries(doc, "unit_tests", file):
+        for entry in doc.get("unit_tests") or []:
             props.unit_tests.append((file, entry))
     return props
-
-
-def _entries(doc: dict[str, Any], section: str, file: SourceFile) -> list[dict[str, Any]]:
-    return doc.get(section) or []
 
 
 def _check_shapes(doc: dict[str, Any], file: SourceFile) -> None:
@@ -194,6 +190,6 @@ def _read_patch(props: Properties, entry: dict[str, Any], file: SourceFile, reso
             config[legacy] = entry[legacy]
     props.patches[key] = Patch(
         resource_type, entry["name"], file, entry.get("description") or "",
-        column_entries(entry.get("columns"), file), normalize_config(config, file.original_file_path),
+        column_entries(entry.get("columns")), normalize_config(config, file.original_file_path),
         list(entry.get("versions") or []), entry.get("latest_version"))
     _add_tests(props, entry, file, resource_type, entry["name"])
