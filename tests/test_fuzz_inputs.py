@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from fusion.cli import cli
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
                     phases=[Phase.explicit, Phase.generate, Phase.shrink], database=None)
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.text(max_size=6),

@@ -2,7 +2,7 @@
 
 Aliases are shared nodes after parsing, but everything that walks the data (rendering, hashing,
 writing JSON) expands them; a few hundred bytes of nested aliases ("billion laughs") expand to
-billions of nodes. Each document is measured as if expanded, in time linear in its parsed size,
+billions of nodes. Each document is measured as if expanded, in time about its parsed size,
 before any Python object is built from it.
 """
 
