@@ -57,7 +57,7 @@ def _load(text: str, path: str, lines: KeyLines | None) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        _check_size(node, path)
+        _check_size(node, path, may_alias="*" in text)
         if lines is not None:
             _collect_lines(node, (), lines, LINE_DEPTH)
         return loader.construct_document(node)
@@ -85,37 +85,46 @@ def _collect_lines(node: yaml.Node, prefix: tuple[str | int, ...], lines: KeyLin
         _collect_lines(value, (*prefix, name), lines, depth - 1)
 
 
-def _check_size(root: yaml.Node, path: str) -> None:
+def _check_size(root: yaml.Node, path: str, may_alias: bool) -> None:
     """Fail if the document nests too deeply, or its aliases would expand it too far.
 
-    Walks one nesting level at a time; a node reached along several paths (an alias) is visited
+    Walks one nesting level at a time. With aliases, a node reached along several paths is visited
     once per level with the number of paths, so a bomb costs its written size, not its expansion.
     """
-    level = {id(root): (root, 1)}
+    level, paths = [root], {id(root): 1}
     expanded = written = 0
     for depth in range(1, MAX_DEPTH + 2):
         if not level:
             return
         if depth > MAX_DEPTH:
-            node = next(iter(level.values()))[0]
             raise ProjectError(f"YAML nested more than {MAX_DEPTH} levels deep", path=path,
-                               line=node.start_mark.line + 1, hint="flatten the structure")
-        written += len(level)
-        below: dict[int, tuple[yaml.Node, int]] = {}
-        for node, paths in level.values():
-            expanded += paths
-            if isinstance(node, yaml.MappingNode):
-                children = [n for pair in node.value for n in pair]
-            elif isinstance(node, yaml.SequenceNode):
-                children = node.value
-            else:
-                continue
+                               line=level[0].start_mark.line + 1, hint="flatten the structure")
+        below: list[yaml.Node] = []
+        if not may_alias:  # every node is reached once: only the depth matters
+            for node in level:
+                if type(node) is yaml.MappingNode:
+                    for pair in node.value:
+                        below.extend(pair)
+                elif type(node) is yaml.SequenceNode:
+                    below.extend(node.value)
+            level = below
+            continue
+        counts: dict[int, int] = {}
+        for node in level:
+            reached = paths[id(node)]
+            expanded += reached
+            children = node.value if isinstance(node, yaml.SequenceNode) else (
+                [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else ())
             for child in children:
-                seen = below.get(id(child))
-                below[id(child)] = (child, paths + seen[1] if seen else paths)
+                if id(child) in counts:
+                    counts[id(child)] += reached
+                else:
+                    counts[id(child)] = reached
+                    below.append(child)
+        written += len(level)
         if expanded - written > MAX_ALIAS_EXPANSION:
             raise ProjectError(
                 f"YAML aliases expand this document to more than {expanded:,} values "
                 f"(at most {MAX_ALIAS_EXPANSION:,} may come from aliases)", path=path,
                 hint="an alias bomb? use fewer nested anchors (&name) and aliases (*name)")
-        level = below
+        level, paths = below, counts
