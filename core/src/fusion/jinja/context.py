@@ -176,11 +176,11 @@ class RenderNamespace(dict):
             _add_callers(exc)
             raise
         except FusionError as exc:  # e.g. the warehouse rejected a statement the template ran
-            stack = template_error_stack(exc)
-            if stack and exc.line is None and exc.path in (None, stack[-1][0]):
-                exc.path, exc.line = stack[-1]
-            elif exc.path is None:
+            if exc.path is None:
                 exc.path = getattr(template, "filename", None)
+            if exc.line is None:  # the innermost line of that file the error passed through
+                exc.line = next((line for file, line in reversed(template_error_stack(exc)) if file == exc.path),
+                                None)
             raise
         except RecursionError as exc:
             raise _recursion_error(exc, getattr(template, "filename", None) or "a template") from None
