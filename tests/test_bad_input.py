@@ -199,3 +199,16 @@ def test_an_internal_error_is_one_paragraph_without_traceback(tmp_path, monkeypa
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
     assert "Error: internal error: RuntimeError: boom" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("mode", "code"), [("on", 1), ("off", 0)])
+def test_static_analysis_on_and_off_unquoted(tmp_path, mode, code):
+    """YAML 1.1 reads unquoted on/off as true/false: they still mean strict (on) and off."""
+    project = write_project(tmp_path, {
+        "dbt_project.yml": f"name: proj\nprofile: proj\nmodels:\n  +static_analysis: {mode}\n",
+        "models/a.sql": GOOD_MODEL,
+        "models/b.sql": "select no_such_column from {{ ref('a') }}\n",
+    })
+    result = run_fusion(project, "compile")
+    assert result.code == code, result.output
+    assert ("no_such_column" in result.output) == (mode == "on")

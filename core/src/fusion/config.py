@@ -40,12 +40,12 @@ CONFIG_SHAPES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("alias", "schema", "database", "materialized", "group", "access", "incremental_strategy",
                      "on_schema_change", "on_configuration_change", "sql_header", "severity", "warn_if",
                      "error_if", "fail_calc", "where", "store_failures_as", "delimiter", "strategy",
-                     "updated_at", "target_schema", "target_database", "hard_deletes", "static_analysis"), _TEXT),
+                     "updated_at", "target_schema", "target_database", "hard_deletes"), _TEXT),
     **dict.fromkeys(("meta", "persist_docs", "docs", "contract", "grants", "quoting", "column_types",
                      "snapshot_meta_column_names"), _MAP),
     "tags": ("a string", "a list of strings"), "unique_key": ("a string", "a list of strings"),
-    "check_cols": ("a string", "a list of strings"), "pre_hook": ("a string", "a list"),
-    "post_hook": ("a string", "a list"),
+    "check_cols": ("a string", "a list of strings"),
+    **dict.fromkeys(("pre_hook", "post_hook"), ("a string", "a list", "a mapping")),  # a mapping: {sql:, transaction:}
 }
 
 
