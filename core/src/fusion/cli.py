@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
+import traceback
 
 import click
 
@@ -11,15 +13,21 @@ from fusion import __version__, events
 from fusion.errors import FusionError
 from fusion.invocation import Flags, Invocation
 
+#: set to show the Python traceback of an internal error
+TRACEBACK_ENV = "FUSION_TRACEBACK"
+
 
 def _parse_vars(ctx, param, value):
     if not value:
         return {}
     from fusion.yamlio import load_yaml_text
 
-    parsed = load_yaml_text(value, "--vars")
+    try:
+        parsed = load_yaml_text(value, param.opts[0])
+    except FusionError as exc:
+        raise click.BadParameter(str(exc)) from exc
     if not isinstance(parsed, dict):
-        raise click.BadParameter("--vars must be a YAML/JSON mapping, e.g. '{key: value}'")
+        raise click.BadParameter(f"{param.opts[0]} must be a YAML/JSON mapping, e.g. '{{key: value}}'")
     return parsed
 
 
@@ -121,6 +129,12 @@ def command(fn):
             code = 2
         except KeyboardInterrupt:
             code = interrupt.exit_code
+        except Exception as exc:  # noqa: BLE001 - last resort: a bug in Fusion, not in the project
+            events.emit("Error", f"Error: internal error: {type(exc).__name__}: {exc}\n  hint: this is a bug "
+                        f"in Fusion; set {TRACEBACK_ENV}=1 to see where, and report it", level="error")
+            if os.environ.get(TRACEBACK_ENV):
+                traceback.print_exc()
+            code = 2
         if interrupt.signum is not None:
             events.emit("Interrupted", f"Exited because of {interrupt.name}", level="error")
             code = interrupt.exit_code

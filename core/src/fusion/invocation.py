@@ -234,10 +234,12 @@ class Invocation:
 
     def close(self) -> None:
         """Release connections; wait for files being written (a write error is raised here)."""
-        if "sql_writer" in self.__dict__:
-            self.sql_writer.close()
-        if "adapter" in self.__dict__:
-            self.adapter.close()
+        try:
+            if "sql_writer" in self.__dict__:
+                self.sql_writer.close()
+        finally:
+            if "adapter" in self.__dict__:
+                self.adapter.close()
         if self.__dict__.get("parse_cache") is not None and "runtime" in self.__dict__:
             from fusion.jinja.environment import environment
 

@@ -28,6 +28,7 @@ from fusion.jinja.environment import MacroReturn, environment, template_error_st
 from fusion.jinja.macros import CORE_PACKAGE, MacroDef, MacroFile, MacroRegistry
 from fusion.project.env import EnvReader
 from fusion.relation import Column, Relation
+from fusion.yamlio import load_yaml_text
 
 
 class MacroFunction:
@@ -50,6 +51,8 @@ class MacroFunction:
             return defined[self._macro.name](*args, **kwargs)
         except (FusionError, MacroReturn):
             raise
+        except RecursionError as exc:
+            raise _recursion_error(exc, f"macro {self._macro.name!r}") from None
         except Exception as exc:  # noqa: BLE001 - Jinja's errors and Python's (1/0, a sandbox limit)
             raise _template_error(exc, f"in macro {self._macro.name!r}") from exc
         finally:
@@ -63,9 +66,20 @@ def _template_error(exc: BaseException, where: str) -> CompilationError:
     """The innermost template line, and the macro calls that led there (outermost first)."""
     stack = template_error_stack(exc)
     path, line = stack[-1] if stack else (None, None)
-    message = (exc.message or str(exc)) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+    message = (getattr(exc, "message", None) or str(exc) if isinstance(exc, jinja2.TemplateError)
+               else ": ".join(filter(None, (type(exc).__name__, str(exc)))))
     calls = "".join(f"\n  called from {file}:{lineno}" for file, lineno in reversed(stack[:-1]))
     return CompilationError(f"{message} ({where}){calls}", path=path, line=line)
+
+
+def _recursion_error(exc: RecursionError, what: str) -> CompilationError:
+    """Python's recursion limit, reached by templates: the line that kept calling, no traceback."""
+    stack = template_error_stack(exc)
+    path, line = stack[-1] if stack else (None, None)
+    calls = "".join(f"\n  called from {file}:{lineno}" for file, lineno in reversed(stack[:-1][-5:]))
+    return CompilationError(f"maximum recursion depth exceeded in {what}{calls}",
+                            path=path, line=line,
+                            hint="a macro that calls itself needs a case where it stops")
 
 
 def _add_callers(exc: CompilationError) -> None:
@@ -197,11 +211,14 @@ class RenderNamespace(dict):
         except FusionError as exc:  # e.g. the warehouse rejected a statement the template ran
             if exc.path is None:
                 exc.path = getattr(template, "filename", None)
+            if exc.line is None:  # the innermost line of that file the error passed through
+                exc.line = next((line for file, line in reversed(template_error_stack(exc)) if file == exc.path),
+                                None)
             raise
+        except RecursionError as exc:
+            raise _recursion_error(exc, getattr(template, "filename", None) or "a template") from None
         except Exception as exc:  # noqa: BLE001 - Jinja's errors and Python's (1/0, a sandbox limit)
             raise _template_error(exc, "while rendering") from exc
-        except Exception as exc:  # noqa: BLE001 - Python errors of template code: 1 / 0, none + 1...
-            raise _template_error(exc, f"{type(exc).__name__} while rendering") from exc
 
     def evaluate(self, expression: str, path: str):
         """The value (not the text) of a Jinja expression, e.g. ``ref('x')`` -> a Relation."""
@@ -340,8 +357,8 @@ def _tojson(value, default=None, sort_keys=False):
 
 def _fromyaml(text, default=None):
     try:
-        return yaml.safe_load(text)
-    except (yaml.YAMLError, TypeError):
+        return load_yaml_text(text, "fromyaml()")
+    except (FusionError, TypeError):  # bad YAML, too deep or an alias bomb: the default, as dbt does
         return default
 
 

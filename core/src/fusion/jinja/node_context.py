@@ -55,7 +55,7 @@ class _Config:
         if self._capture is not None:
             values = dict(args[0]) if args and isinstance(args[0], dict) else {}
             values.update(kwargs)
-            self._capture.config = merge_config(self._capture.config, normalize_config(values))
+            self._capture.config = merge_config(self._capture.config, normalize_config(values, self._node.original_file_path))
         return ""
 
     def _lookup(self, key: str):
@@ -380,11 +380,10 @@ def _writer(runtime: Runtime, node: Node, execute: bool):
     """``write(payload)``: save text as the node's file under target/run (at execute time only)."""
     def write(payload) -> str:
         if execute and runtime.target_path:
+            from fusion.fileio import write_atomic
             from fusion.manifest.artifacts import compiled_file_path
 
-            path = Path(runtime.target_path) / compiled_file_path(node, "run")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(str(payload), encoding="utf-8")
+            write_atomic(Path(runtime.target_path) / compiled_file_path(node, "run"), str(payload).encode("utf-8"))
         return ""
 
     return write

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import queue
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import orjson
 
 from fusion import __version__
 from fusion.errors import FusionError
+from fusion.fileio import write_atomic
 from fusion.execution.results import NodeResult, now_iso
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.semantic import KINDS, node_relation, semantic_manifest
@@ -34,11 +34,7 @@ def _metadata(kind: str, version: int, invocation) -> dict[str, Any]:
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS, default=str))
-    os.replace(tmp, path)
+    write_atomic(path, orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS, default=str))
 
 
 def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
@@ -128,8 +124,7 @@ class SqlWriter:
         self.root = root
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
-        self._folders: set[Path] = set()
-        self._error: OSError | None = None
+        self._error: FusionError | None = None
 
     def write(self, relative: str, sql: str) -> None:
         if self._thread is None:
@@ -139,13 +134,9 @@ class SqlWriter:
 
     def _work(self) -> None:
         while (item := self._queue.get()) is not None:
-            path = self.root / item[0]
             try:
-                if path.parent not in self._folders:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    self._folders.add(path.parent)
-                path.write_text(item[1], encoding="utf-8")
-            except OSError as exc:
+                write_atomic(self.root / item[0], item[1].encode("utf-8"))
+            except FusionError as exc:
                 self._error = self._error or exc
 
     def close(self) -> None:
@@ -156,5 +147,4 @@ class SqlWriter:
             self._thread = None
         if self._error is not None:
             error, self._error = self._error, None
-            raise FusionError(f"could not write compiled SQL: {error}", path=str(self.root),
-                              hint="check that the target folder is writable and the disk is not full")
+            raise error

@@ -90,7 +90,7 @@ class Node:
             found = inferred.pop(key.lower(), None)
             out[key] = {**column, "data_type": column.get("data_type") or (found[1] if found else None)}
         extra = [{"name": name, "data_type": data_type} for name, data_type in inferred.values()]
-        return {**out, **column_entries(extra, None)}
+        return {**out, **column_entries(extra)}
 
     def to_dict(self) -> dict[str, Any]:
         """The node as dbt writes it into manifest.json."""

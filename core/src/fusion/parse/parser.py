@@ -28,7 +28,7 @@ from fusion.parse.cache import RenderMemo
 from fusion.parse.descriptions import render_descriptions
 from fusion.parse.files import SourceFile, find_files
 from fusion.parse.naming import apply_naming
-from fusion.parse.properties import Properties, TestSpec, column_entries, read_properties
+from fusion.parse.properties import Properties, TestSpec, column_entries, read_properties, tag_list
 from fusion.parse.python_models import python_model_capture
 from fusion.parse.unit_tests import parse_unit_test
 from fusion.project.project import Project
@@ -231,7 +231,8 @@ class ProjectParser:
         source_name, table_name = source["name"], table["name"]
         fqn = [file.package, *file.folders, source_name, table_name]
         config = merge_config(self._config_for("source", fqn),
-                              normalize_config({**(source.get("config") or {}), **(table.get("config") or {})}))
+                              normalize_config({**(source.get("config") or {}), **(table.get("config") or {})},
+                                               file.original_file_path))
         if not config.get("enabled", True):
             return
         database = table.get("database") or source.get("database") or self.runtime.adapter.default_database
@@ -245,9 +246,9 @@ class ProjectParser:
             schema=schema, path=file.original_file_path, original_file_path=file.original_file_path,
             fqn=fqn, description=table.get("description") or "",
             source_description=source.get("description") or "", loader=source.get("loader") or "",
-            columns=column_entries(table.get("columns"), file), meta=table.get("meta") or {},
+            columns=column_entries(table.get("columns")), meta=table.get("meta") or {},
             source_meta=source.get("meta") or {},
-            tags=sorted(set((source.get("tags") or []) + (table.get("tags") or []))),
+            tags=sorted(set(tag_list(source.get("tags")) + tag_list(table.get("tags")))),
             config={"enabled": True, "event_time": None, "freshness": freshness, "loaded_at_field": loaded_at_field,
                     "loaded_at_query": None, "meta": {}, "tags": [], **config},
             quoting={"database": None, "schema": None, "identifier": None, "column": None},
@@ -330,7 +331,7 @@ class ProjectParser:
         test_hash = hashlib.md5((name + repr(_hashable(metadata))).encode("utf-8")).hexdigest()[-10:]  # noqa: S324
         macro = f"{namespace}.test_{short}" if namespace else f"test_{short}"
         fqn = [file.package, *file.folders, name]
-        merged = merge_config(self._config_for("test", fqn), normalize_config(config))
+        merged = merge_config(self._config_for("test", fqn), normalize_config(config, file.original_file_path))
         if isinstance(merged.get("severity"), str):
             merged["severity"] = merged["severity"].upper()
         node = Node(
@@ -415,7 +416,7 @@ class ProjectParser:
             fqn=fqn, type=entry["type"], owner=entry["owner"],
             description=entry.get("description") or "", label=entry.get("label"),
             maturity=entry.get("maturity"), url=entry.get("url"), meta=entry.get("meta") or {},
-            tags=list(config.get("tags") or []), config={"enabled": True, "tags": [], "meta": {}, **config},
+            tags=tag_list(config.get("tags")), config={"enabled": True, "tags": [], "meta": {}, **config},
             refs=capture.refs, sources=capture.sources)
         self.manifest.exposures[exposure.unique_id] = exposure
 
