@@ -153,6 +153,7 @@ class Invocation:
     @functools.cached_property
     def runtime(self) -> Runtime:
         from fusion.jinja.context import Runtime
+        from fusion.jinja.runtime_config import RuntimeConfigView
         from fusion.parse.parser import build_macro_registry
         from fusion.project.vars import Vars
 
@@ -174,7 +175,9 @@ class Invocation:
                                    self.flags.vars, {p.name: p.vars for p in self.packages}),
             flags=self.flags.as_jinja_flags(), dispatch=project.dispatch,
             invocation_id=self.invocation_id, run_started_at=self.started_at,
-            env=EnvReader(reads=self.env.reads, allow_secrets=False), target_path=str(self.target_path))
+            env=EnvReader(reads=self.env.reads, allow_secrets=False), target_path=str(self.target_path),
+            runtime_config=RuntimeConfigView.of(project, self.packages, self.profile.name, self.profile.target_name,
+                                                self.flags.vars, self.flags.as_jinja_flags()))
 
     @functools.cached_property
     def parse_cache(self) -> ParseCache | None:

@@ -258,23 +258,35 @@ class Runtime:
     env: EnvReader = field(default_factory=EnvReader)
     selected: list[str] = field(default_factory=list)  # unique ids chosen by --select (selected_resources)
     target_path: str | None = None  # where ``write()`` puts run/ files
+    runtime_config: Any = None  # fusion.jinja.runtime_config.RuntimeConfigView (``builtins.ref.config``)
     _base_cache: dict[bool, dict[str, Any]] = field(default_factory=dict, repr=False)
 
+    @property
+    def adapter_chain(self) -> tuple[str, ...]:
+        """The prefixes dispatch tries before ``default__``: the adapter's, then its parents'."""
+        return (self.adapter.type_name, *(self.adapter.spec.parents or ()))
+
     def dispatch_macro(self, namespace: RenderNamespace, name: str, macro_namespace: str | None = None):
-        if macro_namespace is None:
-            search = [self.project_name, CORE_PACKAGE]
-        else:
+        """dbt's ``adapter.dispatch``: a namespace that is neither in ``dispatch:`` nor a package
+        (nor given) means a flat lookup from the calling node's package."""
+        chain = self.adapter_chain
+        if macro_namespace in self.dispatch or macro_namespace == CORE_PACKAGE or (
+                macro_namespace is not None and macro_namespace in self.macros.by_package):
             search = list(self.dispatch.get(macro_namespace, [macro_namespace]))
             if macro_namespace not in search:
                 search.append(macro_namespace)
             if self.project_name not in search:
                 search.insert(0, self.project_name)
-        chain = tuple(self.adapter.spec.parents and (self.adapter.type_name, *self.adapter.spec.parents)
-                      or (self.adapter.type_name,))
-        for macro in self.macros.dispatch_candidates(name, search, chain):
+            candidates = self.macros.dispatch_candidates(name, search, chain)
+            plain_from = macro_namespace
+        else:
+            search = list(dict.fromkeys((namespace.package, self.project_name, CORE_PACKAGE)))
+            candidates = self.macros.flat_dispatch_candidates(name, namespace.package, chain)
+            plain_from = namespace.package
+        for macro in candidates:
             return MacroFunction(macro, namespace)
         # a plain macro of that name (dbt falls back to it when no prefixed one exists)
-        macro = self.macros.find(name, macro_namespace)
+        macro = self.macros.find(name, plain_from)
         if macro is not None:
             return MacroFunction(macro, namespace)
         raise CompilationError(

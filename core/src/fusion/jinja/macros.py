@@ -114,16 +114,34 @@ class MacroRegistry:
 
     @property
     def naming_overridden(self) -> bool:
-        """Whether any ``generate_{schema,alias,database}_name`` macro is the user's own."""
-        return any(self.is_overridden(f"generate_{part}_name") for part in ("schema", "alias", "database"))
+        """Whether any ``generate_{schema,alias,database}_name`` macro (or a ``<prefix>__`` one it
+        dispatches to) is the user's own."""
+        suffixes = tuple(f"generate_{part}_name" for part in ("schema", "alias", "database"))
+        return any(name.endswith(suffixes) for name in self._user_macro_names)
 
     def is_overridden(self, name: str) -> bool:
         """Whether a project or package replaces a built-in macro of this name."""
+        return name in self._user_macro_names
+
+    @property
+    def _user_macro_names(self) -> frozenset[str]:
         overridden = self._overridden
         if overridden is None:  # built once: files are all added before anything renders
             overridden = self._overridden = frozenset(
                 macro for pkg, macros in self.by_package.items() if pkg not in self.internal for macro in macros)
-        return name in overridden
+        return overridden
+
+    def flat_dispatch_candidates(self, name: str, package: str, adapter_chain: tuple[str, ...]):
+        """Yield macros as dispatch without a namespace finds them: for each prefix (adapters',
+        then ``default``), the calling node's package, then the root project, then built-ins."""
+        for prefix in [*adapter_chain, "default"]:
+            for candidate in dict.fromkeys((package, self.root_package)):
+                macro = self.by_package.get(candidate, {}).get(f"{prefix}__{name}")
+                if macro is not None:
+                    yield macro
+            macro = self.in_package(CORE_PACKAGE, f"{prefix}__{name}")
+            if macro is not None:
+                yield macro
 
     def dispatch_candidates(self, name: str, namespaces: list[str], adapter_chain: tuple[str, ...]):
         """Yield macros in dispatch order: each namespace, each ``<adapter>__`` then ``default__``."""

@@ -353,10 +353,22 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
         "compiled_code": None,
         **_hooks(node),
     })
-    namespace["builtins"] = {"ref": ref, "source": source, "config": namespace["config"]}
+    namespace["builtins"] = {"ref": _Resolver(ref, runtime.runtime_config), "source": source,
+                             "config": namespace["config"]}
     if extra:
         namespace.update(extra)
     return namespace
+
+
+class _Resolver:
+    """``builtins.ref``: callable as ``ref``, and ``.config`` is the runtime config, as in dbt."""
+
+    def __init__(self, call, config):
+        self._call = call
+        self.config = config
+
+    def __call__(self, *args, **kwargs):
+        return self._call(*args, **kwargs)
 
 
 def _hooks(node: Node) -> dict[str, list[dict[str, Any]]]:

@@ -1,0 +1,74 @@
+"""Behaviours of dbt Core that more real projects rely on, each in a tiny project of its own."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_fusion, write_project
+
+
+def _manifest(project) -> dict:
+    return json.loads((project / "target" / "manifest.json").read_text())
+
+
+def _compiled(project, name: str) -> str:
+    return _manifest(project)["nodes"][f"model.proj.{name}"]["compiled_code"]
+
+
+def _package(root, name: str, files: dict[str, str], version: str = "1.2.3"):
+    """A package installed under dbt_packages/ of the project at ``root``."""
+    write_project(root / "dbt_packages" / name, {
+        "dbt_project.yml": f"name: {name}\nversion: '{version}'\nconfig-version: 2\n", **files})
+
+
+def test_builtins_ref_carries_the_runtime_config(tmp_path):
+    """``builtins.ref.config``: the project's name and each package's version, as packages read them."""
+    project = write_project(tmp_path, {
+        "dbt_project.yml": "name: proj\nprofile: proj\nversion: '0.4.0'\nconfig-version: 2\n",
+        "models/a.sql": "{% set c = builtins.ref.config %}"
+                        "select '{{ c.project_name }}' as p, '{{ c.dependencies['pkg'].version }}' as v, "
+                        "'{{ c.dependencies['proj'].version }}' as r\n",
+    })
+    _package(project, "pkg", {}, version="2.1.0")
+    result = run_fusion(project, "compile")
+    assert result.code == 0, result.output
+    assert _compiled(project, "a").strip() == "select 'proj' as p, '2.1.0' as v, '0.4.0' as r"
+
+
+def test_backcompat_timestamp_macros(tmp_path):
+    project = write_project(tmp_path, {
+        "models/a.sql": "select {{ dbt.current_timestamp_backcompat() }} as n, "
+                        "{{ current_timestamp_in_utc_backcompat() }} as u\n",
+    })
+    result = run_fusion(project, "compile")
+    assert result.code == 0, result.output
+    assert _compiled(project, "a").strip() == "select current_timestamp::timestamp as n, current_timestamp::timestamp as u"
+
+
+def test_root_default_generate_schema_name_wins(tmp_path):
+    """dbt's generate_*_name dispatch: the root project's ``default__``/``<adapter>__`` macros win."""
+    project = write_project(tmp_path, {
+        "macros/naming.sql": "{% macro default__generate_schema_name(custom_schema_name, node) %}"
+                             "{{ custom_schema_name or target.schema }}{% endmacro %}\n"
+                             "{% macro duckdb__generate_alias_name(custom_alias_name, node) %}"
+                             "{{ node.name }}_x{% endmacro %}\n",
+        "models/a.sql": "{{ config(schema='raw') }} select 1 as id\n",
+    })
+    result = run_fusion(project, "parse")
+    assert result.code == 0, result.output
+    node = _manifest(project)["nodes"]["model.proj.a"]
+    assert (node["schema"], node["alias"]) == ("raw", "a_x")
+
+
+def test_dispatch_without_a_namespace_finds_the_calling_packages_macros(tmp_path):
+    project = write_project(tmp_path, {"models/a.sql": "select 1 as id\n"})
+    _package(project, "pkg", {
+        "macros/pm.sql": "{% macro pm() %}{{ return(adapter.dispatch('pm')()) }}{% endmacro %}"
+                         "{% macro default__pm() %}7{% endmacro %}"
+                         "{% macro qm() %}{{ return(adapter.dispatch('qm', 'not_a_package')()) }}{% endmacro %}"
+                         "{% macro default__qm() %}8{% endmacro %}\n",
+        "models/b.sql": "select {{ pm() }} as p, {{ qm() }} as q\n",
+    })
+    result = run_fusion(project, "compile")
+    assert result.code == 0, result.output
+    assert _manifest(project)["nodes"]["model.pkg.b"]["compiled_code"].strip() == "select 7 as p, 8 as q"
