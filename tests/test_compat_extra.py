@@ -72,3 +72,18 @@ def test_dispatch_without_a_namespace_finds_the_calling_packages_macros(tmp_path
     result = run_fusion(project, "compile")
     assert result.code == 0, result.output
     assert _manifest(project)["nodes"]["model.pkg.b"]["compiled_code"].strip() == "select 7 as p, 8 as q"
+
+
+def test_a_generic_tests_description_is_not_an_argument(tmp_path):
+    project = write_project(tmp_path, {
+        "macros/is_small.sql": "{% test is_small(model, column_name) %}"
+                               "select * from {{ model }} where {{ column_name }} > 10{% endtest %}\n",
+        "models/a.sql": "select 1 as id\n",
+        "models/a.yml": "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n"
+                        "          - is_small:\n              description: ids stay small\n              arguments: {}\n",
+    })
+    result = run_fusion(project, "build")
+    assert result.code == 0, result.output
+    tests = [n for n in _manifest(project)["nodes"].values() if n["resource_type"] == "test"]
+    assert [(t["name"], t["description"], t["test_metadata"]["kwargs"].get("description")) for t in tests] == [
+        ("is_small_a_id", "ids stay small", None)]

@@ -308,6 +308,7 @@ class ProjectParser:
         file = spec.file
         config = self._render_test_config(file, config)
         custom_name = args.pop("name", None)
+        description = args.pop("description", None)  # the test's own, not an argument of its macro
         if spec.column_name is not None:
             args["column_name"] = spec.column_name
         if spec.target_type == "source":
@@ -340,7 +341,8 @@ class ProjectParser:
             original_file_path=file.original_file_path, fqn=fqn,
             raw_code=f"{{{{ {macro}(**{GENERIC_TEST_KWARGS}) }}}}", checksum=hashlib.sha256(b"").hexdigest(),
             config=merged, unrendered_config=dict(config), test_metadata=metadata,
-            column_name=spec.column_name, file_key_name=file_key, root_path=str(file.root))
+            column_name=spec.column_name, file_key_name=file_key, root_path=str(file.root),
+            description=str(description or ""))
         if spec.target_type != "source":
             node.attached_node = f"{spec.target_type}.{file.package}.{spec.target_name}"
         macros = self.runtime.macros
