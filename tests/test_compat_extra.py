@@ -87,3 +87,11 @@ def test_a_generic_tests_description_is_not_an_argument(tmp_path):
     tests = [n for n in _manifest(project)["nodes"].values() if n["resource_type"] == "test"]
     assert [(t["name"], t["description"], t["test_metadata"]["kwargs"].get("description")) for t in tests] == [
         ("is_small_a_id", "ids stay small", None)]
+
+
+def test_a_var_without_default_is_none_while_parsing_and_an_error_at_compile(tmp_path):
+    project = write_project(tmp_path, {"models/a.sql": "select '{{ var(\"never_defined\") }}' as v\n"})
+    result = run_fusion(project, "parse")
+    assert result.code == 0, result.output
+    result = run_fusion(project, "compile")
+    assert result.code != 0 and "Required var 'never_defined'" in result.output, result.output

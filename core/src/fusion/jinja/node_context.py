@@ -316,6 +316,8 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
         return replace(relation, limit=0) if runtime.flags.get("EMPTY") else relation
 
     def var(name, default=MISSING):
+        if default is MISSING and not execute:  # as dbt: a missing var is an error at compile/run only
+            default = None
         value = runtime.vars.get(name, node.package_name, default, node)
         if isinstance(value, str) and ("{{" in value or "{%" in value):  # dbt renders a var's value when read
             return namespace.render(environment().compile_source(value, f"<var {name}>"))
