@@ -95,3 +95,15 @@ def test_a_var_without_default_is_none_while_parsing_and_an_error_at_compile(tmp
     assert result.code == 0, result.output
     result = run_fusion(project, "compile")
     assert result.code != 0 and "Required var 'never_defined'" in result.output, result.output
+
+
+def test_context_is_the_render_context_and_shows_no_internals(tmp_path):
+    project = write_project(tmp_path, {
+        "models/a.sql": "{% do context.update({'k': 1}) %}select {{ context.get('k') }} as c\n",
+    })
+    result = run_fusion(project, "compile")
+    assert result.code == 0, result.output
+    assert _compiled(project, "a").strip() == "select 1 as c"
+    (project / "models" / "b.sql").write_text("select '{{ context.runtime }}' as r\n")
+    result = run_fusion(project, "parse")
+    assert result.code != 0 and "models/b.sql:1: access to attribute 'runtime'" in result.output, result.output

@@ -147,7 +147,11 @@ class MacroStack:
 
 
 class RenderNamespace(dict):
-    """One render's variables; unknown names fall back to macros and package namespaces."""
+    """One render's variables; unknown names fall back to macros and package namespaces.
+
+    Templates see it as ``context`` (as in dbt): its mapping methods only, not its attributes."""
+
+    template_attributes = frozenset({"get", "keys", "items", "values", "update", "setdefault"})
 
     def __init__(self, runtime: Runtime, package: str, members: dict[str, Any]):
         super().__init__(members)
@@ -155,6 +159,7 @@ class RenderNamespace(dict):
         self.package = package
         self._modules: dict[int, Any] = {}
         self.macro_stack = self["context_macro_stack"] = MacroStack()
+        self["context"] = self
 
     def _resolve(self, key: str):
         macros = self.runtime.macros
