@@ -107,3 +107,17 @@ def test_context_is_the_render_context_and_shows_no_internals(tmp_path):
     (project / "models" / "b.sql").write_text("select '{{ context.runtime }}' as r\n")
     result = run_fusion(project, "parse")
     assert result.code != 0 and "models/b.sql:1: access to attribute 'runtime'" in result.output, result.output
+
+
+def test_api_column_type_helpers(tmp_path):
+    project = write_project(tmp_path, {
+        "models/a.sql": "select '{{ api.Column.translate_type('string') }}' as t, "
+                        "'{{ api.Column.translate_type('varchar') }}' as u, '{{ api.Column.string_type(16) }}' as s, "
+                        "'{{ api.Column.numeric_type('numeric', 12, 2) }}' as n, "
+                        "'{{ api.Column.numeric_type('numeric', none, 2) }}' as m, "
+                        "'{{ api.Column.create('x', 'integer').data_type }}' as c\n",
+    })
+    result = run_fusion(project, "compile")
+    assert result.code == 0, result.output
+    assert _compiled(project, "a").strip() == ("select 'TEXT' as t, 'varchar' as u, 'character varying(16)' as s, "
+                                               "'numeric(12,2)' as n, 'numeric' as m, 'INT' as c")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import ClassVar
 from dataclasses import dataclass, field, replace
 
 
@@ -175,9 +176,25 @@ class Column:
     numeric_precision: int | None = None
     numeric_scale: int | None = None
 
+    #: type labels (``Column.create('x', 'string')``) and the SQL types they stand for
+    TYPE_LABELS: ClassVar[dict[str, str]] = {
+        "STRING": "TEXT", "TIMESTAMP": "TIMESTAMP", "FLOAT": "FLOAT", "INTEGER": "INT", "BOOLEAN": "BOOLEAN"}
+
     @classmethod
     def create(cls, name, label_or_dtype):
-        return cls(name, label_or_dtype)
+        return cls(name, cls.translate_type(label_or_dtype))
+
+    @classmethod
+    def translate_type(cls, dtype: str) -> str:
+        return cls.TYPE_LABELS.get(str(dtype).upper(), dtype)
+
+    @classmethod
+    def string_type(cls, size) -> str:
+        return f"character varying({size})"
+
+    @classmethod
+    def numeric_type(cls, dtype: str, precision, scale) -> str:
+        return dtype if precision is None or scale is None else f"{dtype}({precision},{scale})"
 
     @property
     def column(self) -> str:
