@@ -121,3 +121,15 @@ def test_api_column_type_helpers(tmp_path):
     assert result.code == 0, result.output
     assert _compiled(project, "a").strip() == ("select 'TEXT' as t, 'varchar' as u, 'character varying(16)' as s, "
                                                "'numeric(12,2)' as n, 'numeric' as m, 'INT' as c")
+
+
+def test_on_run_end_results_carry_their_node(tmp_path):
+    project = write_project(tmp_path, {
+        "dbt_project.yml": "name: proj\nprofile: proj\nconfig-version: 2\non-run-end:\n"
+                           "  - \"{% for r in results %}{{ log('result ' ~ r.node.unique_id ~ ' ' ~ r.node.resource_type"
+                           " ~ ' ' ~ r.node.config.materialized ~ ' ' ~ r.status, info=true) }}{% endfor %}\"\n",
+        "models/a.sql": "select 1 as id\n",
+    })
+    result = run_fusion(project, "run")
+    assert result.code == 0, result.output
+    assert "result model.proj.a model view success" in result.output

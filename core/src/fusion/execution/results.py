@@ -44,3 +44,17 @@ class NodeResult:
             "compiled": self.compiled_code is not None, "compiled_code": self.compiled_code,
             "relation_name": self.relation_name, "batch_results": self.batch_results,
         }
+
+
+class ResultView:
+    """An item of on-run-end's ``results``: the result's fields and ``node``, the resource it is
+    for as templates see it (dbt's RunResult)."""
+
+    def __init__(self, result: NodeResult, node):
+        self._result = result
+        self.node = node
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._result, name)

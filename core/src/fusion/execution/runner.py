@@ -11,11 +11,11 @@ from fusion import events
 from fusion.analysis.modes import any_enabled
 from fusion.errors import FusionError
 from fusion.execution.compiler import Compiler
-from fusion.execution.results import NodeResult, now_iso
+from fusion.execution.results import NodeResult, ResultView, now_iso
 from fusion.execution.scheduler import run_dag
 from fusion.invocation import Invocation, registered_materializations
 from fusion.jinja.environment import environment
-from fusion.jinja.node_context import node_namespace, relation_for
+from fusion.jinja.node_context import node_namespace, relation_for, resource_view
 from fusion.manifest import artifacts
 from fusion.manifest.nodes import Node
 from fusion.materializations import MaterializationContext, MaterializationResult, pick_materialization
@@ -320,12 +320,13 @@ def run_hooks(invocation: Invocation, hook_type: str, results: list[NodeResult])
     hooks = sorted((n for n in manifest.nodes.values()
                     if n.resource_type == "operation" and hook_type in n.config.get("tags", [])),
                    key=lambda n: n.index or 0)
+    views = [ResultView(r, _resource_view(manifest, r.unique_id)) for r in results]
     out = []
     for node in hooks:
         start = time.perf_counter()
         try:
             namespace = node_namespace(invocation.runtime, manifest, node, execute=True,
-                                       extra={"results": results, "schemas": _schemas(invocation)})
+                                       extra={"results": views, "schemas": _schemas(invocation)})
             sql = namespace.render(environment().compile_source(node.raw_code, "dbt_project.yml"))
             if sql.strip():
                 invocation.adapter.execute(sql)
@@ -336,6 +337,14 @@ def run_hooks(invocation: Invocation, hook_type: str, results: list[NodeResult])
         out.append(NodeResult(node.unique_id, status, message, execution_time=time.perf_counter() - start,
                               failures=0 if status == "success" else None))
     return out
+
+
+def _resource_view(manifest, unique_id: str):
+    for resources in (manifest.nodes, manifest.unit_tests, manifest.exposures,
+                      manifest.semantic.get("saved_queries", {})):
+        if unique_id in resources:
+            return resource_view(resources[unique_id])
+    return None
 
 
 def _schemas(invocation: Invocation) -> list[str]:

@@ -339,7 +339,7 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
         "store_result": results.store_result,
         "store_raw_result": results.store_raw_result,
         "load_result": results.load_result,
-        "model": _LazyDict(lambda: _attrify(node.to_dict())),
+        "model": resource_view(node),
         "graph": _LazyDict(manifest.flat_graph),
         "selected_resources": list(runtime.selected),
         "env": runtime.target,
@@ -371,6 +371,12 @@ class _Resolver:
 
     def __call__(self, *args, **kwargs):
         return self._call(*args, **kwargs)
+
+
+def resource_view(resource) -> dict:
+    """A resource as templates see it (``model``, ``results[i].node``): its manifest.json entry,
+    built on first use; keys read as attributes too."""
+    return _LazyDict(lambda: _attrify(resource.to_dict()))
 
 
 def _hooks(node: Node) -> dict[str, list[dict[str, Any]]]:
