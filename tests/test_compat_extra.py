@@ -133,3 +133,20 @@ def test_on_run_end_results_carry_their_node(tmp_path):
     result = run_fusion(project, "run")
     assert result.code == 0, result.output
     assert "result model.proj.a model view success" in result.output
+
+
+def test_packages_hooks_are_parsed_and_run_before_the_root_projects(tmp_path):
+    project = write_project(tmp_path, {
+        "dbt_project.yml": "name: proj\nprofile: proj\nconfig-version: 2\nmodels:\n  proj:\n    +materialized: table\n"
+                           "on-run-start: \"{{ log('root start', info=true) }}\"\n",
+        "models/a.sql": "select 1 as id\n",
+    })
+    write_project(project / "dbt_packages" / "pkg", {
+        "dbt_project.yml": "name: pkg\nconfig-version: 2\non-run-start: \"{{ log('pkg start', info=true) }}\"\n"})
+    result = run_fusion(project, "run")
+    assert result.code == 0, result.output
+    assert 0 <= result.output.index("pkg start") < result.output.index("root start"), result.output
+    nodes = _manifest(project)["nodes"]
+    assert [(nodes[u]["fqn"], nodes[u]["config"]["materialized"])
+            for u in ("operation.pkg.pkg-on-run-start-0", "operation.proj.proj-on-run-start-0")] == [
+        (["pkg", "hooks", "pkg-on-run-start-0"], "view"), (["proj", "hooks", "proj-on-run-start-0"], "table")]

@@ -317,9 +317,10 @@ def _describe(node) -> str:
 def run_hooks(invocation: Invocation, hook_type: str, results: list[NodeResult]) -> list[NodeResult]:
     """Run on-run-start / on-run-end statements (``results`` is in on-run-end's context)."""
     manifest = invocation.manifest
+    root = invocation.project.name
     hooks = sorted((n for n in manifest.nodes.values()
                     if n.resource_type == "operation" and hook_type in n.config.get("tags", [])),
-                   key=lambda n: n.index or 0)
+                   key=lambda n: (n.package_name == root, n.package_name, n.index or 0))  # packages' first
     views = [ResultView(r, _resource_view(manifest, r.unique_id)) for r in results]
     out = []
     for node in hooks:
@@ -330,7 +331,7 @@ def run_hooks(invocation: Invocation, hook_type: str, results: list[NodeResult])
             sql = namespace.render(environment().compile_source(node.raw_code, "dbt_project.yml"))
             if sql.strip():
                 invocation.adapter.execute(sql)
-            status, message = "success", f"{invocation.project.name}.{hook_type}.{node.index} passed"
+            status, message = "success", f"{node.package_name}.{hook_type}.{node.index} passed"
         except FusionError as exc:
             status, message = "error", _blame_interrupt(invocation, f"{hook_type} hook {node.index} failed: {exc}")
             events.emit("HookError", message, level="error")

@@ -267,20 +267,26 @@ class ProjectParser:
         return render_value(entry, members, file.original_file_path, skip=YAML_RENDERED_LATER)
 
     def _parse_hooks(self) -> None:
-        project = self.project
-        for hook_type, hooks in (("on-run-start", project.on_run_start), ("on-run-end", project.on_run_end)):
-            for index, sql in enumerate(hooks):
-                name = f"{project.name}-{hook_type}-{index}"
-                node = Node(
-                    unique_id=f"operation.{project.name}.{name}", resource_type="operation",
-                    package_name=project.name, name=name, path=f"hooks/{name}.sql",
-                    original_file_path="./dbt_project.yml", fqn=[project.name, "hooks", name],
-                    raw_code=sql, checksum=hashlib.sha256(sql.encode()).hexdigest(),
-                    config=with_defaults("operation", {}), root_path=str(project.root), index=index,
-                    database=self.runtime.adapter.default_database,
-                    schema=self.runtime.target.get("schema") or "", alias=name)
-                node.config["tags"] = [hook_type]
-                self.manifest.nodes[node.unique_id] = node
+        """on-run-start/on-run-end of every project, packages' included (as dbt does)."""
+        for project in [*self.packages, self.project]:
+            for hook_type, hooks in (("on-run-start", project.on_run_start), ("on-run-end", project.on_run_end)):
+                for index, sql in enumerate(hooks):
+                    self._parse_hook(project, hook_type, index, sql)
+
+    def _parse_hook(self, project: Project, hook_type: str, index: int, sql: str) -> None:
+        """An operation node; its config comes from the ``models:`` trees, as dbt gives it."""
+        name = f"{project.name}-{hook_type}-{index}"
+        fqn = [project.name, "hooks", name]
+        node = Node(
+            unique_id=f"operation.{project.name}.{name}", resource_type="operation",
+            package_name=project.name, name=name, path=f"hooks/{name}.sql",
+            original_file_path="./dbt_project.yml", fqn=fqn,
+            raw_code=sql, checksum=hashlib.sha256(sql.encode()).hexdigest(),
+            config=with_defaults("operation", self._config_for("model", fqn)), root_path=str(project.root), index=index,
+            database=self.runtime.adapter.default_database,
+            schema=self.runtime.target.get("schema") or "", alias=name)
+        node.config["tags"] = [hook_type]
+        self.manifest.nodes[node.unique_id] = node
 
     def _parse_docs(self, project: Project, resource_dirs: list[str]) -> None:
         for file in find_files(project.name, project.root, project.docs_paths or resource_dirs, (".md",)):
