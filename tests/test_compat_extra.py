@@ -150,3 +150,18 @@ def test_packages_hooks_are_parsed_and_run_before_the_root_projects(tmp_path):
     assert [(nodes[u]["fqn"], nodes[u]["config"]["materialized"])
             for u in ("operation.pkg.pkg-on-run-start-0", "operation.proj.proj-on-run-start-0")] == [
         (["pkg", "hooks", "pkg-on-run-start-0"], "view"), (["proj", "hooks", "proj-on-run-start-0"], "table")]
+
+
+def test_analyses_are_configured_from_the_models_tree(tmp_path):
+    """dbt 1.12 (checked with dbt Core 1.12.6): fqn [pkg, 'analysis', ...], path analysis/..., the
+    ``models:`` tree's config; the ``analyses:`` tree configures nothing."""
+    project = write_project(tmp_path, {
+        "dbt_project.yml": "name: proj\nprofile: proj\nconfig-version: 2\nmodels:\n  proj:\n    +materialized: table\n"
+                           "    analysis:\n      +tags: [from_models]\nanalyses:\n  proj:\n    +tags: [from_analyses]\n",
+        "analyses/sub/an.sql": "select 1 as x\n",
+    })
+    result = run_fusion(project, "parse")
+    assert result.code == 0, result.output
+    node = _manifest(project)["nodes"]["analysis.proj.an"]
+    assert (node["fqn"], node["path"], node["config"]["materialized"], node["tags"]) == (
+        ["proj", "analysis", "sub", "an"], "analysis/sub/an.sql", "table", ["from_models"])

@@ -154,6 +154,8 @@ class ProjectParser:
         if versioned is not None:  # <model>_v<N>.sql (or a version's defined_in:) of a versioned model
             name, version = versioned[0].name, versioned[1]["v"]
             fqn = [file.package, *file.folders, name, f"v{version}"]
+        elif resource_type == "analysis":  # dbt 1.12's fqn (and path) for analyses
+            fqn = [file.package, "analysis", *file.folders, name]
         else:
             fqn = [file.package, *file.folders, name]
         patch = props.patches.get((resource_type, name))
@@ -163,6 +165,8 @@ class ProjectParser:
         if versioned is not None:
             config = merge_config(config, normalize_config(dict(versioned[1].get("config") or {})))
         node = self._new_node(file, resource_type, name, text, fqn, config)
+        if resource_type == "analysis":
+            node.path = f"analysis/{file.relative}"
         if versioned is not None:
             node.unique_id, node.version = f"{node.unique_id}.v{version}", version
             node.latest_version = patch.latest_version if patch.latest_version is not None else max(

@@ -17,9 +17,13 @@ from fusion.yamlio import load_yaml_with_lines
 PROJECT_FILE = "dbt_project.yml"
 
 #: dbt_project.yml sections holding config trees, by resource type
+#: the dbt_project.yml tree each resource type is configured from; analyses from ``models:``, as in
+#: dbt 1.12 (whose ``analyses:`` tree is read only with the require_corrected_analysis_fqns flag)
 CONFIG_SECTIONS = {"model": "models", "seed": "seeds", "test": "data_tests", "snapshot": "snapshots",
-                   "analysis": "analyses", "source": "sources", "exposure": "exposures",
+                   "analysis": "models", "source": "sources", "exposure": "exposures",
                    "unit_test": "unit_tests"}
+#: accepted (and checked) but configuring nothing
+_UNUSED_SECTIONS = ("analyses",)
 
 
 @dataclass
@@ -114,7 +118,7 @@ PROJECT_KEYS: dict[str, tuple[str, ...]] = {
     "clean-targets": _PATHS, "on-run-start": _PATHS, "on-run-end": _PATHS,
     "vars": ("a mapping",), "quoting": ("a mapping",), "flags": ("a mapping",),
     "dispatch": ("a list of mappings",), "query-comment": ("a string", "a mapping"),
-    **{section: ("a mapping",) for section in (*CONFIG_SECTIONS.values(), "tests", "metrics",
+    **{section: ("a mapping",) for section in (*CONFIG_SECTIONS.values(), *_UNUSED_SECTIONS, "tests", "metrics",
                                                "semantic-models", "saved-queries")},
 }
 
@@ -153,7 +157,7 @@ def load_project(project_dir: Path, env_var, cli_vars: dict[str, Any],
     # config trees may use var(): command-line vars first, then the project's own vars
     tree_members = base_members(env_var, {**(raw.get("vars") or {}), **cli_vars}, target)
     configs = {section: render_value(raw.get(section) or {}, tree_members, shown)
-               for section in set(CONFIG_SECTIONS.values()) | {"tests"}}
+               for section in {*CONFIG_SECTIONS.values(), *_UNUSED_SECTIONS, "tests"}}
     for section, tree in configs.items():
         _check_tree(shapes, tree, (section,))
     if configs.get("tests") and not configs.get("data_tests"):
