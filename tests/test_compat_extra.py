@@ -165,3 +165,16 @@ def test_analyses_are_configured_from_the_models_tree(tmp_path):
     node = _manifest(project)["nodes"]["analysis.proj.an"]
     assert (node["fqn"], node["path"], node["config"]["materialized"], node["tags"]) == (
         ["proj", "analysis", "sub", "an"], "analysis/sub/an.sql", "table", ["from_models"])
+
+
+def test_query_results_rename_columns(tmp_path):
+    """agate's ``Table.rename``, which elementary's on-run-start hook uses."""
+    project = write_project(tmp_path, {
+        "models/a.sql": "{% if execute %}{% set t = run_query('select 1 as \"A\", 2 as b').rename({'A': 'a'}) %}"
+                        "{% set u = t.rename(['x', 'y']) %}"
+                        "select '{{ t.column_names | join(\",\") }}|{{ u.column_names | join(\",\") }}|"
+                        "{{ u.rows[0]['y'] }}' as c{% else %}select 1 as c{% endif %}\n",
+    })
+    result = run_fusion(project, "compile")
+    assert result.code == 0, result.output
+    assert _compiled(project, "a").strip() == "select 'a,b|x,y|2' as c"
