@@ -178,3 +178,17 @@ def test_query_results_rename_columns(tmp_path):
     result = run_fusion(project, "compile")
     assert result.code == 0, result.output
     assert _compiled(project, "a").strip() == "select 'a,b|x,y|2' as c"
+
+
+def test_graph_is_shared_by_the_hooks_and_nodes_of_a_run(tmp_path):
+    """Packages keep run-wide caches in ``graph`` (elementary sets them up in on-run-start)."""
+    project = write_project(tmp_path, {
+        "dbt_project.yml": "name: proj\nprofile: proj\nconfig-version: 2\n"
+                           "on-run-start: \"{% do graph.setdefault('cache', {'seen': []}) %}\"\n"
+                           "on-run-end: \"{{ log('seen ' ~ graph.get('cache').seen | join(','), info=true) }}\"\n",
+        "models/a.sql": "{% if execute %}{% do graph.get('cache')['seen'].append(model.name) %}{% endif %}"
+                        "select {{ graph.nodes | length }} as n\n",
+    })
+    result = run_fusion(project, "run")
+    assert result.code == 0, result.output
+    assert "seen a" in result.output

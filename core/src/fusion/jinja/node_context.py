@@ -7,6 +7,7 @@ relations, ephemeral models become CTE names, and ``adapter`` talks to the wareh
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -340,7 +341,7 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
         "store_raw_result": results.store_raw_result,
         "load_result": results.load_result,
         "model": resource_view(node),
-        "graph": _LazyDict(manifest.flat_graph),
+        "graph": _SharedGraph(manifest.flat_graph),
         "selected_resources": list(runtime.selected),
         "env": runtime.target,
         "column": Column,
@@ -420,6 +421,38 @@ def _seed_loader(runtime: Runtime, node: Node):
         return ResultTable(load_seed(node, runtime.adapter.seed_types)[2])
 
     return load_agate_table
+
+
+class _SharedGraph(MutableMapping):
+    """``graph``: the manifest's flat graph, built on first use and shared by every render of the
+    invocation, as in dbt (packages keep run-wide caches in it from on-run-start on); keys read
+    as attributes too."""
+
+    def __init__(self, flat_graph):
+        self._flat_graph = flat_graph
+
+    def __getitem__(self, key):
+        return self._flat_graph()[key]
+
+    def __setitem__(self, key, value):
+        self._flat_graph()[key] = value
+
+    def __delitem__(self, key):
+        del self._flat_graph()[key]
+
+    def __iter__(self):
+        return iter(self._flat_graph())
+
+    def __len__(self) -> int:
+        return len(self._flat_graph())
+
+    def __getattr__(self, item):
+        if item.startswith("_"):
+            raise AttributeError(item)
+        try:
+            return self._flat_graph()[item]
+        except KeyError as exc:
+            raise AttributeError(item) from exc
 
 
 class _LazyDict(dict):
