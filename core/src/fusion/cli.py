@@ -67,6 +67,7 @@ def selection_options(fn):
         click.option("--select", "-s", "select", multiple=True, cls=GreedyOption, help="Nodes to include."),
         click.option("--models", "-m", "select", multiple=True, cls=GreedyOption, hidden=True),
         click.option("--exclude", multiple=True, cls=GreedyOption, help="Nodes to leave out."),
+        click.option("--selector", default=None, help="A selector defined in selectors.yml."),
         click.option("--indirect-selection", type=click.Choice(["eager", "cautious", "buildable", "empty"]),
                      default="eager"),
         click.option("--resource-type", "--resource-types", "resource_types", multiple=True),

@@ -21,7 +21,18 @@ def _selected(inv: Invocation) -> set[str]:
     from fusion.graph.selector import Selector
 
     flags = inv.flags
-    selected = Selector(inv.manifest, inv.graph).select(flags.select, flags.exclude, flags.indirect_selection)
+    selectors = inv.selectors
+    if flags.selector and (flags.select or flags.exclude):  # dbt takes the selector and says nothing
+        events.emit("SelectorWins", f"--selector {flags.selector} is used; --select/--exclude are ignored",
+                    level="warn")
+    selector = Selector(inv.manifest, inv.graph, selectors)
+    name = flags.selector or (None if flags.select or flags.exclude else selectors.default)
+    if name is not None:
+        if not flags.selector:
+            events.emit("DefaultSelector", f"Using default selector {name}")
+        selected = selector.select_spec(selectors.spec(name), flags.indirect_selection)
+    else:
+        selected = selector.select(flags.select, flags.exclude, flags.indirect_selection)
     if flags.resource_types:
         selected = {uid for uid in selected if uid.split(".", 1)[0] in flags.resource_types}
     inv.runtime.selected = sorted(selected)

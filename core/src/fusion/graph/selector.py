@@ -3,56 +3,24 @@
 from __future__ import annotations
 
 import fnmatch
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from fusion.errors import SelectionError
 from fusion.graph.dag import Graph
+from fusion.graph.spec import Criterion, SetOp, Spec, parse_criterion
 from fusion.manifest.manifest import Manifest
 
-_CRITERION = re.compile(
-    r"^(?P<at>@)?(?:(?P<up>\d*)\+)?(?:(?P<method>[A-Za-z_][\w.]*):)?(?P<value>[^+]*?)(?:\+(?P<down>\d*))?$")
-METHODS = ("fqn", "tag", "path", "file", "config", "resource_type", "source", "package", "test_name",
-           "test_type", "exposure")
-
-
-@dataclass(frozen=True)
-class Criterion:
-    method: str
-    value: str
-    parents: bool = False
-    parents_depth: int | None = None
-    children: bool = False
-    children_depth: int | None = None
-    childrens_parents: bool = False
-
-
-def parse_criterion(text: str) -> Criterion:
-    match = _CRITERION.match(text)
-    if not match or not match.group("value"):
-        raise SelectionError(f"invalid selector {text!r}",
-                             hint="use e.g. my_model, +my_model+, tag:nightly, path:models/staging")
-    method = match.group("method")
-    value = match.group("value")
-    if method is None:
-        method = "path" if ("/" in value or value.endswith((".sql", ".csv", ".py"))) else "fqn"
-    base = method.split(".", 1)[0]
-    if base not in METHODS or (base == "config" and "." not in method):
-        raise SelectionError(f"unknown selection method {method!r} in {text!r}",
-                             hint="known methods: " + ", ".join(METHODS))
-    if match.group("at") and match.group("up") is not None:
-        raise SelectionError(f"invalid selector {text!r}: '@' and a leading '+' cannot be combined")
-    up, down = match.group("up"), match.group("down")
-    return Criterion(method, value, up is not None, int(up) if up else None,
-                     down is not None, int(down) if down else None, bool(match.group("at")))
-
+if TYPE_CHECKING:
+    from fusion.graph.selector_yaml import NamedSelectors
 
 class Selector:
-    def __init__(self, manifest: Manifest, graph: Graph):
+    def __init__(self, manifest: Manifest, graph: Graph, selectors: NamedSelectors | None = None):
         self.manifest = manifest
         self.graph = graph
+        self.selectors = selectors
+        self._resolving: list[str] = []  # selectors.yml names being evaluated (a cycle check)
         self._all = {**manifest.nodes, **manifest.sources, **manifest.exposures, **manifest.unit_tests}
         self._tests_by_parent: dict[str, list[str]] = {}
         for uid, node in {**manifest.nodes, **manifest.unit_tests}.items():
@@ -71,6 +39,43 @@ class Selector:
         excluded |= self._tests_of(excluded, "eager")  # a test of an excluded node goes too
         return chosen - excluded
 
+    def select_spec(self, spec: Spec, indirect: str = "eager") -> set[str]:
+        """A selectors.yml definition; ``indirect`` applies where a criterion sets no indirect_selection."""
+        return {uid for uid in self._recurse(spec, indirect)[0] if self._all[uid].resource_type != "operation"}
+
+    def _recurse(self, spec: Spec, indirect: str) -> tuple[set[str], set[str]]:
+        """(selected, tests seen but not selected) as dbt combines them: a group's tests only join
+        if each component selected them."""
+        if isinstance(spec, Criterion):
+            selected = self._criterion(spec)
+            mode = spec.indirect or indirect
+            if mode == "empty" or spec.method == "selector":  # a named selector did its own tests
+                return selected, set()
+            return self._expand(selected, mode)
+        bundles = [self._recurse(c, indirect) for c in spec.components]
+        return (_combine(spec.kind, [d for d, _ in bundles]), _combine(spec.kind, [d | i for d, i in bundles]))
+
+    def _named(self, pattern: str) -> set[str]:
+        if self.selectors is None:
+            raise SelectionError(f"selector:{pattern} needs a selectors.yml", hint="define it in selectors.yml")
+        names = sorted(n for n in self.selectors.specs if fnmatch.fnmatchcase(n, pattern))
+        if not names:
+            raise SelectionError(f"selector {pattern!r} matches no selector in selectors.yml",
+                                 hint="known selectors: " + (", ".join(self.selectors.specs) or "none"))
+        out: set[str] = set()
+        for name in names:
+            if name in self._resolving:
+                entry = self.selectors.entries[name]
+                raise SelectionError("selectors refer to each other in a cycle: "
+                                     + " -> ".join([*self._resolving, name]),
+                                     path="selectors.yml", line=entry.line, hint="remove one `method: selector`")
+            self._resolving.append(name)
+            try:
+                out |= self.select_spec(self.selectors.specs[name])
+            finally:
+                self._resolving.pop()
+        return out
+
     def _union(self, specs: Iterable[str], indirect: str) -> set[str]:
         out: set[str] = set()
         for spec in specs:
@@ -88,7 +93,8 @@ class Selector:
         return result or set()
 
     def _criterion(self, c: Criterion) -> set[str]:
-        direct = {uid for uid, obj in self._all.items() if self._matches(c, obj)}
+        direct = self._named(c.value) if c.method == "selector" else {
+            uid for uid, obj in self._all.items() if self._matches(c, obj)}
         out = set(direct)
         for uid in direct:
             if c.parents:
@@ -102,19 +108,24 @@ class Selector:
         return out
 
     def _tests_of(self, chosen: set[str], indirect: str) -> set[str]:
-        tests = set()
+        return self._expand(chosen, indirect)[0] - chosen
+
+    def _expand(self, chosen: set[str], indirect: str) -> tuple[set[str], set[str]]:
+        """``chosen`` with the tests it pulls in by ``indirect``, and the tests it leaves pending."""
+        direct, pending = set(chosen), set()
         candidates = {t for uid in chosen for t in self._tests_by_parent.get(uid, ())} - chosen
         upstream: set[str] | None = None
         for uid in candidates:
             parents = set(self._all[uid].depends_on_nodes)
             if indirect == "eager" or parents <= chosen:
-                tests.add(uid)
+                direct.add(uid)
             elif indirect == "buildable":  # parents selected, or built before something selected
                 if upstream is None:
-                    upstream = set().union(*(self.graph.ancestors(u) for u in chosen))
-                if parents <= chosen | upstream:
-                    tests.add(uid)
-        return tests
+                    upstream = set(self.manifest.sources).union(*(self.graph.ancestors(u) for u in chosen))
+                (direct if parents <= chosen | upstream else pending).add(uid)
+            elif indirect != "empty":
+                pending.add(uid)
+        return direct, pending
 
     def _matches(self, c: Criterion, obj) -> bool:
         method, value = c.method, c.value
@@ -158,8 +169,19 @@ class Selector:
             if obj.resource_type != "test":
                 return False
             generic = getattr(obj, "test_metadata", None) is not None
-            return (value in ("generic", "schema") and generic) or (value in ("singular", "data") and not generic)
+            return value == "data" or (value in ("generic", "schema") and generic) or \
+                (value == "singular" and not generic)
         return False
+
+
+def _combine(kind: str, sets: list[set[str]]) -> set[str]:
+    if not sets:
+        return set()
+    if kind == "union":
+        return set().union(*sets)
+    if kind == "intersection":
+        return set.intersection(*sets)
+    return sets[0].difference(*sets[1:])
 
 
 def _glob_parts(have: list[str], want: list[str]) -> bool:

@@ -62,7 +62,7 @@ def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
         "macros": macros,
         "docs": {uid: doc.to_dict() for uid, doc in manifest.docs.items()},
         "exposures": {uid: exp.to_dict() for uid, exp in manifest.exposures.items()},
-        "metrics": {}, "groups": {}, "selectors": {},
+        "metrics": {}, "groups": {}, "selectors": invocation.selectors.manifest_form(),
         "disabled": {uid: [n.to_dict() for n in nodes] for uid, nodes in manifest.disabled.items()},
         # dbt's maps leave unit tests out; the graph keeps them for selection and scheduling
         "parent_map": {k: v for k, v in invocation.graph.parents.items() if not k.startswith("unit_test.")},
