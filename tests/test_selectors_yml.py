@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
@@ -96,3 +97,17 @@ def test_bad_selectors_give_a_clear_error(tmp_path, text, args, where, what):
     assert result.code == 2, result.output
     assert "Traceback" not in result.output
     assert where in result.output and what in result.output, result.output
+
+
+def test_an_edited_selectors_file_reaches_the_manifest(tmp_path):
+    project = write_project(tmp_path, {**SMALL, "selectors.yml":
+                                       "selectors:\n  - name: one\n    definition: \"{{ env_var('SEL', 'a') }}\"\n"})
+    for text, env, want in [(None, "a", {"method": "fqn", "value": "a"}),
+                            (None, "b", {"method": "fqn", "value": "b"}),
+                            ("selectors:\n  - name: one\n    definition: c+\n", "b",
+                             {"method": "fqn", "value": "c", "children": True})]:
+        if text:
+            (project / "selectors.yml").write_text(text)
+        assert run_fusion(project, "parse", env={**os.environ, "SEL": env}).code == 0
+        manifest = json.loads((project / "target" / "manifest.json").read_text())
+        assert manifest["selectors"]["one"]["definition"] == want

@@ -188,6 +188,7 @@ class Invocation:
         from fusion.parse.parser import ProjectParser
 
         cache, memo = self.parse_cache, None
+        self.selectors  # noqa: B018 - manifest.json lists them: a bad file fails the parse, its env_vars count
         if cache is not None:
             cached = cache.load_manifest()
             if cached is not None:
