@@ -180,6 +180,23 @@ for _name, _help in (("run", "Build selected models."), ("seed", "Load seed CSV 
     _execution_command(_name, _help)
 
 
+@cli.group("source")
+def source_group():
+    """Commands about sources."""
+
+
+@source_group.command("freshness")
+@common_options
+@selection_options
+@click.option("--output", "-o", default=None, help="Where to write the results (default: target/sources.json).")
+@command
+def source_freshness_command(inv: Invocation, output):
+    """Check how recent each source's data is against its freshness criteria."""
+    from fusion.tasks import freshness_task
+
+    return freshness_task(inv, output)
+
+
 @cli.command("lineage")
 @click.argument("column")
 @click.option("--upstream", is_flag=True, help="Only what the column is computed from.")

@@ -118,6 +118,23 @@ def execute_task(inv: Invocation) -> int:
     return 1 if any(r.failed for r in results) else 0
 
 
+def freshness_task(inv: Invocation, output: str | None) -> int:
+    from pathlib import Path
+
+    from fusion.execution.freshness import check_all
+    from fusion.manifest import artifacts
+
+    start = time.perf_counter()
+    selected = _selected(inv)
+    inv.adapter  # noqa: B018 - a bad profile fails before anything runs
+    results = check_all(inv, selected)
+    elapsed = time.perf_counter() - start
+    path = Path(output) if output else inv.target_path / "sources.json"
+    artifacts.write_sources(results, elapsed, inv, path if path.is_absolute() else inv.project_dir / path)
+    events.emit("FreshnessDone", f"\nFinished running {len(results)} source(s) in {elapsed:.2f}s.", level="result")
+    return 1 if any(r.status in ("error", "runtime error") for r in results) else 0
+
+
 def _summary(results: list[NodeResult], elapsed: float) -> None:
     tally = {"pass": 0, "warn": 0, "error": 0, "skip": 0, "no-op": 0}
     for r in results:

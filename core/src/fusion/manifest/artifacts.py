@@ -90,6 +90,16 @@ def write_run_results(results: list[NodeResult], elapsed: float, invocation) -> 
     return path
 
 
+def write_sources(results, elapsed: float, invocation, path: Path) -> Path:
+    """sources.json (v3): the freshness results; dbt leaves out the sources that failed to run."""
+    write_json_atomic(path, {
+        "metadata": _metadata("sources", 3, invocation),
+        "results": [r.to_dict() for r in results if r.status != "runtime error"],
+        "elapsed_time": elapsed,
+    })
+    return path
+
+
 def compiled_file_path(node, folder: str) -> str:
     """``<folder>/<package>/<original path>[/<test file>]`` as dbt lays out compiled/ and run/."""
     if node.resource_type == "test" and node.test_metadata is not None:

@@ -23,6 +23,7 @@ from fusion.manifest.manifest import Manifest
 from fusion.manifest.nodes import DocBlock, Exposure, Node, RefCall, Source
 from fusion.parse.cache import RenderMemo
 from fusion.parse.files import SourceFile, find_files
+from fusion.parse.freshness import resolve_freshness, resolve_loaded_at
 from fusion.parse.naming import apply_naming
 from fusion.parse.properties import Properties, TestSpec, column_entries, read_properties
 from fusion.parse.unit_tests import parse_unit_test
@@ -196,8 +197,12 @@ class ProjectParser:
         source, table = self._render_yaml(file, source), self._render_yaml(file, table)
         source_name, table_name = source["name"], table["name"]
         fqn = [file.package, *file.folders, source_name, table_name]
-        config = merge_config(self._config_for("source", fqn),
+        project_config = self._config_for("source", fqn)
+        config = merge_config(project_config,
                               normalize_config({**(source.get("config") or {}), **(table.get("config") or {})}))
+        freshness = resolve_freshness(source, table, project_config.get("freshness"), file.original_file_path)
+        loaded_at_field, loaded_at_query = resolve_loaded_at(source, table, file.original_file_path)
+        config.update(freshness=freshness, loaded_at_field=loaded_at_field, loaded_at_query=loaded_at_query)
         if not config.get("enabled", True):
             return
         database = table.get("database") or source.get("database") or self.runtime.adapter.default_database
@@ -214,8 +219,7 @@ class ProjectParser:
             tags=sorted(set((source.get("tags") or []) + (table.get("tags") or []))),
             config={"enabled": True, "event_time": None, "meta": {}, "tags": [], **config},
             quoting={"database": None, "schema": None, "identifier": None, "column": None},
-            loaded_at_field=table.get("loaded_at_field") or source.get("loaded_at_field"),
-            freshness=table.get("freshness") or source.get("freshness"),
+            loaded_at_field=loaded_at_field, loaded_at_query=loaded_at_query, freshness=freshness,
         )
         src.relation_name = self.runtime.adapter.relation(database, schema, identifier).render()
         self.manifest.add_source(src)
@@ -226,7 +230,7 @@ class ProjectParser:
 
         members = {**self.runtime.base_members(False), "var": lambda name, default=None: self.runtime.vars.get(
             name, file.package, default)}
-        keys = ("database", "schema", "identifier", "loader", "loaded_at_field")
+        keys = ("database", "schema", "identifier", "loader", "loaded_at_field", "loaded_at_query")
         return {k: (render_value(v, members, file.original_file_path) if k in keys else v)
                 for k, v in entry.items()}
 
