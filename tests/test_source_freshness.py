@@ -78,3 +78,32 @@ def test_bad_freshness_config_names_the_file(tmp_path, yaml, what):
     assert result.code == 2, result.output
     assert "Traceback" not in result.output
     assert "models/s.yml" in result.output and what in result.output, result.output
+
+
+FRESHER = {
+    "models/s.yml": "sources:\n  - name: raw\n    schema: main\n    loaded_at_field: loaded_at\n"
+                    "    freshness: {warn_after: {count: 1, period: day}}\n    tables:\n      - name: a\n      - name: b\n",
+    "models/m_a.sql": "select * from {{ source('raw', 'a') }}",
+    "models/m_b.sql": "select * from {{ source('raw', 'b') }}",
+}
+
+
+def test_source_status_fresher_selects_sources_with_newer_data_and_their_children(warehouse, tmp_path):  # noqa: F811
+    project = warehouse.project(tmp_path / "proj", FRESHER)
+    if warehouse.name == "postgres":
+        warehouse.query("create schema if not exists main")
+    for name in ("a", "b"):
+        warehouse.query(f"create table main.{name} as select cast('2024-01-01 00:00:00' as timestamp) as loaded_at")
+    assert run_fusion(project, "source", "freshness").code == 0  # both stale: warnings
+    result = run_fusion(project, "ls", "-s", "source_status:fresher+")
+    assert result.code == 2 and "--state" in result.output, result.output
+    shutil.copytree(project / "target", project / "prev")
+    warehouse.query("insert into main.a values (cast('2024-01-02 00:00:00' as timestamp))")
+    run_fusion(project, "source", "freshness")
+    result = run_fusion(project, "ls", "--output", "name", "-s", "source_status:fresher+", "--state", "prev")
+    assert result.code == 0, result.output
+    assert set(result.stdout.split()) == {"a", "m_a"}
+    result = run_fusion(project, "run", "-s", "source_status:fresher+", "--state", "prev")
+    assert result.code == 0, result.output
+    built = [r["unique_id"] for r in json.loads((project / "target" / "run_results.json").read_text())["results"]]
+    assert built == ["model.proj.m_a"]

@@ -68,6 +68,7 @@ def selection_options(fn):
         click.option("--models", "-m", "select", multiple=True, cls=GreedyOption, hidden=True),
         click.option("--exclude", multiple=True, cls=GreedyOption, help="Nodes to leave out."),
         click.option("--selector", default=None, help="A selector defined in selectors.yml."),
+        click.option("--state", default=None, help="Folder of an earlier run's artifacts (for source_status:)."),
         click.option("--indirect-selection", type=click.Choice(["eager", "cautious", "buildable", "empty"]),
                      default="eager"),
         click.option("--resource-type", "--resource-types", "resource_types", multiple=True),

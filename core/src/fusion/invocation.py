@@ -43,6 +43,7 @@ class Flags:
     vars: dict[str, Any] = field(default_factory=dict)
     select: tuple[str, ...] = ()
     selector: str | None = None  # a selectors.yml name
+    state: str | None = None  # folder of an earlier run's artifacts
     exclude: tuple[str, ...] = ()
     full_refresh: bool = False
     fail_fast: bool = False

@@ -19,13 +19,15 @@ if TYPE_CHECKING:  # heavier modules load inside the tasks that need them
 
 def _selected(inv: Invocation) -> set[str]:
     from fusion.graph.selector import Selector
+    from fusion.manifest.state import PreviousState
 
     flags = inv.flags
     selectors = inv.selectors
     if flags.selector and (flags.select or flags.exclude):  # dbt takes the selector and says nothing
         events.emit("SelectorWins", f"--selector {flags.selector} is used; --select/--exclude are ignored",
                     level="warn")
-    selector = Selector(inv.manifest, inv.graph, selectors)
+    state = PreviousState(inv.project_dir / flags.state) if flags.state else None
+    selector = Selector(inv.manifest, inv.graph, selectors, state, inv.target_path)
     name = flags.selector or (None if flags.select or flags.exclude else selectors.default)
     if name is not None:
         if not flags.selector:

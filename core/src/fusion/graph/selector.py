@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from fusion.errors import SelectionError
 from fusion.graph.dag import Graph
 from fusion.graph.spec import Criterion, SetOp, Spec, parse_criterion
 from fusion.manifest.manifest import Manifest
+from fusion.manifest.state import PreviousState, read_source_freshness
 
 if TYPE_CHECKING:
     from fusion.graph.selector_yaml import NamedSelectors
 
 class Selector:
-    def __init__(self, manifest: Manifest, graph: Graph, selectors: NamedSelectors | None = None):
+    def __init__(self, manifest: Manifest, graph: Graph, selectors: NamedSelectors | None = None,
+                 state: PreviousState | None = None, target_path: Path | None = None):
         self.manifest = manifest
         self.graph = graph
         self.selectors = selectors
+        self.state = state  # --state: an earlier run's artifacts
+        self.target_path = target_path  # this project's artifacts (sources.json of the last freshness run)
         self._resolving: list[str] = []  # selectors.yml names being evaluated (a cycle check)
         self._all = {**manifest.nodes, **manifest.sources, **manifest.exposures, **manifest.unit_tests}
         self._tests_by_parent: dict[str, list[str]] = {}
@@ -93,8 +97,12 @@ class Selector:
         return result or set()
 
     def _criterion(self, c: Criterion) -> set[str]:
-        direct = self._named(c.value) if c.method == "selector" else {
-            uid for uid, obj in self._all.items() if self._matches(c, obj)}
+        if c.method == "selector":
+            direct = self._named(c.value)
+        elif c.method == "source_status":
+            direct = self._source_status(c.value)
+        else:
+            direct = {uid for uid, obj in self._all.items() if self._matches(c, obj)}
         out = set(direct)
         for uid in direct:
             if c.parents:
@@ -106,6 +114,19 @@ class Selector:
                     for kid in kids:
                         out |= self.graph.ancestors(kid)
         return out
+
+    def _source_status(self, value: str) -> set[str]:
+        """``fresher``: sources whose newest data in target/sources.json is newer than in --state's."""
+        if value != "fresher":
+            raise SelectionError(f"unknown source_status {value!r}", hint="use source_status:fresher")
+        if self.state is None or self.target_path is None:
+            raise SelectionError("source_status:fresher needs --state DIR holding an earlier sources.json",
+                                 hint="keep a copy of target/sources.json, run `fusion source freshness`, "
+                                      "then pass --state with the copy's folder")
+        previous = self.state.sources
+        current = read_source_freshness(self.target_path / "sources.json")
+        return {uid for uid, loaded in current.items()
+                if uid in self._all and (uid not in previous or loaded > previous[uid])}
 
     def _tests_of(self, chosen: set[str], indirect: str) -> set[str]:
         return self._expand(chosen, indirect)[0] - chosen
