@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from fusion.errors import SelectionError
 from fusion.graph.dag import Graph
-from fusion.graph.spec import Criterion, SetOp, Spec, parse_criterion
+from fusion.graph.spec import Criterion, Spec, parse_cli
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.state import PreviousState, read_source_freshness
 
@@ -34,22 +34,18 @@ class Selector:
 
     def select(self, select: Iterable[str] | None, exclude: Iterable[str] | None,
                indirect: str = "eager") -> set[str]:
-        """Tests of selected nodes join each criterion before intersections (as in dbt)."""
-        chosen = self._union(select, indirect) if select else {
+        """``--select``/``--exclude``: tests of excluded nodes always go too (as in dbt)."""
+        chosen = self.select_spec(parse_cli(select, indirect)) if select else {
             uid for uid, obj in self._all.items() if obj.resource_type != "operation"}
-        if indirect != "empty":  # tests whose parents are spread over several criteria
-            chosen |= self._tests_of(chosen, indirect)
-        excluded = self._union(exclude, "empty") if exclude else set()
-        excluded |= self._tests_of(excluded, "eager")  # a test of an excluded node goes too
-        return chosen - excluded
+        return chosen - (self.select_spec(parse_cli(exclude, "eager")) if exclude else set())
 
     def select_spec(self, spec: Spec, indirect: str = "eager") -> set[str]:
-        """A selectors.yml definition; ``indirect`` applies where a criterion sets no indirect_selection."""
+        """``indirect`` applies where a criterion sets no indirect_selection of its own."""
         return {uid for uid in self._recurse(spec, indirect)[0] if self._all[uid].resource_type != "operation"}
 
     def _recurse(self, spec: Spec, indirect: str) -> tuple[set[str], set[str]]:
-        """(selected, tests seen but not selected) as dbt combines them: a group's tests only join
-        if each component selected them."""
+        """(selected, tests seen but not selected) as dbt combines them: a group keeps the tests its
+        components selected; with cautious/buildable it also takes the seen tests whose parents it has."""
         if isinstance(spec, Criterion):
             selected = self._criterion(spec)
             mode = spec.indirect or indirect
@@ -57,7 +53,13 @@ class Selector:
                 return selected, set()
             return self._expand(selected, mode)
         bundles = [self._recurse(c, indirect) for c in spec.components]
-        return (_combine(spec.kind, [d for d, _ in bundles]), _combine(spec.kind, [d | i for d, i in bundles]))
+        direct = _combine(spec.kind, [d for d, _ in bundles])
+        seen = _combine(spec.kind, [d | i for d, i in bundles])
+        if spec.indirect in ("cautious", "buildable") and seen != direct:
+            have = direct if spec.indirect == "cautious" else \
+                direct.union(*(self.graph.ancestors(uid) for uid in direct))
+            direct = direct | {uid for uid in seen - direct if set(self._all[uid].depends_on_nodes) <= have}
+        return direct, seen
 
     def _named(self, pattern: str) -> set[str]:
         if self.selectors is None:
@@ -79,22 +81,6 @@ class Selector:
             finally:
                 self._resolving.pop()
         return out
-
-    def _union(self, specs: Iterable[str], indirect: str) -> set[str]:
-        out: set[str] = set()
-        for spec in specs:
-            for token in spec.split():
-                out |= self._intersection(token, indirect)
-        return out
-
-    def _intersection(self, token: str, indirect: str) -> set[str]:
-        result: set[str] | None = None
-        for part in token.split(","):
-            found = self._criterion(parse_criterion(part))
-            if indirect != "empty":
-                found |= self._tests_of(found, indirect)
-            result = found if result is None else result & found
-        return result or set()
 
     def _criterion(self, c: Criterion) -> set[str]:
         if c.method == "selector":
@@ -127,9 +113,6 @@ class Selector:
         current = read_source_freshness(self.target_path / "sources.json")
         return {uid for uid, loaded in current.items()
                 if uid in self._all and (uid not in previous or loaded > previous[uid])}
-
-    def _tests_of(self, chosen: set[str], indirect: str) -> set[str]:
-        return self._expand(chosen, indirect)[0] - chosen
 
     def _expand(self, chosen: set[str], indirect: str) -> tuple[set[str], set[str]]:
         """``chosen`` with the tests it pulls in by ``indirect``, and the tests it leaves pending."""

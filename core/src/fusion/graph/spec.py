@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from fusion.errors import SelectionError
 
@@ -32,9 +33,18 @@ class SetOp:
 
     kind: str
     components: tuple[Spec, ...]
+    indirect: str | None = None  # cautious/buildable: re-check the tests components left pending
 
 
 Spec = Criterion | SetOp
+
+
+def parse_cli(specs: Iterable[str], indirect: str) -> SetOp:
+    """``--select``/``--exclude`` words: space-separated unions of comma-separated intersections."""
+    return SetOp("union", tuple(
+        SetOp("intersection", tuple(replace(parse_criterion(part), indirect=indirect) for part in token.split(",")),
+              indirect)
+        for spec in specs for token in spec.split()), indirect)
 
 
 def criterion_parts(text: str) -> dict[str, str | None]:
