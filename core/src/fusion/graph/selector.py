@@ -1,4 +1,4 @@
-"""dbt's node selection syntax: ``[@][N+][method:]value[+N]``, space = union, comma = intersection."""
+"""Evaluating selection specs (``--select``/``--exclude`` words and selectors.yml definitions) on the graph."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from fusion.manifest.state import PreviousState, read_source_freshness
 
 if TYPE_CHECKING:
     from fusion.graph.selector_yaml import NamedSelectors
+
 
 class Selector:
     def __init__(self, manifest: Manifest, graph: Graph, selectors: NamedSelectors | None = None,
