@@ -8,7 +8,9 @@ value), both read as UTC when they carry no zone; no rows count as infinitely ol
 from __future__ import annotations
 
 import datetime
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +36,7 @@ class FreshnessResult:
     adapter_response: AdapterResponse = field(default_factory=AdapterResponse)
     timing: list[dict[str, str]] = field(default_factory=list)
     execution_time: float = 0.0
+    thread_id: str = field(default_factory=lambda: threading.current_thread().name)
 
     @property
     def age(self) -> float:
@@ -45,7 +48,7 @@ class FreshnessResult:
                 "snapshotted_at": self.snapshotted_at.isoformat(), "max_loaded_at_time_ago_in_s": self.age,
                 "status": self.status, "criteria": self.source.freshness,
                 "adapter_response": self.adapter_response.to_dict(), "timing": self.timing,
-                "thread_id": "main", "execution_time": self.execution_time}
+                "thread_id": self.thread_id, "execution_time": self.execution_time}
 
 
 def has_freshness(source) -> bool:
@@ -56,10 +59,10 @@ def check_all(inv: Invocation, selected: set[str]) -> list[FreshnessResult]:
     sources = sorted((inv.manifest.sources[uid] for uid in selected if uid in inv.manifest.sources
                       and has_freshness(inv.manifest.sources[uid])), key=lambda s: s.unique_id)
     results = []
-    for index, source in enumerate(sources, 1):
-        result = check(inv, source)
-        results.append(result)
-        _report(index, len(sources), result)
+    with ThreadPoolExecutor(max_workers=inv.profile.threads, thread_name_prefix="Thread") as pool:
+        for index, result in enumerate(pool.map(lambda source: check(inv, source), sources), 1):
+            results.append(result)
+            _report(index, len(sources), result)
     return results
 
 
