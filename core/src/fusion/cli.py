@@ -75,6 +75,8 @@ def selection_options(fn):
         click.option("--select", "-s", "select", multiple=True, cls=GreedyOption, help="Nodes to include."),
         click.option("--models", "-m", "select", multiple=True, cls=GreedyOption, hidden=True),
         click.option("--exclude", multiple=True, cls=GreedyOption, help="Nodes to leave out."),
+        click.option("--selector", default=None, help="A selector defined in selectors.yml."),
+        click.option("--state", default=None, help="Folder of an earlier run's artifacts (for source_status:)."),
         click.option("--indirect-selection", type=click.Choice(["eager", "cautious", "buildable", "empty"]),
                      default="eager"),
         click.option("--resource-type", "--resource-types", "resource_types", multiple=True),
@@ -191,6 +193,23 @@ for _name, _help in (("run", "Build selected models."), ("seed", "Load seed CSV 
                      ("test", "Run data tests."), ("snapshot", "Record changes of snapshot queries."),
                      ("build", "Seeds, models and tests in DAG order; a failing test skips what depends on it.")):
     _execution_command(_name, _help)
+
+
+@cli.group("source")
+def source_group():
+    """Commands about sources."""
+
+
+@source_group.command("freshness")
+@common_options
+@selection_options
+@click.option("--output", "-o", default=None, help="Where to write the results (default: target/sources.json).")
+@command
+def source_freshness_command(inv: Invocation, output):
+    """Check how recent each source's data is against its freshness criteria."""
+    from fusion.tasks import freshness_task
+
+    return freshness_task(inv, output)
 
 
 @cli.command("lineage")

@@ -26,6 +26,7 @@ from fusion.project.project import Project, load_project
 if TYPE_CHECKING:  # the rest is imported on first use: a no-op command stays fast
     from fusion.adapter import Adapter, AdapterSpec
     from fusion.graph.dag import Graph
+    from fusion.graph.selector_yaml import NamedSelectors
     from fusion.jinja.context import Runtime
     from fusion.manifest.manifest import Manifest
     from fusion.materializations import Materialization
@@ -41,6 +42,8 @@ class Flags:
     threads: int | None = None
     vars: dict[str, Any] = field(default_factory=dict)
     select: tuple[str, ...] = ()
+    selector: str | None = None  # a selectors.yml name
+    state: str | None = None  # folder of an earlier run's artifacts
     exclude: tuple[str, ...] = ()
     full_refresh: bool = False
     fail_fast: bool = False
@@ -202,6 +205,7 @@ class Invocation:
         from fusion.parse.parser import ProjectParser
 
         cache, memo = self.parse_cache, None
+        self.selectors  # noqa: B018 - manifest.json lists them: a bad file fails the parse, its env_vars count
         if cache is not None:
             cached = cache.load_manifest()
             if cached is not None:
@@ -215,6 +219,13 @@ class Invocation:
         if cache is not None:
             cache.save(manifest, memo.entries, self.env.reads, manifest.summary())
         return manifest
+
+    @functools.cached_property
+    def selectors(self) -> NamedSelectors:
+        from fusion.graph.selector_yaml import NamedSelectors
+        from fusion.project.selectors import load_selector_entries
+
+        return NamedSelectors(load_selector_entries(self.project_dir, self.env.env_var, self.flags.vars))
 
     @functools.cached_property
     def graph(self) -> Graph:

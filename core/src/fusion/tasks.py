@@ -19,9 +19,22 @@ if TYPE_CHECKING:  # heavier modules load inside the tasks that need them
 
 def _selected(inv: Invocation) -> set[str]:
     from fusion.graph.selector import Selector
+    from fusion.manifest.state import PreviousState
 
     flags = inv.flags
-    selected = Selector(inv.manifest, inv.graph).select(flags.select, flags.exclude, flags.indirect_selection)
+    selectors = inv.selectors
+    if flags.selector and (flags.select or flags.exclude):  # dbt takes the selector and says nothing
+        events.emit("SelectorWins", f"--selector {flags.selector} is used; --select/--exclude are ignored",
+                    level="warn")
+    state = PreviousState(inv.project_dir / flags.state) if flags.state else None
+    selector = Selector(inv.manifest, inv.graph, selectors, state, inv.target_path)
+    name = flags.selector or (None if flags.select or flags.exclude else selectors.default)
+    if name is not None:
+        if not flags.selector:
+            events.emit("DefaultSelector", f"Using default selector {name}")
+        selected = selector.select_spec(selectors.spec(name), flags.indirect_selection)
+    else:
+        selected = selector.select(flags.select, flags.exclude, flags.indirect_selection)
     if flags.resource_types:
         selected = {uid for uid in selected if uid.split(".", 1)[0] in flags.resource_types}
     inv.runtime.selected = sorted(selected)
@@ -105,6 +118,23 @@ def execute_task(inv: Invocation) -> int:
     artifacts.write_manifest(inv.manifest, inv)
     _summary(results, elapsed)
     return 1 if any(r.failed for r in results) else 0
+
+
+def freshness_task(inv: Invocation, output: str | None) -> int:
+    from pathlib import Path
+
+    from fusion.execution.freshness import check_all
+    from fusion.manifest import artifacts
+
+    start = time.perf_counter()
+    selected = _selected(inv)
+    inv.adapter  # noqa: B018 - a bad profile fails before anything runs
+    results = check_all(inv, selected)
+    elapsed = time.perf_counter() - start
+    path = Path(output) if output else inv.target_path / "sources.json"
+    artifacts.write_sources(results, elapsed, inv, path if path.is_absolute() else inv.project_dir / path)
+    events.emit("FreshnessDone", f"\nFinished running {len(results)} source(s) in {elapsed:.2f}s.", level="result")
+    return 1 if any(r.status in ("error", "runtime error") for r in results) else 0
 
 
 def _summary(results: list[NodeResult], elapsed: float) -> None:

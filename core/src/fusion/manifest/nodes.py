@@ -175,6 +175,7 @@ class Source:
     config: dict[str, Any] = field(default_factory=dict)
     quoting: dict[str, Any] = field(default_factory=dict)
     loaded_at_field: str | None = None
+    loaded_at_query: str | None = None
     freshness: dict[str, Any] | None = None
     relation_name: str | None = None
     created_at: float = field(default_factory=time.time)
@@ -189,7 +190,7 @@ class Source:
             "fqn": self.fqn, "source_name": self.source_name,
             "source_description": self.source_description, "loader": self.loader,
             "identifier": self.identifier, "quoting": self.quoting,
-            "loaded_at_field": self.loaded_at_field, "loaded_at_query": None,
+            "loaded_at_field": self.loaded_at_field, "loaded_at_query": self.loaded_at_query,
             "freshness": self.freshness, "external": None, "description": self.description,
             "columns": self.columns, "meta": self.meta, "source_meta": self.source_meta,
             "tags": self.tags, "config": self.config, "patch_path": None,

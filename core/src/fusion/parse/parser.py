@@ -27,6 +27,7 @@ from fusion.manifest.semantic import (KINDS, SemanticResource, link_metrics, met
 from fusion.parse.cache import RenderMemo
 from fusion.parse.descriptions import render_descriptions
 from fusion.parse.files import SourceFile, find_files
+from fusion.parse.freshness import resolve_freshness, resolve_loaded_at
 from fusion.parse.naming import apply_naming
 from fusion.parse.properties import Properties, TestSpec, column_entries, read_properties, tag_list
 from fusion.parse.python_models import python_model_capture
@@ -230,16 +231,18 @@ class ProjectParser:
     def _parse_source(self, file: SourceFile, source: dict[str, Any], table: dict[str, Any]) -> None:
         source_name, table_name = source["name"], table["name"]
         fqn = [file.package, *file.folders, source_name, table_name]
-        config = merge_config(self._config_for("source", fqn),
+        project_config = self._config_for("source", fqn)
+        config = merge_config(project_config,
                               normalize_config({**(source.get("config") or {}), **(table.get("config") or {})},
                                                file.original_file_path))
+        freshness = resolve_freshness(source, table, project_config.get("freshness"), file.original_file_path)
+        loaded_at_field, loaded_at_query = resolve_loaded_at(source, table, file.original_file_path)
+        config.update(freshness=freshness, loaded_at_field=loaded_at_field, loaded_at_query=loaded_at_query)
         if not config.get("enabled", True):
             return
         database = table.get("database") or source.get("database") or self.runtime.adapter.default_database
         schema = table.get("schema") or source.get("schema") or source_name
         identifier = table.get("identifier") or table_name
-        freshness = table.get("freshness", source.get("freshness"))
-        loaded_at_field = table.get("loaded_at_field") or source.get("loaded_at_field")
         src = Source(
             unique_id=f"source.{file.package}.{source_name}.{table_name}", package_name=file.package,
             source_name=source_name, name=table_name, identifier=identifier, database=database,
@@ -249,10 +252,9 @@ class ProjectParser:
             columns=column_entries(table.get("columns")), meta=table.get("meta") or {},
             source_meta=source.get("meta") or {},
             tags=sorted(set(tag_list(source.get("tags")) + tag_list(table.get("tags")))),
-            config={"enabled": True, "event_time": None, "freshness": freshness, "loaded_at_field": loaded_at_field,
-                    "loaded_at_query": None, "meta": {}, "tags": [], **config},
+            config={"enabled": True, "event_time": None, "meta": {}, "tags": [], **config},
             quoting={"database": None, "schema": None, "identifier": None, "column": None},
-            loaded_at_field=loaded_at_field, freshness=freshness,
+            loaded_at_field=loaded_at_field, loaded_at_query=loaded_at_query, freshness=freshness,
         )
         src.relation_name = self.runtime.adapter.relation(database, schema, identifier).render()
         self.manifest.add_source(src)
