@@ -76,7 +76,7 @@ def third_party():
     plugin = _ThirdParty()
     plugins.register(plugin, "third_party_test", "test-dist", "0.0")
     yield plugin
-    plugins.manager.unregister(plugin)
+    plugins.unregister("third_party_test")
     cli.commands.pop("hello", None)
 
 

@@ -70,9 +70,7 @@ class DriverManager:
     def sources(self) -> dict:
         from fusion.plugins import get_plugins
 
-        found: dict = {}
-        get_plugins().hook.fusion_register_driver_sources(register=lambda s: found.__setitem__(s.name, s))
-        return found
+        return get_plugins().registry.driver_sources
 
     # --- selection ---------------------------------------------------------------------
     def select(self, name: str, versions: str = "") -> Selection:

@@ -44,3 +44,18 @@ class NodeResult:
             "compiled": self.compiled_code is not None, "compiled_code": self.compiled_code,
             "relation_name": self.relation_name, "batch_results": self.batch_results,
         }
+
+
+def node_info(node: Any, status: str, started_at: str, finished_at: str = "") -> dict[str, Any]:
+    """A node's ``node_info`` as dbt's structured log events carry it."""
+    config = getattr(node, "config", {}) or {}
+    return {
+        "node_path": node.path, "node_name": node.name, "unique_id": node.unique_id,
+        "resource_type": node.resource_type, "materialized": config.get("materialized", ""),
+        "node_status": status, "node_started_at": started_at, "node_finished_at": finished_at,
+        "meta": config.get("meta", {}),
+        "node_relation": {"database": getattr(node, "database", None) or "",
+                          "schema": getattr(node, "schema", None) or "",
+                          "alias": getattr(node, "alias", None) or "",
+                          "relation_name": getattr(node, "relation_name", None) or ""},
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -11,7 +12,7 @@ from fusion import events
 from fusion.analysis.modes import any_enabled
 from fusion.errors import FusionError
 from fusion.execution.compiler import Compiler
-from fusion.execution.results import NodeResult, now_iso
+from fusion.execution.results import NodeResult, node_info, now_iso
 from fusion.execution.scheduler import run_dag
 from fusion.invocation import Invocation, registered_materializations
 from fusion.jinja.environment import environment
@@ -134,8 +135,8 @@ class NodeRunner:
         start = time.perf_counter()
         timing = []
         compiled_sql = None
+        t0 = self._started(node)
         try:
-            t0 = now_iso()
             compiled = self.compiler.compile(node) if node.resource_type != "seed" else None
             compiled_sql = compiled.sql if compiled else None
             timing.append({"name": "compile", "started_at": t0, "completed_at": now_iso()})
@@ -154,8 +155,15 @@ class NodeRunner:
                             adapter_response=outcome.adapter_response, failures=outcome.failures,
                             compiled_code=compiled_sql, relation_name=node.relation_name,
                             batch_results=outcome.batch_results)
-        self.report(node, result)
+        self.report(node, result, t0)
         return result
+
+    def _started(self, node) -> str:
+        """Emit ``NodeStart``; return the start time."""
+        started = now_iso()
+        events.emit("NodeStart", f"Began running node {node.unique_id}", level="debug",
+                    node_info=node_info(node, "started", started))
+        return started
 
     def _interrupted(self, outcome: MaterializationResult) -> MaterializationResult:
         if outcome.status != "error":
@@ -176,7 +184,8 @@ class NodeRunner:
         with self._lock:
             if self._background is None:
                 self._background = ThreadPoolExecutor(1, thread_name_prefix="fusion-analysis")
-            self._pending.append(self._background.submit(self.analyzer.check, node, compiled.rendered))
+            self._pending.append(self._background.submit(contextvars.copy_context().run, self.analyzer.check, node,
+                                                         compiled.rendered))
 
     def finish(self) -> None:
         """After the last node: inferred columns onto the nodes, analysis cache and lineage to target/."""
@@ -191,7 +200,7 @@ class NodeRunner:
         from fusion.execution.unit_test import run_unit_test
 
         start = time.perf_counter()
-        t0 = now_iso()
+        t0 = self._started(test)
         try:
             outcome = run_unit_test(self.invocation, test)
         except FusionError as exc:
@@ -201,7 +210,7 @@ class NodeRunner:
                             thread_id=threading.current_thread().name,
                             execution_time=time.perf_counter() - start, failures=outcome.failures,
                             timing=[{"name": "execute", "started_at": t0, "completed_at": now_iso()}])
-        self.report(test, result)
+        self.report(test, result, t0)
         return result
 
     def _materialize(self, node: Node, compiled) -> MaterializationResult:
@@ -243,10 +252,10 @@ class NodeRunner:
         message = (f"Skipped: the run was interrupted by {self.invocation.interrupt.name}"
                    if cause == "interrupted" else None)
         result = NodeResult(uid, "skipped", message, relation_name=getattr(node, "relation_name", None))
-        self.report(node, result)
+        self.report(node, result, now_iso())
         return result
 
-    def report(self, node: Node, result: NodeResult) -> None:
+    def report(self, node: Node, result: NodeResult, started_at: str) -> None:
         index = self._index()
         label = _describe(node)
         status = result.status
@@ -268,7 +277,7 @@ class NodeRunner:
         dots = "." * max(3, 70 - len(text))
         line = f"{index} of {self.total} {text} {dots} [{word} in {result.execution_time:.2f}s]"
         events.emit("NodeFinished", line, level="result" if level == "info" else level,
-                    unique_id=node.unique_id, status=status, execution_time=result.execution_time)
+                    node_info=node_info(node, status, started_at, now_iso()), run_result=result.to_dict())
         if status == "error" and result.message:
             events.emit("NodeError", f"  {result.message}", level="error", unique_id=node.unique_id)
 
