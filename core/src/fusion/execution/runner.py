@@ -12,7 +12,7 @@ from fusion import events
 from fusion.analysis.modes import any_enabled
 from fusion.errors import FusionError
 from fusion.execution.compiler import Compiler
-from fusion.execution.results import NodeResult, node_info, now_iso
+from fusion.execution.results import NodeResult, node_info, now_iso, run_result_info
 from fusion.execution.scheduler import run_dag
 from fusion.invocation import Invocation, registered_materializations
 from fusion.jinja.environment import environment
@@ -277,7 +277,7 @@ class NodeRunner:
         dots = "." * max(3, 70 - len(text))
         line = f"{index} of {self.total} {text} {dots} [{word} in {result.execution_time:.2f}s]"
         events.emit("NodeFinished", line, level="result" if level == "info" else level,
-                    node_info=node_info(node, status, started_at, now_iso()), run_result=result.to_dict())
+                    node_info=node_info(node, status, started_at, now_iso()), run_result=run_result_info(result))
         if status == "error" and result.message:
             events.emit("NodeError", f"  {result.message}", level="error", unique_id=node.unique_id)
 
