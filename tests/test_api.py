@@ -8,6 +8,7 @@ from fusion.api import FusionRunner
 from fusion.errors import FusionError
 from fusion.manifest.manifest import Manifest
 
+
 def _project(root, models):
     """A project whose DuckDB file is inside it (these tests run from any working directory)."""
     return write_project(root, models, profile_path=str(root / "db.duckdb"))

@@ -85,7 +85,7 @@ class Interrupt:
         for signum in SIGNALS:
             if signal.getsignal(signum) is not signal.SIG_IGN:  # e.g. a background job's SIGINT stays ignored
                 self._previous[signum] = signal.signal(signum, self._in_main_thread)
-        threading.Thread(target=contextvars.copy_context().run, args=(self._watch, reader),  # events reach the listeners
+        threading.Thread(target=contextvars.copy_context().run, args=(self._watch, reader),  # with the listeners
                          name="fusion-interrupt", daemon=True).start()
         return self
 

@@ -131,7 +131,7 @@ class DriverManager:
         source = self.sources().get(artifact.source)
         if source is None:
             raise TrustError(f"no driver source named {artifact.source!r} is installed",
-                             hint="install the plugin that provides it (`fusion plugins list` shows the installed ones)")
+                             hint="install the plugin that provides it (`fusion plugins list` shows those installed)")
         events.emit("DriverInstall", f"Installing {selection.label} ({artifact.lib_length / 1e6:.1f} MB)")
         with self.cache.lock(f"install-{artifact.lib_sha256}"):
             if path.is_file():

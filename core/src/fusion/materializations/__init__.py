@@ -52,7 +52,7 @@ class MaterializationContext:
     def config(self) -> dict[str, Any]:
         return self.node.config
 
-    def macro(self, name: str, *args, **kwargs) -> Any:
+    def macro(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Call a macro (dispatched for this adapter) and return its text or returned value."""
         function = self.namespace.get(name)
         if function is None:
