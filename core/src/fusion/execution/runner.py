@@ -19,8 +19,8 @@ from fusion.jinja.environment import environment
 from fusion.jinja.node_context import node_namespace, relation_for
 from fusion.manifest import artifacts
 from fusion.manifest.nodes import Node
-from fusion.materializations import MaterializationContext, MaterializationResult, pick_materialization
-from fusion.materializations.jinja_materialization import find_jinja_materialization, run_jinja_materialization
+from fusion.materializations import PLUGIN, MaterializationContext, MaterializationResult, pick_materialization
+from fusion.materializations.jinja_materialization import jinja_materializations
 from fusion.materializations.seed_csv import load_seed
 
 #: which resource types each command executes
@@ -227,19 +227,18 @@ class NodeRunner:
             seed_rows=(lambda: load_seed(node, adapter.seed_types)) if node.resource_type == "seed" else None,
             render_batch=lambda window: self.compiler.compile_isolated(node, None, window))
         chain = (adapter.type_name, *adapter.spec.parents)
-        custom = find_jinja_materialization(invocation.runtime.macros, name, chain,
-                                            {m.name for m in self.materializations})
-        mat = None if custom is not None else pick_materialization(self.materializations, name, adapter.type_name)
-        if custom is None and mat is None:
+        blocks = jinja_materializations(invocation.runtime.macros, name, chain, {m.name for m in self.materializations})
+        mat = pick_materialization([*self.materializations, *blocks], name, chain)
+        if mat is None:
             return MaterializationResult("error", f"no materialization {name!r} for adapter "
                                          f"{adapter.type_name!r} ({node.original_file_path})")
         hook_context = adapter.pre_model_hook(node.config)
         try:
-            outcome = run_jinja_materialization(ctx, custom) if custom is not None else mat.run(ctx)
+            outcome = mat.run(ctx)
         finally:
             adapter.post_model_hook(node.config, hook_context)
-        if compiled is not None and node.resource_type != "test" and custom is None:  # Jinja ones: statement('main')
-            self._write(node, compiled.sql, "run")
+        if compiled is not None and node.resource_type != "test" and mat.locality == PLUGIN:
+            self._write(node, compiled.sql, "run")  # a Jinja block writes its own through statement('main')
         return outcome
 
     def _write(self, node: Node, sql: str, folder: str) -> None:
