@@ -25,6 +25,8 @@ def test_callbacks_receive_each_event_of_a_build(tmp_path):
     assert [(r.unique_id, r.status) for r in res.result] == [("model.proj.a", "success"), ("model.proj.b", "success")]
     assert seen[0].name == "MainReportVersion" and seen[-1].name == "CommandCompleted"
     assert seen[-1].data["success"] is True and seen[-1].data["command"] == "build"
+    (run_started,) = [e.data for e in seen if e.name == "ConcurrencyLine"]
+    assert run_started == {"num_threads": 2, "target_name": "dev", "node_count": 2}
     started = [e.data["node_info"]["unique_id"] for e in seen if e.name == "NodeStart"]
     finished = [e.data for e in seen if e.name == "NodeFinished"]
     assert started == [f["node_info"]["unique_id"] for f in finished] == ["model.proj.a", "model.proj.b"]

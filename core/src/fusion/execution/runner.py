@@ -342,6 +342,10 @@ def execute(invocation: Invocation, selected: set[str], command: str) -> list[No
     the_plan = plan(invocation, selected, command)
     runner = NodeRunner(invocation, len(the_plan.order))
     stop = invocation.interrupt.stop
+    profile = invocation.profile
+    events.emit("ConcurrencyLine", f"Concurrency: {profile.threads} threads (target='{profile.target_name}')",
+                level="debug", num_threads=profile.threads, target_name=profile.target_name,
+                node_count=len(the_plan.order))
     results = run_hooks(invocation, "on-run-start", [])
     if any(r.failed for r in results) or stop.is_set():
         cause = "interrupted" if stop.is_set() else "on-run-start"
