@@ -104,10 +104,12 @@ def analysis_options(fn):
 
 
 def _invocation(which: str, kwargs: dict) -> Invocation:
-    events.configure("json" if kwargs.pop("log_format", "text") == "json" else "text",
-                     kwargs.pop("quiet", False))
+    output = events.OutputSettings("json" if kwargs.pop("log_format", "text") == "json" else "text",
+                                   kwargs.pop("quiet", False))
     fields = {k: v for k, v in kwargs.items() if k in Flags.__dataclass_fields__}
-    return Invocation(Flags(which=which, **fields))
+    invocation = Invocation(Flags(which=which, **fields))
+    invocation.start(output)
+    return invocation
 
 
 def command(fn):
@@ -126,6 +128,7 @@ def command(fn):
                 finally:
                     invocation.close()
         except FusionError as exc:
+            invocation.error = exc
             if interrupt.signum is None:  # else the error is the interrupt's doing (a cancelled statement)
                 events.emit("Error", f"Error: {exc}", level="error")
             code = 2
@@ -140,6 +143,7 @@ def command(fn):
         if interrupt.signum is not None:
             events.emit("Interrupted", f"Exited because of {interrupt.name}", level="error")
             code = interrupt.exit_code
+        invocation.complete(code or 0)
         sys.exit(code or 0)
 
     return wrapper
@@ -317,10 +321,12 @@ def plugins_list():
         plugins = get_plugins()
         policy = load_policy()
         drivers: dict[str, list[str]] = {}
-        for impl in plugins.manager.hook.fusion_register_adapters.get_hookimpls():
-            impl.function(register=lambda spec, name=impl.plugin_name: drivers.setdefault(name, []).append(
-                f"{spec.name}: driver {spec.driver.name}{spec.driver.versions} "
-                f"({'allowed' if policy.driver_allowed(spec.driver.name) else 'denied by policy'})"))
+        for reg in plugins.registry.registrations:
+            if reg.hook == "fusion_register_adapters":
+                spec = reg.item
+                drivers.setdefault(reg.plugin, []).append(
+                    f"{spec.name}: driver {spec.driver.name}{spec.driver.versions} "
+                    f"({'allowed' if policy.driver_allowed(spec.driver.name) else 'denied by policy'})")
         infos = plugins.describe()
     except FusionError as exc:
         click.echo(f"Error: {exc}", err=True)
@@ -332,11 +338,18 @@ def plugins_list():
             click.echo(f"{'':40} adapter {line}")
 
 
+@functools.cache
+def root() -> click.Group:
+    """The command line with every plugin's commands (added once per process)."""
+    from fusion.plugins import get_plugins
+
+    get_plugins().hook.fusion_register_commands(cli=cli)
+    return cli
+
+
 def main():
     try:
-        from fusion.plugins import get_plugins
-
-        get_plugins().hook.fusion_register_commands(cli=cli)
+        root()
     except FusionError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)

@@ -5,10 +5,12 @@ Each stage is computed once, on first use, and flows one way (files to results).
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import functools
 import os
 import sys
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytz
 
-from fusion.errors import PluginError, ProjectError
+from fusion import __version__, events
+from fusion.errors import FusionError, PluginError, ProjectError
 from fusion.interrupt import Interrupt
 from fusion.plugins import get_plugins
 from fusion.project.env import EnvReader
@@ -69,16 +72,26 @@ class Flags:
                 "EVENT_TIME_START": self.event_time_start, "EVENT_TIME_END": self.event_time_end}
 
 
+@dataclass
+class Session:
+    """A ``fusion.api.FusionRunner`` call: its callbacks, a manifest to use instead of parsing,
+    and the Invocation the command created."""
+
+    callbacks: tuple[events.Listener, ...] = ()
+    manifest: Manifest | None = None
+    invocation: Invocation | None = None
+
+
+#: The API session of this context, if a FusionRunner is running the command.
+current_session: contextvars.ContextVar[Session | None] = contextvars.ContextVar("fusion_session", default=None)
+
+
 def registered_adapters() -> dict[str, AdapterSpec]:
-    specs: dict[str, AdapterSpec] = {}
-    get_plugins().hook.fusion_register_adapters(register=lambda spec: specs.__setitem__(spec.name, spec))
-    return specs
+    return get_plugins().registry.adapters
 
 
 def registered_materializations() -> list[Materialization]:
-    found: list[Materialization] = []
-    get_plugins().hook.fusion_register_materializations(register=found.append)
-    return found
+    return get_plugins().registry.materializations
 
 
 class Invocation:
@@ -90,6 +103,27 @@ class Invocation:
         self.env = EnvReader()
         #: SIGINT/SIGTERM handling, entered by the CLI around the command
         self.interrupt = Interrupt(self.cancel)
+        self.session = current_session.get()
+        if self.session is not None:
+            self.session.invocation = self
+        #: what the command produced, for the API: node results, the manifest for ``parse``
+        self.result: Any = None
+        #: the error that ended the command, for the API
+        self.error: FusionError | None = None
+
+    def start(self, output: events.OutputSettings) -> None:
+        """Send this context's events to the plugins' listeners (and the API's callbacks)."""
+        callbacks = self.session.callbacks if self.session is not None else ()
+        events.use(get_plugins().event_listeners(output) + callbacks)
+        events.emit("MainReportVersion", f"Running with fusion={__version__}", level="debug",
+                    version=__version__, log_version=3)
+
+    def complete(self, exit_code: int) -> None:
+        elapsed = (datetime.datetime.now(pytz.utc) - self.started_at).total_seconds()
+        events.emit("CommandCompleted", f"Command `fusion {self.flags.which}` "
+                    f"{'succeeded' if exit_code == 0 else 'failed'} after {elapsed:.2f} seconds", level="debug",
+                    command=self.flags.which, success=exit_code == 0,
+                    completed_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), elapsed=elapsed)
 
     # --- loading, in order -------------------------------------------------------------
     @functools.cached_property
@@ -204,6 +238,10 @@ class Invocation:
         from fusion.parse.cache import RenderMemo
         from fusion.parse.parser import ProjectParser
 
+        if self.session is not None and self.session.manifest is not None:  # parsed by an earlier command
+            given = self.session.manifest
+            given.macros = self.runtime.macros
+            return given
         cache, memo = self.parse_cache, None
         self.selectors  # noqa: B018 - manifest.json lists them: a bad file fails the parse, its env_vars count
         if cache is not None:

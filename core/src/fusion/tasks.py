@@ -45,7 +45,8 @@ def parse_task(inv: Invocation) -> int:
     start = time.perf_counter()
     cache = inv.parse_cache
     path = inv.target_path / "manifest.json"
-    if cache is not None and cache.unchanged(os.environ) and cache.artifact_current(path):
+    wanted = inv.session is not None  # an API caller gets the manifest
+    if not wanted and cache is not None and cache.unchanged(os.environ) and cache.artifact_current(path):
         events.emit("ParseDone", f"Parsed {cache.counts} in {time.perf_counter() - start:.2f}s (nothing changed)",
                     level="result")
         return 0
@@ -56,6 +57,7 @@ def parse_task(inv: Invocation) -> int:
     written = artifacts.write_manifest(manifest, inv)
     if cache is not None:
         cache.remember_artifact(written)
+    inv.result = manifest
     events.emit("ParseDone", f"Parsed {manifest.summary()} in {time.perf_counter() - start:.2f}s", level="result")
     return 0
 
@@ -113,6 +115,7 @@ def execute_task(inv: Invocation) -> int:
     inv.adapter  # noqa: B018 - a bad profile fails before anything runs
     with inv.interrupt.deferred():  # a signal stops the scheduling; the nodes' results are kept
         results = execute(inv, selected, inv.flags.which)
+    inv.result = results
     elapsed = time.perf_counter() - start
     artifacts.write_run_results(results, elapsed, inv)
     artifacts.write_manifest(inv.manifest, inv)

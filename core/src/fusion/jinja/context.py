@@ -182,7 +182,7 @@ class RenderNamespace(dict):
             return dict.__getitem__(self, key)
         raise KeyError(key)
 
-    def get(self, key, default=None):
+    def get(self, key: str, default: Any = None) -> Any:
         return self[key] if key in self else default
 
     def module_for(self, file: MacroFile) -> dict[str, Any]:
