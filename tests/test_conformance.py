@@ -38,7 +38,17 @@ def test_snowflake(tmp_path, fakesnow, sf_database):
     _conforms(tmp_path, fakesnow.target(sf_database, "analytics"))
 
 
+# dbt-spark's defaults on a plain Spark server (no Delta Lake): tables in Parquet, which cannot
+# update rows in place (merge, delete+insert, microbatch, snapshots) nor replace a table atomically
+PARQUET = ("--fusion-strategies", "append,insert_overwrite",
+           "--fusion-xfail", "test_failed_build_keeps_old_relation=Parquet tables are dropped before they are "
+                             "rebuilt (as dbt-spark does; Delta tables are replaced atomically)",
+           "--fusion-xfail", "test_snapshot_check_and_timestamp=snapshots need Delta; on Parquet the update "
+                             "fails with a Spark syntax error where dbt-spark says snapshots need file_format delta")
+
+
 @pytest.mark.spark
 def test_apache_spark(tmp_path, apache_spark):
-    _conforms(tmp_path, {"type": "spark", "method": "connect", "host": "127.0.0.1", "port": apache_spark.port,
-                         "schema": "kit", "threads": 4})
+    out = _conforms(tmp_path, {"type": "spark", "method": "connect", "host": "127.0.0.1", "port": apache_spark.port,
+                               "schema": "kit", "threads": 4}, *PARQUET)
+    assert "the merge strategy is not enabled for this target" in out

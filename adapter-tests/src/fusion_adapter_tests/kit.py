@@ -38,8 +38,9 @@ def load_target(folder: Path, profile: str | None, target: str | None) -> tuple[
 class Kit:
     """One test's project (profile ``kit``) whose target is the one under test in a schema of its own."""
 
-    def __init__(self, root: Path, target: dict[str, Any], suffix: str):
+    def __init__(self, root: Path, target: dict[str, Any], suffix: str, strategies: list[str] | None = None):
         self.root = root / "project"
+        self.enabled_strategies = strategies  # None: every strategy the adapter declares
         self.target = {**target, "schema": f"{target['schema']}_{suffix}"}
         self.written = False
 
@@ -84,6 +85,15 @@ class Kit:
         from fusion.invocation import registered_adapters
 
         return registered_adapters()[str(self.target["type"])].adapter_class
+
+    def strategy_skip_reason(self, strategy: str) -> str | None:
+        """Why this target does not run an incremental strategy (None: it does)."""
+        declared = self.adapter_class.incremental_strategies
+        if strategy not in declared:
+            return f"{self.target['type']} does not declare the {strategy} strategy (declares {', '.join(declared)})"
+        if self.enabled_strategies is not None and strategy not in self.enabled_strategies:
+            return f"the {strategy} strategy is not enabled for this target (--fusion-strategies)"
+        return None
 
     def relation(self, name: str) -> str:
         """How SQL names a relation of this test's schema (the project's quoting applies)."""
