@@ -74,11 +74,12 @@ class Kit:
         """The adapter under test, opened for a moment (embedded databases allow one writer)."""
         from fusion.invocation import Flags, Invocation
 
-        adapter = Invocation(Flags(which="kit", project_dir=str(self.root), profiles_dir=str(self.root))).adapter
-        try:
-            yield adapter
-        finally:
-            adapter.close()
+        with contextlib.chdir(self.root):  # relative paths in the profile mean what they mean to the CLI
+            adapter = Invocation(Flags(which="kit", project_dir=str(self.root), profiles_dir=str(self.root))).adapter
+            try:
+                yield adapter
+            finally:
+                adapter.close()
 
     @property
     def adapter_class(self):
