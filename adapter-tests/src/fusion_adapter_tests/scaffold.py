@@ -12,7 +12,6 @@ from pathlib import Path
 from string import Template
 
 import click
-
 from fusion.hookspecs import hookimpl
 
 TEMPLATE = Path(__file__).parent / "template"

@@ -38,7 +38,8 @@ def test_data_and_unit_tests(kit):
     statuses = kit.results()
     assert sorted(s for k, s in statuses.items() if k.startswith(("test.", "unit_test."))) == ["pass"] * 6, statuses
 
-    kit.write({"models/schema.yml": SCHEMA % 11, "tests/has_one.sql": "select id from {{ ref('letters') }} where id = 1\n"})
+    kit.write({"models/schema.yml": SCHEMA % 11,
+               "tests/has_one.sql": "select id from {{ ref('letters') }} where id = 1\n"})
     kit.fusion("test", expect=1)
     failed = sorted(k.split(".")[-1] for k, s in kit.results().items() if s == "fail")
     assert failed == ["doubles", "has_one"], kit.results()

@@ -11,9 +11,10 @@ union all select 2 as id, 'b' as v, cast('2024-01-01' as timestamp) as updated_a
 
 
 def test_snapshot_check_and_timestamp(kit):
-    kit.write({"snapshots/by_check.sql": SNAPSHOT.format(name="by_check", strategy="strategy='check', check_cols=['v']"),
-               "snapshots/by_time.sql": SNAPSHOT.format(name="by_time",
-                                                        strategy="strategy='timestamp', updated_at='updated_at'")})
+    strategies = {"by_check": "strategy='check', check_cols=['v']",
+                  "by_time": "strategy='timestamp', updated_at='updated_at'"}
+    kit.write({f"snapshots/{name}.sql": SNAPSHOT.format(name=name, strategy=strategy)
+               for name, strategy in strategies.items()})
     kit.fusion("snapshot")
     kit.fusion("snapshot")  # nothing changed: no new versions
     kit.fusion("snapshot", "--vars", "{v: A, at: '2024-02-01'}")
