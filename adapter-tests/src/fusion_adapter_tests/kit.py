@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 PROJECT = "name: kit\nprofile: kit\nconfig-version: 2\n"
@@ -21,17 +22,17 @@ def load_target(folder: Path, profile: str | None, target: str | None) -> tuple[
     try:
         profiles = yaml.safe_load(path.read_text()) or {}
     except (OSError, yaml.YAMLError) as exc:
-        raise SystemExit(f"Error: cannot read {path}: {exc}") from exc
+        raise pytest.UsageError(f"cannot read {path}: {exc}") from exc
     names = [name for name in profiles if name != "config"]
     if profile is None and len(names) != 1:
-        raise SystemExit(f"Error: {path} holds profiles {names}: choose one with --fusion-profile")
+        raise pytest.UsageError(f"{path} holds profiles {names}: choose one with --fusion-profile")
     chosen = profiles.get(profile or names[0])
     if not isinstance(chosen, dict):
-        raise SystemExit(f"Error: {path} has no profile {profile!r}")
+        raise pytest.UsageError(f"{path} has no profile {profile!r}")
     name = target or chosen.get("target", "default")
     output = (chosen.get("outputs") or {}).get(name)
     if not isinstance(output, dict) or not output.get("schema"):
-        raise SystemExit(f"Error: profile {profile or names[0]!r} in {path} has no target {name!r} with a `schema`")
+        raise pytest.UsageError(f"profile {profile or names[0]!r} in {path} has no target {name!r} with a `schema`")
     return output, str(output.get("type"))
 
 

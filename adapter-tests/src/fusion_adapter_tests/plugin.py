@@ -34,14 +34,23 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xfail(reason=known[item.name] or "known failure", strict=True))
 
 
+_TARGET = pytest.StashKey[tuple]()
+
+
+def pytest_configure(config):
+    """Read the target once, before collection: a bad profiles.yml stops the run with a usage error."""
+    folder = config.getoption("--fusion-profiles-dir")
+    if folder:
+        config.stash[_TARGET] = load_target(Path(folder), config.getoption("--fusion-profile"),
+                                            config.getoption("--fusion-target"))
+
+
 @pytest.fixture(scope="session")
 def fusion_target(request) -> tuple[dict, str]:
     """The target under test (its profiles.yml entry, not rendered) and the adapter type it names."""
-    folder = request.config.getoption("--fusion-profiles-dir")
-    if not folder:
+    if _TARGET not in request.config.stash:
         pytest.skip("no target: pass --fusion-profiles-dir DIR (and --fusion-target NAME)")
-    return load_target(Path(folder), request.config.getoption("--fusion-profile"),
-                       request.config.getoption("--fusion-target"))
+    return request.config.stash[_TARGET]
 
 
 def _kit(config, fusion_target, folder: Path):
