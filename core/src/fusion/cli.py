@@ -76,6 +76,22 @@ def selection_options(fn):
     return fn
 
 
+def state_options(fn):
+    options = [
+        click.option("--state", envvar="DBT_STATE", default=None,
+                     help="Folder with a previous run's artifacts, for state: and result: selectors."),
+        click.option("--defer/--no-defer", envvar="DBT_DEFER", default=False,
+                     help="Refs to nodes not built here read the --state run's relations if missing here."),
+        click.option("--defer-state", envvar="DBT_DEFER_STATE", default=None,
+                     help="Artifacts to defer to, when not --state's."),
+        click.option("--favor-state/--no-favor-state", envvar="DBT_FAVOR_STATE", default=False,
+                     help="With --defer: read the state's relation for every unselected node."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
 def run_options(fn):
     fn = click.option("--empty", is_flag=True, help="Build with zero rows from every ref and source.")(fn)
     fn = click.option("--event-time-start", default=None, help="Microbatch: first time to (re)build (ISO).")(fn)
@@ -148,6 +164,7 @@ def parse_command(inv: Invocation):
 @cli.command("compile")
 @common_options
 @selection_options
+@state_options
 @click.option("--inline", default=None, help="Compile this SQL instead of project nodes.")
 @analysis_options
 @command
@@ -162,6 +179,7 @@ def _execution_command(name: str, help_text: str):
     @cli.command(name, help=help_text)
     @common_options
     @selection_options
+    @state_options
     @run_options
     @analysis_options
     @command
@@ -177,6 +195,16 @@ for _name, _help in (("run", "Build selected models."), ("seed", "Load seed CSV 
                      ("test", "Run data tests."), ("snapshot", "Record changes of snapshot queries."),
                      ("build", "Seeds, models and tests in DAG order; a failing test skips what depends on it.")):
     _execution_command(_name, _help)
+
+
+@cli.command("retry")
+@common_options
+@command
+def retry_command(inv: Invocation):
+    """Re-run what failed or was skipped in the last run, with that run's command and flags."""
+    from fusion.tasks import retry_task
+
+    return retry_task(inv)
 
 
 @cli.command("lineage")
@@ -223,6 +251,7 @@ def run_operation_command(inv: Invocation, macro, macro_args):
 @cli.command("ls")
 @common_options
 @selection_options
+@state_options
 @click.option("--output", "-o", type=click.Choice(["selector", "name", "path", "json"]), default="selector")
 @command
 def ls_command(inv: Invocation, output):

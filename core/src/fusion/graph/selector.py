@@ -10,12 +10,13 @@ from pathlib import PurePosixPath
 
 from fusion.errors import SelectionError
 from fusion.graph.dag import Graph
+from fusion.graph.state import StateMatcher
 from fusion.manifest.manifest import Manifest
 
 _CRITERION = re.compile(
     r"^(?P<at>@)?(?:(?P<up>\d*)\+)?(?:(?P<method>[A-Za-z_][\w.]*):)?(?P<value>[^+]*?)(?:\+(?P<down>\d*))?$")
 METHODS = ("fqn", "tag", "path", "file", "config", "resource_type", "source", "package", "test_name",
-           "test_type", "exposure")
+           "test_type", "exposure", "state", "result")
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,10 @@ def parse_criterion(text: str) -> Criterion:
 
 
 class Selector:
-    def __init__(self, manifest: Manifest, graph: Graph):
+    def __init__(self, manifest: Manifest, graph: Graph, state: StateMatcher | None = None):
         self.manifest = manifest
         self.graph = graph
+        self.state = state or StateMatcher(None, manifest)
         everything = {**manifest.nodes, **manifest.sources, **manifest.exposures, **manifest.unit_tests,
                       **manifest.semantic_resources()}
         # a test whose ref target is missing stays in the manifest, disabled (as in dbt)
@@ -139,6 +141,10 @@ class Selector:
             if isinstance(actual, list):
                 return any(str(a) == value for a in actual)
             return actual is not None and str(actual).lower() == value.lower()
+        if method == "state":
+            return self.state.matches(value, obj)
+        if method == "result":
+            return self.state.result(value, obj)
         if method == "resource_type":
             return obj.resource_type == value
         if method == "package":

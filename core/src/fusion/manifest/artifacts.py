@@ -48,7 +48,7 @@ def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
             macros[macro.unique_id] = {
                 "name": name, "resource_type": "macro", "package_name": package,
                 "path": macro.file.path, "original_file_path": macro.file.path,
-                "unique_id": macro.unique_id, "macro_sql": "", "depends_on": {"macros": []},
+                "unique_id": macro.unique_id, "macro_sql": macro.sql, "depends_on": {"macros": []},
                 "description": "", "meta": {}, "docs": {"show": True, "node_color": None},
                 "patch_path": None, "arguments": [], "created_at": 0.0, "supported_languages": None,
             }
