@@ -178,6 +178,7 @@ class ProjectParser:
         else:
             capture = self._render_for_parse(node, text)
         node.config_call_dict = capture.config
+        node.unrendered_config = merge_config(node.unrendered_config, capture.config)
         node.config = with_defaults(resource_type, merge_config(config, capture.config))
         node.refs, node.sources = capture.refs, capture.sources
         self._add(node)
