@@ -133,7 +133,8 @@ def retry_task(inv: Invocation) -> int:
               if k in Flags.__dataclass_fields__ and k not in _NOT_RETRIED_FLAGS}
     again = Invocation(Flags(which=which, project_dir=inv.flags.project_dir, profiles_dir=inv.flags.profiles_dir,
                              target_path=inv.flags.target_path, **fields))
-    again.interrupt = inv.interrupt
+    again.interrupt = inv.interrupt  # a signal cancels the re-run's statements
+    inv.interrupt.cancel = again.cancel
     try:
         known = {**again.manifest.nodes, **again.manifest.unit_tests}
         todo = {uid for uid, status in statuses.items() if status in RETRYABLE and uid in known
