@@ -93,3 +93,28 @@ def test_defer_without_state_is_a_clear_error(tmp_path):
     project = write_project(tmp_path / "p", {"models/m.sql": "select 1 as id"})
     result = run_fusion(project, "run", "--defer")
     assert result.code == 2 and "Error: --defer needs" in result.output
+
+
+def test_clone_makes_views_over_the_state_relations(warehouse, tmp_path):  # noqa: F811
+    project = _prod(warehouse, tmp_path)
+    assert run_fusion(project, "run", "-s", "raw", "--target", "ci").code == 0
+    warehouse.query("insert into ci.raw values (3)")
+    result = run_fusion(project, "clone", "--state", "prod", "--target", "ci")
+    assert result.code == 0, result.output
+    assert "already exists" in result.output  # ci.raw is kept: no --full-refresh
+    assert sorted(warehouse.query("select id from ci.mart")) == [(1,), (2,)]
+    assert sorted(warehouse.query("select id from ci.raw")) == [(1,), (2,), (3,)]
+    warehouse.query("insert into main.mart values (7)")
+    assert (7,) in warehouse.query("select id from ci.mart")  # a view over prod's table, not a copy
+    assert run_fusion(project, "clone", "--state", "prod", "--target", "ci", "-s", "raw", "--full-refresh").code == 0
+    assert sorted(warehouse.query("select id from ci.raw")) == [(1,), (2,)]
+    results = json.loads((project / "target" / "run_results.json").read_text())
+    assert [(r["unique_id"], r["status"]) for r in results["results"]] == [("model.proj.raw", "success")]
+
+
+def test_clone_without_state_is_a_clear_error(tmp_path):
+    from conftest import write_project
+
+    project = write_project(tmp_path / "p", {"models/m.sql": "select 1 as id"})
+    result = run_fusion(project, "clone")
+    assert result.code == 2 and "Error: clone needs" in result.output and "Traceback" not in result.output

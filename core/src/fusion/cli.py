@@ -197,6 +197,19 @@ for _name, _help in (("run", "Build selected models."), ("seed", "Load seed CSV 
     _execution_command(_name, _help)
 
 
+@cli.command("clone")
+@common_options
+@selection_options
+@state_options
+@click.option("--full-refresh", "-f", is_flag=True, help="Replace relations that already exist here.")
+@command
+def clone_command(inv: Invocation):
+    """Make each selected model, seed and snapshot here a view over (or a clone of) its --state relation."""
+    from fusion.tasks import execute_task
+
+    return execute_task(inv)
+
+
 @cli.command("retry")
 @common_options
 @command

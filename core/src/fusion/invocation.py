@@ -167,7 +167,8 @@ class Invocation:
 
         folder = self.flags.defer_state or self.flags.state
         if folder is None:
-            raise ProjectError("--defer needs the artifacts of the run to defer to",
+            raise ProjectError(f"{'clone' if self.flags.which == 'clone' else '--defer'} needs the artifacts "
+                               "of the run to defer to",
                                hint="pass --state DIR (or --defer-state DIR, or set DBT_STATE)")
         state = self.previous_state if folder == self.flags.state else PreviousState(self.project_dir / folder)
         if state.manifest is None:
@@ -200,7 +201,7 @@ class Invocation:
             flags=self.flags.as_jinja_flags(), dispatch=project.dispatch,
             invocation_id=self.invocation_id, run_started_at=self.started_at,
             env=EnvReader(reads=self.env.reads, allow_secrets=False), target_path=str(self.target_path))
-        if self.flags.defer:
+        if self.flags.defer or self.flags.which == "clone":
             runtime.defer = self._deferral(runtime)
         return runtime
 

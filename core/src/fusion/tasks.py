@@ -114,7 +114,7 @@ def execute_task(inv: Invocation, selected: set[str] | None = None) -> int:
 
 
 RETRYABLE = frozenset({"error", "fail", "skipped", "runtime error", "partial success"})
-RETRY_COMMANDS = ("run", "seed", "test", "snapshot", "build")
+RETRY_COMMANDS = ("run", "seed", "test", "snapshot", "build", "clone")
 _NOT_RETRIED_FLAGS = ("which", "select", "exclude", "project_dir", "profiles_dir", "target_path")
 
 

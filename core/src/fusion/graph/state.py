@@ -231,11 +231,18 @@ class Deferral:
         self.favor_state = favor_state
 
     def __call__(self, target: Node, relation: Relation) -> Relation:
-        old = self.state.relation_of(target.unique_id)
-        if old is None:
+        state_relation = self.state_relation(target, relation)
+        if state_relation is None:
             return relation
         if (self.favor_state and target.unique_id not in self.runtime.selected) or \
                 self.adapter.get_relation(relation.database, relation.schema, relation.identifier) is None:
-            return replace(relation, database=old.get("database"), schema=old.get("schema"),
-                           identifier=old.get("alias") or old.get("name"))
+            return state_relation
         return relation
+
+    def state_relation(self, target: Node, relation: Relation) -> Relation | None:
+        """``relation`` (the node's here) moved to where the state run built the node, if it did."""
+        old = self.state.relation_of(target.unique_id)
+        if old is None:
+            return None
+        return replace(relation, database=old.get("database"), schema=old.get("schema"),
+                       identifier=old.get("alias") or old.get("name"))
