@@ -29,7 +29,7 @@ def run_clone(ctx: MaterializationContext) -> MaterializationResult:
         prepare_schema(ctx)
         if existing is not None and existing.type != "table":
             drop_if_exists(ctx, existing)
-        response = adapter.execute(adapter.clone_table_sql.format(target=target, source=found))
+        response, _ = adapter.execute(adapter.clone_table_sql.format(target=target, source=found))
         adapter.cache_added(target)
         return MaterializationResult("success", "OK", response)
     return run_view(replace(ctx, sql=f"select * from {source}"))
