@@ -76,6 +76,7 @@ def test_retry_reruns_errors_and_skips_with_the_same_flags(warehouse, tmp_path):
     assert sorted(warehouse.query("select id from ci.mart")) == [(1,), (2,)]
     again = run_fusion(project, "retry")
     assert again.code == 0 and "Nothing to retry" in again.output
+    assert json.loads((project / "target" / "run_results.json").read_text())["results"] == []
 
 
 def test_retry_without_a_previous_run_is_a_clear_error(tmp_path):

@@ -139,7 +139,10 @@ def retry_task(inv: Invocation) -> int:
         known = {**again.manifest.nodes, **again.manifest.unit_tests}
         todo = {uid for uid, status in statuses.items() if status in RETRYABLE and uid in known
                 and not uid.startswith("operation.")}
-        if not todo:
+        if not todo:  # as dbt, an empty run is recorded: retrying again finds nothing either
+            from fusion.manifest import artifacts
+
+            artifacts.write_run_results([], 0.0, again)
             events.emit("NothingToDo", "Nothing to retry: the last run had no errors, failures or skips",
                         level="result")
             return 0
