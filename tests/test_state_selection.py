@@ -109,3 +109,18 @@ def test_state_selector_without_state_is_a_clear_error(project):
     assert "Error: unknown state selector state:changed" in result.output
     result = run_fusion(project, "ls", "-s", "state:new", "--state", "missing")
     assert "Error: the --state folder" in result.output and "does not exist" in result.output
+
+
+def test_configs_compare_as_written_not_as_rendered_for_a_target(tmp_path):
+    files = {**FILES, "dbt_project.yml": "name: proj\nprofile: proj\nconfig-version: 2\nmodels:\n  proj:\n"
+             "    +materialized: \"{{ 'table' if target.name == 'prod' else 'view' }}\"\n"}
+    root = write_project(tmp_path / "p", files)
+    profile = (root / "profiles.yml").read_text()
+    (root / "profiles.yml").write_text(profile + profile.split("outputs:\n", 1)[1].replace("dev:", "prod:", 1))
+    assert run_fusion(root, "parse", "--target", "prod").code == 0
+    shutil.copytree(root / "target", root / "prod")
+    # target dev renders `view`: the config as written is the same
+    assert _ls(root, "state:modified.configs") == set()
+    assert _ls(root, "state:modified.body") == set()
+    _edit(root, "dbt_project.yml", "'table'", "'incremental'")
+    assert _ls(root, "state:modified.configs") == {"a", "b", "c", "d", "e"}

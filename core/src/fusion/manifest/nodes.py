@@ -97,7 +97,9 @@ class Node:
         """What an enforced contract promises: the declared columns, types and constraints."""
         state = "".join(f"|{c.get('name', k)}{c.get('data_type')}{c.get('constraints', [])}"
                         for k, c in sorted(self.columns.items(), key=lambda kv: kv[1].get("name", kv[0])))
-        return hashlib.sha256((state + self.materialized).encode()).hexdigest()
+        if self.materialized in ("table", "incremental"):  # these enforce constraints too
+            state += self.materialized
+        return hashlib.sha256(state.encode()).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
         """The node as dbt writes it into manifest.json."""

@@ -40,14 +40,16 @@ class Project:
     clean_targets: list[str] = field(default_factory=list)
     vars: dict[str, Any] = field(default_factory=dict)
     configs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    unrendered_configs: dict[str, dict[str, Any]] = field(default_factory=dict)  # as written (state: compares)
     on_run_start: list[str] = field(default_factory=list)
     on_run_end: list[str] = field(default_factory=list)
     dispatch: dict[str, list[str]] = field(default_factory=dict)
     quoting: dict[str, Any] = field(default_factory=dict)
 
-    def config_for(self, resource_type: str, fqn: list[str]) -> dict[str, Any]:
-        """The config the project's folder tree gives a resource with this fqn."""
-        tree = self.configs.get(CONFIG_SECTIONS.get(resource_type, ""), {})
+    def config_for(self, resource_type: str, fqn: list[str], unrendered: bool = False) -> dict[str, Any]:
+        """The config the project's folder tree gives a resource with this fqn (``unrendered``:
+        its templates as written)."""
+        tree = (self.unrendered_configs if unrendered else self.configs).get(CONFIG_SECTIONS.get(resource_type, ""), {})
         return config_from_tree(tree, fqn)
 
 
@@ -130,8 +132,10 @@ def load_project(project_dir: Path, env_var, cli_vars: dict[str, Any],
     tree_members = base_members(env_var, {**(raw.get("vars") or {}), **cli_vars}, target)
     configs = {section: render_value(raw.get(section) or {}, tree_members, shown)
                for section in set(CONFIG_SECTIONS.values()) | {"tests"}}
-    if configs.get("tests") and not configs.get("data_tests"):
-        configs["data_tests"] = configs["tests"]
+    unrendered = {section: raw.get(section) or {} for section in set(CONFIG_SECTIONS.values()) | {"tests"}}
+    for trees in (configs, unrendered):
+        if trees.get("tests") and not trees.get("data_tests"):
+            trees["data_tests"] = trees["tests"]
     dispatch = {}
     for entry in raw.get("dispatch") or []:
         if not isinstance(entry, dict) or "macro_namespace" not in entry:
@@ -155,6 +159,7 @@ def load_project(project_dir: Path, env_var, cli_vars: dict[str, Any],
         clean_targets=_str_list(raw, "clean-targets", [], shown),
         vars=raw.get("vars") or {},
         configs=configs,
+        unrendered_configs=unrendered,
         on_run_start=hooks["on-run-start"],
         on_run_end=hooks["on-run-end"],
         dispatch=dispatch,
