@@ -109,6 +109,10 @@ def test_state_selector_without_state_is_a_clear_error(project):
     assert "Error: unknown state selector state:changed" in result.output
     result = run_fusion(project, "ls", "-s", "state:new", "--state", "missing")
     assert "Error: the --state folder" in result.output and "does not exist" in result.output
+    (project / "prod" / "manifest.json").write_text("{not json")
+    result = run_fusion(project, "ls", "-s", "state:new", "--state", "prod")
+    assert result.code == 2 and "cannot read manifest.json" in result.output
+    assert "prod/manifest.json" in result.output and "Traceback" not in result.output
 
 
 def test_configs_compare_as_written_not_as_rendered_for_a_target(tmp_path):

@@ -36,10 +36,11 @@ def _read_json(path: Path) -> dict[str, Any] | None:
     try:
         data = orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError) as exc:
-        raise FusionError(f"cannot read {path.name} of the --state folder: {exc}", path=str(path),
-                          hint="point --state at the target folder of a complete previous run") from None
+        raise FusionError(f"cannot read {path.name}: {exc}", path=str(path),
+                          hint="use the target folder of a complete previous run") from None
     if not isinstance(data, dict):
-        raise FusionError(f"{path.name} of the --state folder is not a JSON object", path=str(path))
+        raise FusionError(f"{path.name} is not a JSON object", path=str(path),
+                          hint="use the target folder of a complete previous run")
     return data
 
 
