@@ -79,10 +79,12 @@ def selection_options(fn):
 def state_options(fn):
     options = [
         click.option("--state", envvar="DBT_STATE", default=None,
+                     type=click.Path(file_okay=False, resolve_path=True),
                      help="Folder with a previous run's artifacts, for state: and result: selectors."),
         click.option("--defer/--no-defer", envvar="DBT_DEFER", default=False,
                      help="Refs to nodes not built here read the --state run's relations if missing here."),
         click.option("--defer-state", envvar="DBT_DEFER_STATE", default=None,
+                     type=click.Path(file_okay=False, resolve_path=True),
                      help="Artifacts to defer to, when not --state's."),
         click.option("--favor-state/--no-favor-state", envvar="DBT_FAVOR_STATE", default=False,
                      help="With --defer: read the state's relation for every unselected node."),

@@ -55,7 +55,7 @@ class Flags:
     partial_parse: bool = True
     static_analysis: str | None = None  # off | baseline | strict; None: each node's config
     warehouse_schemas: bool = False  # static analysis may read unknown source schemas from the warehouse
-    state: str | None = None  # a previous run's artifacts folder, for state:/result: selectors
+    state: str | None = None  # a previous run's artifacts folder (absolute), for state:/result: selectors
     defer: bool = False  # refs to nodes not built here may read the --state run's relations
     defer_state: str | None = None  # the artifacts to defer to, when not --state's
     favor_state: bool = False  # defer for every unselected node, even one that exists here
@@ -159,7 +159,7 @@ class Invocation:
         """``--state``: the artifacts of the run to compare with (None without the flag)."""
         from fusion.graph.state import PreviousState
 
-        return PreviousState(self.project_dir / self.flags.state) if self.flags.state else None
+        return PreviousState(Path(self.flags.state)) if self.flags.state else None
 
     def _deferral(self, runtime: Runtime):
         """``--defer``: refs may read the relations of ``--defer-state`` (else ``--state``)."""
@@ -170,7 +170,7 @@ class Invocation:
             raise ProjectError(f"{'clone' if self.flags.which == 'clone' else '--defer'} needs the artifacts "
                                "of the run to defer to",
                                hint="pass --state DIR (or --defer-state DIR, or set DBT_STATE)")
-        state = self.previous_state if folder == self.flags.state else PreviousState(self.project_dir / folder)
+        state = self.previous_state if folder == self.flags.state else PreviousState(Path(folder))
         if state.manifest is None:
             raise ProjectError(f"--defer found no manifest.json in {state.folder}",
                                hint="point --state at the target folder of a previous run")
