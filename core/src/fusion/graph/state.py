@@ -230,12 +230,15 @@ class Deferral:
         self.adapter = adapter
         self.runtime = runtime  # its ``selected`` is filled once the selection is known
         self.favor_state = favor_state
+        self._selected: frozenset[str] | None = None
 
     def __call__(self, target: Node, relation: Relation) -> Relation:
         state_relation = self.state_relation(target, relation)
         if state_relation is None:
             return relation
-        if (self.favor_state and target.unique_id not in self.runtime.selected) or \
+        if self._selected is None:  # refs resolve once the selection is made
+            self._selected = frozenset(self.runtime.selected)
+        if (self.favor_state and target.unique_id not in self._selected) or \
                 self.adapter.get_relation(relation.database, relation.schema, relation.identifier) is None:
             return state_relation
         return relation
