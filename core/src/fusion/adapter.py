@@ -77,6 +77,8 @@ class Adapter:
     type_name: ClassVar[str] = ""
     #: relation types that ``create or replace view`` may replace in place
     replace_view_in_place: ClassVar[bool] = False
+    #: a zero-copy table clone, ``{target}`` from ``{source}`` (None: clone makes views)
+    clone_table_sql: ClassVar[str | None] = None
     #: whether DDL can be rolled back (then a failed build leaves nothing half-done). Where DDL
     #: commits at once (Snowflake, Spark), builds run without ``begin``/``commit`` and scratch
     #: tables are dropped instead of rolled back.

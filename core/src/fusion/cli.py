@@ -76,10 +76,27 @@ def selection_options(fn):
         click.option("--models", "-m", "select", multiple=True, cls=GreedyOption, hidden=True),
         click.option("--exclude", multiple=True, cls=GreedyOption, help="Nodes to leave out."),
         click.option("--selector", default=None, help="A selector defined in selectors.yml."),
-        click.option("--state", default=None, help="Folder of an earlier run's artifacts (for source_status:)."),
+        click.option("--state", envvar="DBT_STATE", default=None,
+                     type=click.Path(file_okay=False, resolve_path=True),
+                     help="Folder with a previous run's artifacts, for state:, result: and source_status: selectors."),
         click.option("--indirect-selection", type=click.Choice(["eager", "cautious", "buildable", "empty"]),
                      default="eager"),
         click.option("--resource-type", "--resource-types", "resource_types", multiple=True),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def state_options(fn):
+    options = [
+        click.option("--defer/--no-defer", envvar="DBT_DEFER", default=False,
+                     help="Refs to nodes not built here read the --state run's relations if missing here."),
+        click.option("--defer-state", envvar="DBT_DEFER_STATE", default=None,
+                     type=click.Path(file_okay=False, resolve_path=True),
+                     help="Artifacts to defer to, when not --state's."),
+        click.option("--favor-state/--no-favor-state", envvar="DBT_FAVOR_STATE", default=False,
+                     help="With --defer: read the state's relation for every unselected node."),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -168,6 +185,7 @@ def parse_command(inv: Invocation):
 @cli.command("compile")
 @common_options
 @selection_options
+@state_options
 @click.option("--inline", default=None, help="Compile this SQL instead of project nodes.")
 @analysis_options
 @command
@@ -182,6 +200,7 @@ def _execution_command(name: str, help_text: str):
     @cli.command(name, help=help_text)
     @common_options
     @selection_options
+    @state_options
     @run_options
     @analysis_options
     @command
@@ -214,6 +233,29 @@ def source_freshness_command(inv: Invocation, output):
     from fusion.tasks import freshness_task
 
     return freshness_task(inv, output)
+
+
+@cli.command("clone")
+@common_options
+@selection_options
+@state_options
+@click.option("--full-refresh", "-f", is_flag=True, help="Replace relations that already exist here.")
+@command
+def clone_command(inv: Invocation):
+    """Make each selected model, seed and snapshot here a view over (or a clone of) its --state relation."""
+    from fusion.tasks import execute_task
+
+    return execute_task(inv)
+
+
+@cli.command("retry")
+@common_options
+@command
+def retry_command(inv: Invocation):
+    """Re-run what failed or was skipped in the last run, with that run's command and flags."""
+    from fusion.tasks import retry_task
+
+    return retry_task(inv)
 
 
 @cli.command("lineage")
@@ -260,6 +302,7 @@ def run_operation_command(inv: Invocation, macro, macro_args):
 @cli.command("ls")
 @common_options
 @selection_options
+@state_options
 @click.option("--output", "-o", type=click.Choice(["selector", "name", "path", "json"]), default="selector")
 @command
 def ls_command(inv: Invocation, output):

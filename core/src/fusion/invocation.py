@@ -46,7 +46,6 @@ class Flags:
     vars: dict[str, Any] = field(default_factory=dict)
     select: tuple[str, ...] = ()
     selector: str | None = None  # a selectors.yml name
-    state: str | None = None  # folder of an earlier run's artifacts
     exclude: tuple[str, ...] = ()
     full_refresh: bool = False
     fail_fast: bool = False
@@ -61,6 +60,10 @@ class Flags:
     partial_parse: bool = True
     static_analysis: str | None = None  # off | baseline | strict; None: each node's config
     warehouse_schemas: bool = False  # static analysis may read unknown source schemas from the warehouse
+    state: str | None = None  # a previous run's artifacts folder (absolute), for state:/result: selectors
+    defer: bool = False  # refs to nodes not built here may read the --state run's relations
+    defer_state: str | None = None  # the artifacts to defer to, when not --state's
+    favor_state: bool = False  # defer for every unselected node, even one that exists here
 
     def as_args(self) -> dict[str, Any]:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
@@ -188,6 +191,29 @@ class Invocation:
         return self.project_dir / (self.flags.target_path or self.project.target_path)
 
     @functools.cached_property
+    def previous_state(self):
+        """``--state``: the artifacts of the run to compare with (None without the flag)."""
+        from fusion.manifest.state import PreviousState
+
+        return PreviousState(Path(self.flags.state)) if self.flags.state else None
+
+    def _deferral(self, runtime: Runtime):
+        """``--defer``: refs may read the relations of ``--defer-state`` (else ``--state``)."""
+        from fusion.graph.state import Deferral
+        from fusion.manifest.state import PreviousState
+
+        folder = self.flags.defer_state or self.flags.state
+        if folder is None:
+            raise ProjectError(f"{'clone' if self.flags.which == 'clone' else '--defer'} needs the artifacts "
+                               "of the run to defer to",
+                               hint="pass --state DIR (or --defer-state DIR, or set DBT_STATE)")
+        state = self.previous_state if folder == self.flags.state else PreviousState(Path(folder))
+        if state.manifest is None:
+            raise ProjectError(f"--defer found no manifest.json in {state.folder}",
+                               hint="point --state at the target folder of a previous run")
+        return Deferral(state, self.adapter, runtime, self.flags.favor_state)
+
+    @functools.cached_property
     def runtime(self) -> Runtime:
         from fusion.jinja.context import Runtime
         from fusion.parse.parser import build_macro_registry
@@ -205,13 +231,16 @@ class Invocation:
                                       cache.macro_index if cache is not None else None)
         target = self.profile.public_target(self.adapter.target)
         target.setdefault("database", self.adapter.default_database)
-        return Runtime(
+        runtime = Runtime(
             macros=macros, project_name=project.name, adapter=self.adapter, target=target,
             vars=Vars.from_project(project.vars, {project.name, *(p.name for p in self.packages)},
                                    self.flags.vars, {p.name: p.vars for p in self.packages}),
             flags=self.flags.as_jinja_flags(), dispatch=project.dispatch,
             invocation_id=self.invocation_id, run_started_at=self.started_at,
             env=EnvReader(reads=self.env.reads, allow_secrets=False), target_path=str(self.target_path))
+        if self.flags.defer or self.flags.which == "clone":
+            runtime.defer = self._deferral(runtime)
+        return runtime
 
     @functools.cached_property
     def parse_cache(self) -> ParseCache | None:

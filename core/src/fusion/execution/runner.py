@@ -31,6 +31,7 @@ COMMAND_TYPES = {
     "snapshot": {"snapshot"},
     "build": {"model", "seed", "test", "snapshot", "unit_test"},
     "compile": {"model", "test", "analysis", "seed", "snapshot"},
+    "clone": {"model", "seed", "snapshot"},
 }
 
 
@@ -150,7 +151,8 @@ class NodeRunner:
         compiled_sql = None
         t0 = self._started(node)
         try:
-            compiled = self.compiler.compile(node) if node.resource_type != "seed" else None
+            cloning = self.invocation.flags.which == "clone"  # clone reads no SQL of the node
+            compiled = self.compiler.compile(node) if node.resource_type != "seed" and not cloning else None
             compiled_sql = compiled.sql if compiled else None
             timing.append({"name": "compile", "started_at": t0, "completed_at": now_iso()})
             if compiled is not None:
@@ -229,16 +231,19 @@ class NodeRunner:
     def _materialize(self, node: Node, compiled) -> MaterializationResult:
         invocation = self.invocation
         adapter = invocation.adapter
-        name = node.materialized
+        cloning = invocation.flags.which == "clone"
+        name = "clone" if cloning else node.materialized
+        relation = relation_for(invocation.runtime, node)
         namespace = compiled.namespace if compiled else node_namespace(
             invocation.runtime, invocation.manifest, node, execute=True)
         if compiled is not None:  # what dbt's materializations read as `sql` / `compiled_code`
             namespace.update(sql=compiled.sql, compiled_code=compiled.sql)
         ctx = MaterializationContext(
             node=node, sql=compiled.sql if compiled else "", adapter=adapter, namespace=namespace,
-            relation=relation_for(invocation.runtime, node), full_refresh=invocation.flags.full_refresh,
+            relation=relation, full_refresh=invocation.flags.full_refresh,
             seed_rows=(lambda: load_seed(node, adapter.seed_types)) if node.resource_type == "seed" else None,
-            render_batch=lambda window: self.compiler.compile_isolated(node, None, window))
+            render_batch=lambda window: self.compiler.compile_isolated(node, None, window),
+            defer_relation=invocation.runtime.defer.state_relation(node, relation) if cloning else None)
         chain = (adapter.type_name, *adapter.spec.parents)
         blocks = jinja_materializations(invocation.runtime.macros, name, chain, {m.name for m in self.materializations})
         mat = pick_materialization([*self.materializations, *blocks], name, chain)
@@ -269,7 +274,7 @@ class NodeRunner:
 
     def report(self, node: Node, result: NodeResult, started_at: str) -> None:
         index = self._index()
-        label = _describe(node)
+        label = _describe(node, self.invocation.flags.which)
         status = result.status
         if status == "partial success":
             word, text, level = "PARTIAL SUCCESS", f"PARTIAL SUCCESS {label}", "warn"
@@ -310,7 +315,9 @@ def _analyzer(invocation: Invocation, compiler: Compiler):
     return Analyzer(invocation, compiler)
 
 
-def _describe(node) -> str:
+def _describe(node, command: str) -> str:
+    if command == "clone":
+        return f"cloned {node.resource_type} {node.schema}.{node.alias}"
     if node.resource_type == "seed":
         return f"loaded seed file {node.schema}.{node.alias}"
     if node.resource_type == "test":

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 from fusion.errors import SelectionError
 from fusion.graph.dag import Graph
 from fusion.graph.spec import Criterion, Spec, parse_cli
+from fusion.graph.state import StateMatcher
 from fusion.manifest.manifest import Manifest
-from fusion.manifest.state import PreviousState, read_source_freshness
+from fusion.manifest.state import read_source_freshness
 
 if TYPE_CHECKING:
     from fusion.graph.selector_yaml import NamedSelectors
@@ -19,11 +20,11 @@ if TYPE_CHECKING:
 
 class Selector:
     def __init__(self, manifest: Manifest, graph: Graph, selectors: NamedSelectors | None = None,
-                 state: PreviousState | None = None, target_path: Path | None = None):
+                 state: StateMatcher | None = None, target_path: Path | None = None):
         self.manifest = manifest
         self.graph = graph
         self.selectors = selectors
-        self.state = state  # --state: an earlier run's artifacts
+        self.state = state or StateMatcher(None, manifest)  # --state: an earlier run's artifacts
         self.target_path = target_path  # this project's artifacts (sources.json of the last freshness run)
         self._resolving: list[str] = []  # selectors.yml names being evaluated (a cycle check)
         everything = {**manifest.nodes, **manifest.sources, **manifest.exposures, **manifest.unit_tests,
@@ -109,11 +110,11 @@ class Selector:
         """``fresher``: sources whose newest data in target/sources.json is newer than in --state's."""
         if value != "fresher":
             raise SelectionError(f"unknown source_status {value!r}", hint="use source_status:fresher")
-        if self.state is None or self.target_path is None:
+        if self.state.previous is None or self.target_path is None:
             raise SelectionError("source_status:fresher needs --state DIR holding an earlier sources.json",
                                  hint="keep a copy of target/sources.json, run `fusion source freshness`, "
                                       "then pass --state with the copy's folder")
-        previous = self.state.sources
+        previous = self.state.previous.sources
         current = read_source_freshness(self.target_path / "sources.json")
         return {uid for uid, loaded in current.items()
                 if uid in self._all and (uid not in previous or loaded > previous[uid])}
@@ -155,6 +156,10 @@ class Selector:
             if isinstance(actual, list):
                 return any(str(a) == value for a in actual)
             return actual is not None and str(actual).lower() == value.lower()
+        if method == "state":
+            return self.state.matches(value, obj)
+        if method == "result":
+            return self.state.result(value, obj)
         if method == "resource_type":
             return obj.resource_type == value
         if method == "package":

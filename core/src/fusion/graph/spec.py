@@ -11,7 +11,7 @@ from fusion.errors import SelectionError
 _CRITERION = re.compile(
     r"^(?P<at>@)?(?:(?P<up>\d*)\+)?(?:(?P<method>[A-Za-z_][\w.]*):)?(?P<value>[^+]*?)(?:\+(?P<down>\d*))?$")
 METHODS = ("fqn", "tag", "path", "file", "config", "resource_type", "source", "package", "test_name",
-           "test_type", "exposure", "selector", "source_status")
+           "test_type", "exposure", "selector", "source_status", "state", "result")
 INDIRECT_MODES = ("eager", "cautious", "buildable", "empty")
 
 

@@ -258,6 +258,7 @@ class Runtime:
     env: EnvReader = field(default_factory=EnvReader)
     selected: list[str] = field(default_factory=list)  # unique ids chosen by --select (selected_resources)
     target_path: str | None = None  # where ``write()`` puts run/ files
+    defer: Any = None  # --defer: (target node, its relation here) -> the relation to read
     _base_cache: dict[bool, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def dispatch_macro(self, namespace: RenderNamespace, name: str, macro_namespace: str | None = None):

@@ -13,8 +13,8 @@ import orjson
 
 from fusion import __version__
 from fusion.errors import FusionError
-from fusion.fileio import write_atomic
 from fusion.execution.results import NodeResult, now_iso
+from fusion.fileio import write_atomic
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.semantic import KINDS, node_relation, semantic_manifest
 
@@ -44,7 +44,7 @@ def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
             macros[macro.unique_id] = {
                 "name": name, "resource_type": "macro", "package_name": package,
                 "path": macro.file.path, "original_file_path": macro.file.path,
-                "unique_id": macro.unique_id, "macro_sql": "", "depends_on": {"macros": []},
+                "unique_id": macro.unique_id, "macro_sql": macro.sql, "depends_on": {"macros": []},
                 "description": "", "meta": {}, "docs": {"show": True, "node_color": None},
                 "patch_path": None, "arguments": [], "created_at": 0.0, "supported_languages": None,
             }

@@ -47,6 +47,7 @@ class MaterializationContext:
     full_refresh: bool
     seed_rows: Callable[[], Any] | None = None  # seeds: returns (column types, Arrow table)
     render_batch: Callable[[tuple[str, str]], str] | None = None  # microbatch: SQL for one window
+    defer_relation: Relation | None = None  # clone: the node's relation in the --state run
 
     @property
     def config(self) -> dict[str, Any]:

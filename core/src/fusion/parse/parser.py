@@ -22,8 +22,15 @@ from fusion.jinja.macros import CORE_PACKAGE, MacroFile, MacroRegistry, macros_i
 from fusion.jinja.node_context import Capture, node_namespace
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.nodes import DocBlock, Exposure, Node, RefCall, Source
-from fusion.manifest.semantic import (KINDS, SemanticResource, link_metrics, metric_body, node_relation,
-                                      saved_query_body, semantic_model_body)
+from fusion.manifest.semantic import (
+    KINDS,
+    SemanticResource,
+    link_metrics,
+    metric_body,
+    node_relation,
+    saved_query_body,
+    semantic_model_body,
+)
 from fusion.parse.cache import RenderMemo
 from fusion.parse.descriptions import render_descriptions
 from fusion.parse.files import SourceFile, find_files
@@ -130,11 +137,11 @@ class ProjectParser:
             project.name, project.root, [f"{p}/fixtures" for p in project.test_paths], (".csv", ".sql"))}
         return [(file, entry, fixtures) for file, entry in props.unit_tests]
 
-    def _config_for(self, resource_type: str, fqn: list[str]) -> dict[str, Any]:
+    def _config_for(self, resource_type: str, fqn: list[str], unrendered: bool = False) -> dict[str, Any]:
         """A package's own dbt_project.yml config, overridden by the root project's."""
         own = next((p for p in self.packages if p.name == fqn[0]), None)
-        base = own.config_for(resource_type, fqn) if own is not None else {}
-        return merge_config(base, self.project.config_for(resource_type, fqn))
+        base = own.config_for(resource_type, fqn, unrendered) if own is not None else {}
+        return merge_config(base, self.project.config_for(resource_type, fqn, unrendered))
 
     # --- resources -----------------------------------------------------------------------
     def _new_node(self, file: SourceFile, resource_type: str, name: str, raw_code: str, fqn: list[str],
@@ -159,11 +166,14 @@ class ProjectParser:
             fqn = [file.package, *file.folders, name]
         patch = props.patches.get((resource_type, name))
         config = self._config_for(resource_type, fqn)
-        if patch is not None:
-            config = merge_config(config, patch.config)
+        unrendered = self._config_for(resource_type, fqn, unrendered=True)
+        overrides = [patch.config] if patch is not None else []
         if versioned is not None:
-            config = merge_config(config, normalize_config(dict(versioned[1].get("config") or {})))
+            overrides.append(normalize_config(dict(versioned[1].get("config") or {})))
+        for override in overrides:
+            config, unrendered = merge_config(config, override), merge_config(unrendered, override)
         node = self._new_node(file, resource_type, name, text, fqn, config)
+        node.unrendered_config = unrendered
         if versioned is not None:
             node.unique_id, node.version = f"{node.unique_id}.v{version}", version
             node.latest_version = patch.latest_version if patch.latest_version is not None else max(
@@ -179,6 +189,7 @@ class ProjectParser:
         else:
             capture = self._render_for_parse(node, text)
         node.config_call_dict = capture.config
+        node.unrendered_config = merge_config(node.unrendered_config, capture.config)
         node.config = with_defaults(resource_type, merge_config(config, capture.config))
         node.refs, node.sources = capture.refs, capture.sources
         self._add(node)
