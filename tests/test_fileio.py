@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from fusion.errors import FusionError
 from fusion.fileio import read_text, write_atomic
 

@@ -9,10 +9,9 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 from conftest import write_project
+from fusion.cli import cli
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-
-from fusion.cli import cli
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
                     phases=[Phase.explicit, Phase.generate, Phase.shrink], database=None)

@@ -89,10 +89,10 @@ class Relation(Mapping):
             rel = replace(rel, type=type)
         return rel
 
-    def include(self, database=True, schema=True, identifier=True):
+    def include(self, database: bool = True, schema: bool = True, identifier: bool = True) -> _Rendered:
         return _Rendered(self, database, schema, identifier)
 
-    def without_identifier(self):
+    def without_identifier(self) -> _Rendered:
         return _Rendered(self, True, True, False)
 
     def information_schema(self, view_name: str | None = None):

@@ -187,7 +187,7 @@ class RenderNamespace(dict):
             return dict.__getitem__(self, key)
         raise KeyError(key)
 
-    def get(self, key, default=None):
+    def get(self, key: str, default: Any = None) -> Any:
         return self[key] if key in self else default
 
     def module_for(self, file: MacroFile) -> dict[str, Any]:
@@ -264,6 +264,7 @@ class Runtime:
     selected: list[str] = field(default_factory=list)  # unique ids chosen by --select (selected_resources)
     target_path: str | None = None  # where ``write()`` puts run/ files
     runtime_config: Any = None  # fusion.jinja.runtime_config.RuntimeConfigView (``builtins.ref.config``)
+    defer: Any = None  # --defer: (target node, its relation here) -> the relation to read
     _base_cache: dict[bool, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     @property

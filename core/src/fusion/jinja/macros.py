@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import jinja2.nodes as nodes
 
-from fusion.jinja.blocks import toplevel_blocks
+from fusion.jinja.blocks import block_spans, toplevel_blocks
 from fusion.jinja.environment import environment
 
 CORE_PACKAGE = "dbt"
@@ -19,11 +19,23 @@ class MacroFile:
     path: str  # as shown to users: original_file_path, or an absolute path for built-ins
     source: str
     _template: object = None
+    _by_line: dict[int, str] | None = None
+
+    def block_at(self, lineno: int) -> str:
+        """The text of the top-level block starting on line ``lineno``."""
+        if self._by_line is None:
+            self._by_line = {self.source.count("\n", 0, start) + 1: self.source[start:end]
+                             for start, end in block_spans(self.source)}
+        return self._by_line.get(lineno, "")
 
     @property
     def blocks(self) -> str:
         """The source as Jinja sees it: its top-level macro/test/docs blocks only."""
         return toplevel_blocks(self.source)
+
+    def template_tree(self):
+        """The parsed (not compiled) Jinja tree of the file's blocks."""
+        return environment().parse_source(self.blocks, self.path)
 
     @property
     def template(self):
@@ -43,6 +55,30 @@ class MacroDef:
     @property
     def unique_id(self) -> str:
         return f"macro.{self.package}.{self.name}"
+
+    @property
+    def sql(self) -> str:
+        """The macro's own block of its file (manifest.json's ``macro_sql``)."""
+        return self.file.block_at(self.lineno)
+
+    def called_names(self) -> list[tuple[str | None, str]]:
+        """(package or None, name) of each macro this one calls directly, e.g. ``pkg.m()``, ``m()``."""
+        for node in self.file.template_tree().find_all(nodes.Macro):
+            if node.name == self.name:
+                return called_names(node)
+        return []
+
+
+def called_names(tree) -> list[tuple[str | None, str]]:
+    """(package or None, name) of the calls ``name(...)`` and ``package.name(...)`` in a Jinja tree."""
+    found: dict[tuple[str | None, str], None] = {}
+    for call in tree.find_all(nodes.Call):
+        target = call.node
+        if isinstance(target, nodes.Name):
+            found[(None, target.name)] = None
+        elif isinstance(target, nodes.Getattr) and isinstance(target.node, nodes.Name):
+            found[(target.node.name, target.attr)] = None
+    return list(found)
 
 
 def macros_in_file(file: MacroFile, index: dict[str, list] | None = None) -> list[MacroDef]:

@@ -297,7 +297,10 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
                 resolution.ephemerals.append(target.unique_id)
             return runtime.adapter.relation(None, None, EPHEMERAL_PREFIX + target.name, "cte").quote(
                 identifier=False)
-        return _narrow(relation_for(runtime, target), target.config.get("event_time"))
+        relation = relation_for(runtime, target)
+        if runtime.defer is not None:
+            relation = runtime.defer(target, relation)
+        return _narrow(relation, target.config.get("event_time"))
 
     def source(source_name, table_name):
         if capture is not None:

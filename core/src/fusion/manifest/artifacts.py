@@ -13,8 +13,8 @@ import orjson
 
 from fusion import __version__
 from fusion.errors import FusionError
-from fusion.fileio import write_atomic
 from fusion.execution.results import NodeResult, now_iso
+from fusion.fileio import write_atomic
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.semantic import KINDS, node_relation, semantic_manifest
 
@@ -44,7 +44,7 @@ def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
             macros[macro.unique_id] = {
                 "name": name, "resource_type": "macro", "package_name": package,
                 "path": macro.file.path, "original_file_path": macro.file.path,
-                "unique_id": macro.unique_id, "macro_sql": "", "depends_on": {"macros": []},
+                "unique_id": macro.unique_id, "macro_sql": macro.sql, "depends_on": {"macros": []},
                 "description": "", "meta": {}, "docs": {"show": True, "node_color": None},
                 "patch_path": None, "arguments": [], "created_at": 0.0, "supported_languages": None,
             }
@@ -60,7 +60,7 @@ def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
         "docs": {uid: doc.to_dict() for uid, doc in manifest.docs.items()},
         "exposures": {uid: exp.to_dict() for uid, exp in manifest.exposures.items()},
         **{kind: {uid: r.to_dict() for uid, r in manifest.semantic.get(kind, {}).items()} for kind in KINDS},
-        "groups": {}, "selectors": {},
+        "groups": {}, "selectors": invocation.selectors.manifest_form(),
         "disabled": {uid: [n.to_dict() for n in nodes] for uid, nodes in manifest.disabled.items()},
         # dbt's maps leave unit tests out; the graph keeps them for selection and scheduling
         "parent_map": {k: v for k, v in invocation.graph.parents.items() if not k.startswith("unit_test.")},
@@ -106,6 +106,16 @@ def write_run_results(results: list[NodeResult], elapsed: float, invocation) -> 
         "results": [r.to_dict() for r in results],
         "elapsed_time": elapsed,
         "args": invocation.flags.as_args(),
+    })
+    return path
+
+
+def write_sources(results, elapsed: float, invocation, path: Path) -> Path:
+    """sources.json (v3): the freshness results; dbt leaves out the sources that failed to run."""
+    write_json_atomic(path, {
+        "metadata": _metadata("sources", 3, invocation),
+        "results": [r.to_dict() for r in results if r.status != "runtime error"],
+        "elapsed_time": elapsed,
     })
     return path
 

@@ -22,11 +22,19 @@ from fusion.jinja.macros import CORE_PACKAGE, MacroFile, MacroRegistry, macros_i
 from fusion.jinja.node_context import Capture, node_namespace
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.nodes import DocBlock, Exposure, Node, RefCall, Source
-from fusion.manifest.semantic import (KINDS, SemanticResource, link_metrics, metric_body, node_relation,
-                                      saved_query_body, semantic_model_body)
+from fusion.manifest.semantic import (
+    KINDS,
+    SemanticResource,
+    link_metrics,
+    metric_body,
+    node_relation,
+    saved_query_body,
+    semantic_model_body,
+)
 from fusion.parse.cache import RenderMemo
 from fusion.parse.descriptions import render_descriptions
 from fusion.parse.files import SourceFile, find_files
+from fusion.parse.freshness import resolve_freshness, resolve_loaded_at
 from fusion.parse.naming import apply_naming
 from fusion.parse.properties import Properties, TestSpec, column_entries, read_properties, tag_list
 from fusion.parse.python_models import python_model_capture
@@ -129,11 +137,11 @@ class ProjectParser:
             project.name, project.root, [f"{p}/fixtures" for p in project.test_paths], (".csv", ".sql"))}
         return [(file, entry, fixtures) for file, entry in props.unit_tests]
 
-    def _config_for(self, resource_type: str, fqn: list[str]) -> dict[str, Any]:
+    def _config_for(self, resource_type: str, fqn: list[str], unrendered: bool = False) -> dict[str, Any]:
         """A package's own dbt_project.yml config, overridden by the root project's."""
         own = next((p for p in self.packages if p.name == fqn[0]), None)
-        base = own.config_for(resource_type, fqn) if own is not None else {}
-        return merge_config(base, self.project.config_for(resource_type, fqn))
+        base = own.config_for(resource_type, fqn, unrendered) if own is not None else {}
+        return merge_config(base, self.project.config_for(resource_type, fqn, unrendered))
 
     # --- resources -----------------------------------------------------------------------
     def _new_node(self, file: SourceFile, resource_type: str, name: str, raw_code: str, fqn: list[str],
@@ -160,11 +168,14 @@ class ProjectParser:
             fqn = [file.package, *file.folders, name]
         patch = props.patches.get((resource_type, name))
         config = self._config_for(resource_type, fqn)
-        if patch is not None:
-            config = merge_config(config, patch.config)
+        unrendered = self._config_for(resource_type, fqn, unrendered=True)
+        overrides = [patch.config] if patch is not None else []
         if versioned is not None:
-            config = merge_config(config, normalize_config(dict(versioned[1].get("config") or {})))
+            overrides.append(normalize_config(dict(versioned[1].get("config") or {})))
+        for override in overrides:
+            config, unrendered = merge_config(config, override), merge_config(unrendered, override)
         node = self._new_node(file, resource_type, name, text, fqn, config)
+        node.unrendered_config = unrendered
         if resource_type == "analysis":
             node.path = f"analysis/{file.relative}"
         if versioned is not None:
@@ -182,6 +193,7 @@ class ProjectParser:
         else:
             capture = self._render_for_parse(node, text)
         node.config_call_dict = capture.config
+        node.unrendered_config = merge_config(node.unrendered_config, capture.config)
         node.config = with_defaults(resource_type, merge_config(config, capture.config))
         node.refs, node.sources = capture.refs, capture.sources
         self._add(node)
@@ -234,16 +246,18 @@ class ProjectParser:
     def _parse_source(self, file: SourceFile, source: dict[str, Any], table: dict[str, Any]) -> None:
         source_name, table_name = source["name"], table["name"]
         fqn = [file.package, *file.folders, source_name, table_name]
-        config = merge_config(self._config_for("source", fqn),
+        project_config = self._config_for("source", fqn)
+        config = merge_config(project_config,
                               normalize_config({**(source.get("config") or {}), **(table.get("config") or {})},
                                                file.original_file_path))
+        freshness = resolve_freshness(source, table, project_config.get("freshness"), file.original_file_path)
+        loaded_at_field, loaded_at_query = resolve_loaded_at(source, table, file.original_file_path)
+        config.update(freshness=freshness, loaded_at_field=loaded_at_field, loaded_at_query=loaded_at_query)
         if not config.get("enabled", True):
             return
         database = table.get("database") or source.get("database") or self.runtime.adapter.default_database
         schema = table.get("schema") or source.get("schema") or source_name
         identifier = table.get("identifier") or table_name
-        freshness = table.get("freshness", source.get("freshness"))
-        loaded_at_field = table.get("loaded_at_field") or source.get("loaded_at_field")
         src = Source(
             unique_id=f"source.{file.package}.{source_name}.{table_name}", package_name=file.package,
             source_name=source_name, name=table_name, identifier=identifier, database=database,
@@ -253,10 +267,9 @@ class ProjectParser:
             columns=column_entries(table.get("columns")), meta=table.get("meta") or {},
             source_meta=source.get("meta") or {},
             tags=sorted(set(tag_list(source.get("tags")) + tag_list(table.get("tags")))),
-            config={"enabled": True, "event_time": None, "freshness": freshness, "loaded_at_field": loaded_at_field,
-                    "loaded_at_query": None, "meta": {}, "tags": [], **config},
+            config={"enabled": True, "event_time": None, "meta": {}, "tags": [], **config},
             quoting={"database": None, "schema": None, "identifier": None, "column": None},
-            loaded_at_field=loaded_at_field, freshness=freshness,
+            loaded_at_field=loaded_at_field, loaded_at_query=loaded_at_query, freshness=freshness,
         )
         src.relation_name = self.runtime.adapter.relation(database, schema, identifier).render()
         self.manifest.add_source(src)

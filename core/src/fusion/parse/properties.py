@@ -133,19 +133,21 @@ def read_properties(files: list[SourceFile], memo=None,
     props = Properties()
     for file in files:
         def load(file=file):
-            return load_yaml_text(file.text, file.original_file_path)
+            doc = load_yaml_text(file.text, file.original_file_path)
+            if doc is not None and not isinstance(doc, dict):
+                raise ProjectError("a properties file must be a mapping (version:, models:, ...)",
+                                   path=file.original_file_path)
+            if doc is not None:
+                _check_shapes(doc, file)
+            return doc
 
-        doc = load() if memo is None else memo.capture(("yaml", file.text), load)
-        if doc is None:
+        doc = load() if memo is None else memo.capture(("yaml", file.text), load)  # an unchanged file's
+        if doc is None:                                                              # shapes were checked
             continue
-        if not isinstance(doc, dict):
-            raise ProjectError("a properties file must be a mapping (version:, models:, ...)",
-                               path=file.original_file_path)
         for key in doc:
             if key not in KNOWN_TOP_LEVEL:  # e.g. a holder of YAML anchors: dbt warns and goes on
                 events.emit("UnknownYamlKey", f"Warning: {file.original_file_path}: ignoring unknown top-level "
                             f"key {key!r} (known: {', '.join(sorted(KNOWN_TOP_LEVEL))})", level="warn")
-        _check_shapes(doc, file)
         for section, resource_type in PATCHABLE.items():
             for entry in _entries(doc, section, file, render):
                 if resource_type == "snapshot" and "relation" in entry:

@@ -26,9 +26,9 @@ from packaging.version import InvalidVersion, Version
 
 from fusion.drivers.fetch import http_get
 from fusion.errors import FusionError, ProjectError
+from fusion.fileio import write_atomic
 from fusion.project.packages import declared_packages, install_dir
 from fusion.project.project import PROJECT_FILE, Project
-from fusion.fileio import write_atomic
 from fusion.yamlio import load_yaml_file
 
 DEFAULT_HUB = "https://hub.getdbt.com"

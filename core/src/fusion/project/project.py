@@ -45,14 +45,16 @@ class Project:
     clean_targets: list[str] = field(default_factory=list)
     vars: dict[str, Any] = field(default_factory=dict)
     configs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    unrendered_configs: dict[str, dict[str, Any]] = field(default_factory=dict)  # as written (state: compares)
     on_run_start: list[str] = field(default_factory=list)
     on_run_end: list[str] = field(default_factory=list)
     dispatch: dict[str, list[str]] = field(default_factory=dict)
     quoting: dict[str, Any] = field(default_factory=dict)
 
-    def config_for(self, resource_type: str, fqn: list[str]) -> dict[str, Any]:
-        """The config the project's folder tree gives a resource with this fqn."""
-        tree = self.configs.get(CONFIG_SECTIONS.get(resource_type, ""), {})
+    def config_for(self, resource_type: str, fqn: list[str], unrendered: bool = False) -> dict[str, Any]:
+        """The config the project's folder tree gives a resource with this fqn (``unrendered``:
+        its templates as written)."""
+        tree = (self.unrendered_configs if unrendered else self.configs).get(CONFIG_SECTIONS.get(resource_type, ""), {})
         return config_from_tree(tree, fqn)
 
 
@@ -160,8 +162,10 @@ def load_project(project_dir: Path, env_var, cli_vars: dict[str, Any],
                for section in {*CONFIG_SECTIONS.values(), *_UNUSED_SECTIONS, "tests"}}
     for section, tree in configs.items():
         _check_tree(shapes, tree, (section,))
-    if configs.get("tests") and not configs.get("data_tests"):
-        configs["data_tests"] = configs["tests"]
+    unrendered = {section: raw.get(section) or {} for section in set(CONFIG_SECTIONS.values()) | {"tests"}}
+    for trees in (configs, unrendered):
+        if trees.get("tests") and not trees.get("data_tests"):
+            trees["data_tests"] = trees["tests"]
     dispatch = {}
     for index, entry in enumerate(raw.get("dispatch") or []):
         shapes.check_keys(entry, {"macro_namespace": ("a string",), "search_order": ("a list of strings",)},
@@ -188,6 +192,7 @@ def load_project(project_dir: Path, env_var, cli_vars: dict[str, Any],
         clean_targets=_str_list(raw, "clean-targets", []),
         vars=raw.get("vars") or {},
         configs=configs,
+        unrendered_configs=unrendered,
         on_run_start=hooks["on-run-start"],
         on_run_end=hooks["on-run-end"],
         dispatch=dispatch,
