@@ -68,5 +68,5 @@ def test_json_log_format_emits_one_object_per_line(built_shop):
     assert result.code == 0, result.output
     records = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     finished = [r for r in records if r["event"] == "NodeFinished"]
-    assert [r["unique_id"] for r in finished] == ["model.shop.stg_orders"]
-    assert finished[0]["status"] == "success"
+    assert [r["node_info"]["unique_id"] for r in finished] == ["model.shop.stg_orders"]
+    assert finished[0]["node_info"]["node_status"] == finished[0]["run_result"]["status"] == "success"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from conftest import query, run_fusion, write_project
+from conftest import run_fusion, write_project
 
 SCALARS = """
 select

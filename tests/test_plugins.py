@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 import pytest
 from click.testing import CliRunner
-from conftest import run_fusion, write_project
+from conftest import query, run_fusion, write_project
+from fusion.api import FusionRunner
 from fusion.cli import cli
 from fusion.errors import PluginError
 from fusion.hookspecs import hookimpl
@@ -42,9 +43,11 @@ def test_adapter_specific_materialization_wins_over_generic():
     generic = Materialization("table", run)
     specific = Materialization("table", run, adapters=("duckdb",))
     other = Materialization("table", run, adapters=("postgres",))
-    assert pick_materialization([specific, generic, other], "table", "duckdb") is specific
-    assert pick_materialization([generic, other], "table", "duckdb") is generic
-    assert pick_materialization([other], "table", "duckdb") is None
+    assert pick_materialization([specific, generic, other], "table", ["duckdb"]) is specific
+    assert pick_materialization([generic, other], "table", ["duckdb"]) is generic
+    assert pick_materialization([other], "table", ["duckdb"]) is None
+    parent = Materialization("table", run, adapters=("spark",))
+    assert pick_materialization([generic, parent], "table", ["databricks", "spark"]) is parent
 
 
 class _ThirdParty:
@@ -76,7 +79,7 @@ def third_party():
     plugin = _ThirdParty()
     plugins.register(plugin, "third_party_test", "test-dist", "0.0")
     yield plugin
-    plugins.manager.unregister(plugin)
+    plugins.unregister("third_party_test")
     cli.commands.pop("hello", None)
 
 
@@ -88,6 +91,23 @@ def test_third_party_materialization_runs(tmp_path, third_party, monkeypatch):
     assert _ThirdParty.calls == ["model.proj.m"]
     shown = CliRunner().invoke(cli, ["show", "--inline", "select answer from {{ ref('m') }}"])
     assert "42" in shown.output
+
+
+def test_project_blocks_compete_with_registered_materializations_by_dbts_rule(tmp_path, third_party):
+    """A root ``default`` block loses to a registration for the adapter; one for the adapter wins."""
+    block = ("{%% materialization answer_table, %s %%}{%% call statement('main') %%}"
+             "create or replace table {{ this }} as select 'block' as answer{%% endcall %%}"
+             "{{ return({'relations': [this]}) }}{%% endmaterialization %%}")
+    project = write_project(tmp_path, {"models/m.sql": "{{ config(materialized='answer_table') }}\nselect 1\n",
+                                       "macros/answer.sql": block % "default"},
+                            profile_path=str(tmp_path / "db.duckdb"))
+    _ThirdParty.calls.clear()
+    assert FusionRunner().invoke(["run", "--project-dir", str(project)]).success
+    assert _ThirdParty.calls == ["model.proj.m"]
+    (project / "macros" / "answer.sql").write_text(block % "adapter='duckdb'")
+    assert FusionRunner().invoke(["run", "--project-dir", str(project)]).success
+    assert _ThirdParty.calls == ["model.proj.m"]
+    assert query(tmp_path / "db.duckdb", "select answer from main.m") == [("block",)]
 
 
 def test_third_party_command_is_added(third_party):

@@ -115,3 +115,16 @@ def test_server_errors_are_shown_clearly_and_a_failed_rebuild_keeps_the_delta_ta
     assert "Vendor code" not in result.output and "INTERNAL:" not in result.output and "Traceback" not in result.output
     # `create or replace table` on Delta is one commit: the failed build left the old rows
     assert lake.query(f"select id from delta.`{tmp_path / 'lake' / 'kept'}`") == [(1,)]
+
+
+def test_snapshot_row_ids_hash_string_casts(tmp_path, sail, lake):
+    # Spark has no bare `varchar` (it needs a length): the key parts are cast to `string`
+    snapshot = ("{% snapshot snap %}\n{{ config(unique_key='id', strategy='check', check_cols='all', "
+                "target_schema=target.schema) }}\nselect 1 as id, 'a' as v\n{% endsnapshot %}\n")
+    target = spark_target(sail.port)
+    project = write_spark_project(tmp_path, {"snapshots/snap.sql": snapshot}, target,
+                                  f"snapshots:\n  proj:\n    +location_root: {tmp_path / 'lake'}\n")
+    result = run_fusion(project, "snapshot")
+    assert result.code == 0, result.output
+    assert lake.query(f"select id, v, length(dbt_scd_id) from delta.`{tmp_path / 'lake' / 'snap'}`") == [
+        (1, "a", 32)]

@@ -11,14 +11,21 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, ClassVar
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from fusion.drivers import DriverRequirement, open_database
 from fusion.errors import DatabaseError, FusionError, Interrupted
 from fusion.interrupt import own_driver_sigint
 from fusion.relation import Column, QuotePolicy, Relation
+
+if TYPE_CHECKING:
+    import adbc_driver_manager.dbapi as dbapi
+
+    from fusion.drivers.manager import DriverManager
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,8 @@ class Adapter:
     type_name: ClassVar[str] = ""
     #: relation types that ``create or replace view`` may replace in place
     replace_view_in_place: ClassVar[bool] = False
+    #: a zero-copy table clone, ``{target}`` from ``{source}`` (None: clone makes views)
+    clone_table_sql: ClassVar[str | None] = None
     #: whether DDL can be rolled back (then a failed build leaves nothing half-done). Where DDL
     #: commits at once (Snowflake, Spark), builds run without ``begin``/``commit`` and scratch
     #: tables are dropped instead of rolled back.
@@ -102,7 +111,8 @@ class Adapter:
         "datetime": "timestamp", "boolean": "boolean", "text": "text",
     }
 
-    def __init__(self, spec: AdapterSpec, target: dict[str, Any], profile_path: str, drivers=None,
+    def __init__(self, spec: AdapterSpec, target: dict[str, Any], profile_path: str,
+                 drivers: DriverManager | None = None,
                  quoting: dict[str, Any] | None = None):
         self.spec = spec
         #: the quote policy in force: the adapter's default, overridden by the project's ``quoting:``
@@ -114,7 +124,7 @@ class Adapter:
         self.target = self.complete_target(target)
         self.profile_path = profile_path
         self.credentials = self.parse_credentials(self.target)
-        self._database = None
+        self._database: Any = None  # an adbc_driver_manager.AdbcDatabase
         self._database_lock = threading.Lock()
         self._local = threading.local()
         self._connections: list[Any] = []
@@ -176,7 +186,8 @@ class Adapter:
         )
 
     # --- relations and quoting ----------------------------------------------------------
-    def relation(self, database, schema, identifier, type=None) -> Relation:
+    def relation(self, database: str | None, schema: str | None, identifier: str | None,
+                 type: str | None = None) -> Relation:
         return Relation(database, schema, identifier, type, self.relation_quoting, self.quote_character)
 
     def quote(self, identifier: str) -> str:
@@ -193,7 +204,7 @@ class Adapter:
         return "'" + value.replace("'", "''") + "'"
 
     # --- connections --------------------------------------------------------------------
-    def _db(self):
+    def _db(self) -> Any:
         with self._database_lock:
             if self._database is None:
                 try:
@@ -207,7 +218,7 @@ class Adapter:
                         hint="check the target's connection settings in profiles.yml") from exc
             return self._database
 
-    def connection(self):
+    def connection(self) -> dbapi.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             import adbc_driver_manager
@@ -238,7 +249,7 @@ class Adapter:
     def post_model_hook(self, config: dict[str, Any], context: Any) -> None:
         """Called after the materialization, even when it failed; undoes ``pre_model_hook``."""
 
-    def on_connect(self, conn) -> None:
+    def on_connect(self, conn: dbapi.Connection) -> None:
         """Prepare a newly opened connection before its first statement (e.g. ``set role``).
 
         Called once per connection, on the thread that opened it; an exception closes the
@@ -260,7 +271,7 @@ class Adapter:
 
     # --- execution ----------------------------------------------------------------------
     @contextlib.contextmanager
-    def cursor(self):
+    def cursor(self) -> Iterator[dbapi.Cursor]:
         """A DB-API cursor of this thread's connection, for one statement, closed afterwards.
 
         While it is open ``cancel()`` can stop its statement; once ``cancel()`` was called no new
@@ -294,7 +305,7 @@ class Adapter:
         return errors
 
     @contextlib.contextmanager
-    def _unwinding(self):
+    def _unwinding(self) -> Iterator[None]:
         """Statements run inside are not refused (nor cancelled) after ``cancel()``."""
         previous = getattr(self._local, "unwinding", False)
         self._local.unwinding = True
@@ -303,7 +314,7 @@ class Adapter:
         finally:
             self._local.unwinding = previous
 
-    def execute(self, sql: str, fetch: bool = False):
+    def execute(self, sql: str, fetch: bool = False) -> tuple[AdapterResponse, Any]:
         """Run one statement; return (AdapterResponse, pyarrow.Table | None)."""
         with self.cursor() as cur:
             try:
@@ -357,7 +368,7 @@ class Adapter:
         return _Transaction(self)
 
     @contextlib.contextmanager
-    def scratch(self, relation: Relation):
+    def scratch(self, relation: Relation) -> Iterator[Relation]:
         """A transaction that is always rolled back, for a throwaway ``relation`` created inside it;
         where DDL cannot be rolled back the relation is dropped instead."""
         self.begin()
@@ -369,31 +380,33 @@ class Adapter:
                 with self._unwinding():
                     self.execute(f"drop table if exists {relation}")
 
-    def ingest(self, relation: Relation, table, mode: str = "append") -> int:
+    def ingest(self, relation: Relation, table: Any,
+               mode: Literal["append", "create", "replace", "create_append"] = "append") -> int:
         """Bulk-load an Arrow table (``mode``: append to, or create, the relation)."""
         with self.cursor() as cur:
             try:
-                return cur.adbc_ingest(relation.identifier, table, mode=mode,
+                return cur.adbc_ingest(relation.identifier or "", table, mode=mode,
                                        db_schema_name=relation.schema) or 0
             except Exception as exc:
                 raise DatabaseError(self.describe_error(exc)) from exc
 
-    def insert_values(self, relation: Relation, columns: list[str], sql_types: list[str], table) -> int:
+    def insert_values(self, relation: Relation, columns: list[str], sql_types: list[str],
+                      table: Any) -> int:
         """Load an Arrow table with batched ``insert ... values`` (drivers without bulk ingest).
 
         ``columns`` are the column names as the DDL spelled them (quoted or not). Every value is
         sent as a string literal cast to its column's type, which every dialect reads the same
         way; a batch is one statement of ``insert_batch_rows`` rows.
         """
-        columns = ", ".join(columns)
+        column_list = ", ".join(columns)
         casts = [f"cast({{}} as {t})" for t in sql_types]
         rows = [self._literal_row(values, casts) for values in zip(*table.to_pydict().values(), strict=True)]
         for start in range(0, len(rows), self.insert_batch_rows):
             batch = ",\n".join(rows[start:start + self.insert_batch_rows])
-            self.execute(f"insert into {relation} ({columns}) values\n{batch}")
+            self.execute(f"insert into {relation} ({column_list}) values\n{batch}")
         return len(rows)
 
-    def _literal_row(self, values, casts: list[str]) -> str:
+    def _literal_row(self, values: tuple[Any, ...], casts: list[str]) -> str:
         cells = []
         for value, cast in zip(values, casts, strict=True):
             if value is None:
@@ -415,7 +428,7 @@ class Adapter:
         with self.cache.lock:
             return self.cache.schemas.setdefault(key, found)
 
-    def get_relation(self, database, schema, identifier) -> Relation | None:
+    def get_relation(self, database: str | None, schema: str | None, identifier: str | None) -> Relation | None:
         return self._schema_relations(database, schema).get((identifier or "").lower())
 
     def _cache_set(self, relation: Relation, value: Relation | None) -> None:
@@ -442,7 +455,7 @@ class Adapter:
             self.cache.schemas.pop(key, None)
             self.cache.created_schemas.discard(key)
 
-    def standardize_grants_dict(self, grants_table) -> dict[str, list[str]]:
+    def standardize_grants_dict(self, grants_table: Any) -> dict[str, list[str]]:
         """What ``get_show_grant_sql`` returned, as {privilege: [grantee, ...]}; by default rows of
         (grantee, privilege_type). Adapters whose SHOW GRANTS differs override this."""
         grants: dict[str, list[str]] = {}
@@ -472,7 +485,7 @@ class Adapter:
             return self.get_columns_in_relation(probe)
 
     # --- DDL helpers used by materializations ------------------------------------------
-    def create_schema(self, database: str | None, schema: str) -> None:
+    def create_schema(self, database: str | None, schema: str | None) -> None:
         """Create the schema once per invocation (serialised: concurrent DDL on it conflicts)."""
         key = RelationCache.key(database, schema)
         with self.cache.schema_lock:
@@ -512,11 +525,12 @@ class _Transaction:
     def __init__(self, adapter: Adapter):
         self.adapter = adapter
 
-    def __enter__(self):
+    def __enter__(self) -> _Transaction:
         self.adapter.begin()
         return self
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> Literal[False]:
         if exc_type is None:
             self.adapter.commit()
         else:

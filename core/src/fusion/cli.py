@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
+import traceback
 
 import click
 
 from fusion import __version__, events
 from fusion.errors import FusionError
 from fusion.invocation import Flags, Invocation
+
+#: set to show the Python traceback of an internal error
+TRACEBACK_ENV = "FUSION_TRACEBACK"
 
 
 def _parse_vars(ctx, param, value):
@@ -18,11 +23,11 @@ def _parse_vars(ctx, param, value):
     from fusion.yamlio import load_yaml_text
 
     try:
-        parsed = load_yaml_text(value, "--vars")
-    except FusionError as exc:  # click reports it as `Error: Invalid value for '--vars': ...`
-        raise click.BadParameter(str(exc)) from None
+        parsed = load_yaml_text(value, param.opts[0])
+    except FusionError as exc:
+        raise click.BadParameter(str(exc)) from exc
     if not isinstance(parsed, dict):
-        raise click.BadParameter("--vars must be a YAML/JSON mapping, e.g. '{key: value}'")
+        raise click.BadParameter(f"{param.opts[0]} must be a YAML/JSON mapping, e.g. '{{key: value}}'")
     return parsed
 
 
@@ -70,9 +75,28 @@ def selection_options(fn):
         click.option("--select", "-s", "select", multiple=True, cls=GreedyOption, help="Nodes to include."),
         click.option("--models", "-m", "select", multiple=True, cls=GreedyOption, hidden=True),
         click.option("--exclude", multiple=True, cls=GreedyOption, help="Nodes to leave out."),
+        click.option("--selector", default=None, help="A selector defined in selectors.yml."),
+        click.option("--state", envvar="DBT_STATE", default=None,
+                     type=click.Path(file_okay=False, resolve_path=True),
+                     help="Folder with a previous run's artifacts, for state:, result: and source_status: selectors."),
         click.option("--indirect-selection", type=click.Choice(["eager", "cautious", "buildable", "empty"]),
                      default="eager"),
         click.option("--resource-type", "--resource-types", "resource_types", multiple=True),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def state_options(fn):
+    options = [
+        click.option("--defer/--no-defer", envvar="DBT_DEFER", default=False,
+                     help="Refs to nodes not built here read the --state run's relations if missing here."),
+        click.option("--defer-state", envvar="DBT_DEFER_STATE", default=None,
+                     type=click.Path(file_okay=False, resolve_path=True),
+                     help="Artifacts to defer to, when not --state's."),
+        click.option("--favor-state/--no-favor-state", envvar="DBT_FAVOR_STATE", default=False,
+                     help="With --defer: read the state's relation for every unselected node."),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -97,10 +121,12 @@ def analysis_options(fn):
 
 
 def _invocation(which: str, kwargs: dict) -> Invocation:
-    events.configure("json" if kwargs.pop("log_format", "text") == "json" else "text",
-                     kwargs.pop("quiet", False))
+    output = events.OutputSettings("json" if kwargs.pop("log_format", "text") == "json" else "text",
+                                   kwargs.pop("quiet", False))
     fields = {k: v for k, v in kwargs.items() if k in Flags.__dataclass_fields__}
-    return Invocation(Flags(which=which, **fields))
+    invocation = Invocation(Flags(which=which, **fields))
+    invocation.start(output)
+    return invocation
 
 
 def command(fn):
@@ -119,14 +145,22 @@ def command(fn):
                 finally:
                     invocation.close()
         except FusionError as exc:
+            invocation.error = exc
             if interrupt.signum is None:  # else the error is the interrupt's doing (a cancelled statement)
                 events.emit("Error", f"Error: {exc}", level="error")
             code = 2
         except KeyboardInterrupt:
             code = interrupt.exit_code
+        except Exception as exc:  # noqa: BLE001 - last resort: a bug in Fusion, not in the project
+            events.emit("Error", f"Error: internal error: {type(exc).__name__}: {exc}\n  hint: this is a bug "
+                        f"in Fusion; set {TRACEBACK_ENV}=1 to see where, and report it", level="error")
+            if os.environ.get(TRACEBACK_ENV):
+                traceback.print_exc()
+            code = 2
         if interrupt.signum is not None:
             events.emit("Interrupted", f"Exited because of {interrupt.name}", level="error")
             code = interrupt.exit_code
+        invocation.complete(code or 0)
         sys.exit(code or 0)
 
     return wrapper
@@ -151,6 +185,7 @@ def parse_command(inv: Invocation):
 @cli.command("compile")
 @common_options
 @selection_options
+@state_options
 @click.option("--inline", default=None, help="Compile this SQL instead of project nodes.")
 @analysis_options
 @command
@@ -165,6 +200,7 @@ def _execution_command(name: str, help_text: str):
     @cli.command(name, help=help_text)
     @common_options
     @selection_options
+    @state_options
     @run_options
     @analysis_options
     @command
@@ -180,6 +216,46 @@ for _name, _help in (("run", "Build selected models."), ("seed", "Load seed CSV 
                      ("test", "Run data tests."), ("snapshot", "Record changes of snapshot queries."),
                      ("build", "Seeds, models and tests in DAG order; a failing test skips what depends on it.")):
     _execution_command(_name, _help)
+
+
+@cli.group("source")
+def source_group():
+    """Commands about sources."""
+
+
+@source_group.command("freshness")
+@common_options
+@selection_options
+@click.option("--output", "-o", default=None, help="Where to write the results (default: target/sources.json).")
+@command
+def source_freshness_command(inv: Invocation, output):
+    """Check how recent each source's data is against its freshness criteria."""
+    from fusion.tasks import freshness_task
+
+    return freshness_task(inv, output)
+
+
+@cli.command("clone")
+@common_options
+@selection_options
+@state_options
+@click.option("--full-refresh", "-f", is_flag=True, help="Replace relations that already exist here.")
+@command
+def clone_command(inv: Invocation):
+    """Make each selected model, seed and snapshot here a view over (or a clone of) its --state relation."""
+    from fusion.tasks import execute_task
+
+    return execute_task(inv)
+
+
+@cli.command("retry")
+@common_options
+@command
+def retry_command(inv: Invocation):
+    """Re-run what failed or was skipped in the last run, with that run's command and flags."""
+    from fusion.tasks import retry_task
+
+    return retry_task(inv)
 
 
 @cli.command("lineage")
@@ -226,6 +302,7 @@ def run_operation_command(inv: Invocation, macro, macro_args):
 @cli.command("ls")
 @common_options
 @selection_options
+@state_options
 @click.option("--output", "-o", type=click.Choice(["selector", "name", "path", "json"]), default="selector")
 @command
 def ls_command(inv: Invocation, output):
@@ -287,10 +364,12 @@ def plugins_list():
         plugins = get_plugins()
         policy = load_policy()
         drivers: dict[str, list[str]] = {}
-        for impl in plugins.manager.hook.fusion_register_adapters.get_hookimpls():
-            impl.function(register=lambda spec, name=impl.plugin_name: drivers.setdefault(name, []).append(
-                f"{spec.name}: driver {spec.driver.name}{spec.driver.versions} "
-                f"({'allowed' if policy.driver_allowed(spec.driver.name) else 'denied by policy'})"))
+        for reg in plugins.registry.registrations:
+            if reg.hook == "fusion_register_adapters":
+                spec = reg.item
+                drivers.setdefault(reg.plugin, []).append(
+                    f"{spec.name}: driver {spec.driver.name}{spec.driver.versions} "
+                    f"({'allowed' if policy.driver_allowed(spec.driver.name) else 'denied by policy'})")
         infos = plugins.describe()
     except FusionError as exc:
         click.echo(f"Error: {exc}", err=True)
@@ -302,11 +381,18 @@ def plugins_list():
             click.echo(f"{'':40} adapter {line}")
 
 
+@functools.cache
+def root() -> click.Group:
+    """The command line with every plugin's commands (added once per process)."""
+    from fusion.plugins import get_plugins
+
+    get_plugins().hook.fusion_register_commands(cli=cli)
+    return cli
+
+
 def main():
     try:
-        from fusion.plugins import get_plugins
-
-        get_plugins().hook.fusion_register_commands(cli=cli)
+        root()
     except FusionError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)

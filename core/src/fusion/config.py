@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from fusion.shapes import Shapes
+
 APPENDED = frozenset({"tags", "pre_hook", "post_hook"})
 MERGED = frozenset({"meta", "persist_docs", "docs", "contract", "grants", "quoting", "column_types"})
 _ALIASES = {"pre-hook": "pre_hook", "post-hook": "post_hook", "data_tests": "tests"}
@@ -32,14 +34,40 @@ KNOWN_CONFIGS = frozenset({
 })
 
 
+_TEXT, _MAP = ("a string",), ("a mapping",)
+#: shapes of the config values Fusion reads (others pass through as given)
+CONFIG_SHAPES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("alias", "schema", "database", "materialized", "group", "access", "incremental_strategy",
+                     "on_schema_change", "on_configuration_change", "sql_header", "severity", "warn_if",
+                     "error_if", "fail_calc", "where", "store_failures_as", "delimiter", "strategy",
+                     "updated_at", "target_schema", "target_database", "hard_deletes"), _TEXT),
+    **dict.fromkeys(("meta", "persist_docs", "docs", "contract", "grants", "quoting", "column_types",
+                     "snapshot_meta_column_names"), _MAP),
+    "tags": ("a string", "a list of strings"), "unique_key": ("a string", "a list of strings"),
+    "check_cols": ("a string", "a list of strings"),
+    **dict.fromkeys(("pre_hook", "post_hook"), ("a string", "a list", "a mapping")),  # a mapping: {sql:, transaction:}
+}
+
+
+def check_config(shapes: Shapes, key: str, value: Any, keys: tuple[str | int, ...]) -> None:
+    """Fail if a config value Fusion reads has the wrong shape (``keys`` locate it for the error)."""
+    expected = CONFIG_SHAPES.get(normalize_key(key))
+    if expected:
+        shapes.check(value, keys, *expected)
+
+
 def normalize_key(key: str) -> str:
     key = key[1:] if key.startswith("+") else key
     return _ALIASES.get(key, key)
 
 
-def normalize_config(values: dict[str, Any]) -> dict[str, Any]:
+def normalize_config(values: dict[str, Any], where: str | None = None) -> dict[str, Any]:
+    """Keys without ``+``, dbt's aliases resolved, appended keys as lists; ``where`` names the file
+    for a value of the wrong shape."""
     out = {}
+    shapes = Shapes(where, {})
     for key, value in values.items():
+        check_config(shapes, key, value, ("config", key))
         key = normalize_key(key)
         if key in APPENDED:
             value = _as_list(value)

@@ -13,6 +13,7 @@ cancel request hangs.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import signal
 import socket
@@ -84,7 +85,8 @@ class Interrupt:
         for signum in SIGNALS:
             if signal.getsignal(signum) is not signal.SIG_IGN:  # e.g. a background job's SIGINT stays ignored
                 self._previous[signum] = signal.signal(signum, self._in_main_thread)
-        threading.Thread(target=self._watch, args=(reader,), name="fusion-interrupt", daemon=True).start()
+        threading.Thread(target=contextvars.copy_context().run, args=(self._watch, reader),  # with the listeners
+                         name="fusion-interrupt", daemon=True).start()
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -134,7 +136,8 @@ class Interrupt:
         self.stop.set()
         events.emit("Interrupted", f"{self.name} received: cancelling the running statements "
                     "(send it again to exit at once)", level="error")
-        threading.Thread(target=self._cancel_until_ended, name="fusion-cancel", daemon=True).start()
+        threading.Thread(target=contextvars.copy_context().run, args=(self._cancel_until_ended,),
+                         name="fusion-cancel", daemon=True).start()
 
     def _cancel_until_ended(self) -> None:
         for error in self.cancel():

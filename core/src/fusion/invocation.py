@@ -5,10 +5,12 @@ Each stage is computed once, on first use, and flows one way (files to results).
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import functools
 import os
 import sys
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytz
 
-from fusion.errors import PluginError, ProjectError
+from fusion import __version__, events
+from fusion.errors import FusionError, PluginError, ProjectError
 from fusion.interrupt import Interrupt
 from fusion.plugins import get_plugins
 from fusion.project.env import EnvReader
@@ -26,6 +29,7 @@ from fusion.project.project import Project, load_project
 if TYPE_CHECKING:  # the rest is imported on first use: a no-op command stays fast
     from fusion.adapter import Adapter, AdapterSpec
     from fusion.graph.dag import Graph
+    from fusion.graph.selector_yaml import NamedSelectors
     from fusion.jinja.context import Runtime
     from fusion.manifest.manifest import Manifest
     from fusion.materializations import Materialization
@@ -41,6 +45,7 @@ class Flags:
     threads: int | None = None
     vars: dict[str, Any] = field(default_factory=dict)
     select: tuple[str, ...] = ()
+    selector: str | None = None  # a selectors.yml name
     exclude: tuple[str, ...] = ()
     full_refresh: bool = False
     fail_fast: bool = False
@@ -55,6 +60,10 @@ class Flags:
     partial_parse: bool = True
     static_analysis: str | None = None  # off | baseline | strict; None: each node's config
     warehouse_schemas: bool = False  # static analysis may read unknown source schemas from the warehouse
+    state: str | None = None  # a previous run's artifacts folder (absolute), for state:/result: selectors
+    defer: bool = False  # refs to nodes not built here may read the --state run's relations
+    defer_state: str | None = None  # the artifacts to defer to, when not --state's
+    favor_state: bool = False  # defer for every unselected node, even one that exists here
 
     def as_args(self) -> dict[str, Any]:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
@@ -66,16 +75,26 @@ class Flags:
                 "EVENT_TIME_START": self.event_time_start, "EVENT_TIME_END": self.event_time_end}
 
 
+@dataclass
+class Session:
+    """A ``fusion.api.FusionRunner`` call: its callbacks, a manifest to use instead of parsing,
+    and the Invocation the command created."""
+
+    callbacks: tuple[events.Listener, ...] = ()
+    manifest: Manifest | None = None
+    invocation: Invocation | None = None
+
+
+#: The API session of this context, if a FusionRunner is running the command.
+current_session: contextvars.ContextVar[Session | None] = contextvars.ContextVar("fusion_session", default=None)
+
+
 def registered_adapters() -> dict[str, AdapterSpec]:
-    specs: dict[str, AdapterSpec] = {}
-    get_plugins().hook.fusion_register_adapters(register=lambda spec: specs.__setitem__(spec.name, spec))
-    return specs
+    return get_plugins().registry.adapters
 
 
 def registered_materializations() -> list[Materialization]:
-    found: list[Materialization] = []
-    get_plugins().hook.fusion_register_materializations(register=found.append)
-    return found
+    return get_plugins().registry.materializations
 
 
 class Invocation:
@@ -87,6 +106,27 @@ class Invocation:
         self.env = EnvReader()
         #: SIGINT/SIGTERM handling, entered by the CLI around the command
         self.interrupt = Interrupt(self.cancel)
+        self.session = current_session.get()
+        if self.session is not None:
+            self.session.invocation = self
+        #: what the command produced, for the API: node results, the manifest for ``parse``
+        self.result: Any = None
+        #: the error that ended the command, for the API
+        self.error: FusionError | None = None
+
+    def start(self, output: events.OutputSettings) -> None:
+        """Send this context's events to the plugins' listeners (and the API's callbacks)."""
+        callbacks = self.session.callbacks if self.session is not None else ()
+        events.use(get_plugins().event_listeners(output) + callbacks)
+        events.emit("MainReportVersion", f"Running with fusion={__version__}", level="debug",
+                    version=__version__, log_version=3)
+
+    def complete(self, exit_code: int) -> None:
+        elapsed = (datetime.datetime.now(pytz.utc) - self.started_at).total_seconds()
+        events.emit("CommandCompleted", f"Command `fusion {self.flags.which}` "
+                    f"{'succeeded' if exit_code == 0 else 'failed'} after {elapsed:.2f} seconds", level="debug",
+                    command=self.flags.which, success=exit_code == 0,
+                    completed_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), elapsed=elapsed)
 
     # --- loading, in order -------------------------------------------------------------
     @functools.cached_property
@@ -151,8 +191,32 @@ class Invocation:
         return self.project_dir / (self.flags.target_path or self.project.target_path)
 
     @functools.cached_property
+    def previous_state(self):
+        """``--state``: the artifacts of the run to compare with (None without the flag)."""
+        from fusion.manifest.state import PreviousState
+
+        return PreviousState(Path(self.flags.state)) if self.flags.state else None
+
+    def _deferral(self, runtime: Runtime):
+        """``--defer``: refs may read the relations of ``--defer-state`` (else ``--state``)."""
+        from fusion.graph.state import Deferral
+        from fusion.manifest.state import PreviousState
+
+        folder = self.flags.defer_state or self.flags.state
+        if folder is None:
+            raise ProjectError(f"{'clone' if self.flags.which == 'clone' else '--defer'} needs the artifacts "
+                               "of the run to defer to",
+                               hint="pass --state DIR (or --defer-state DIR, or set DBT_STATE)")
+        state = self.previous_state if folder == self.flags.state else PreviousState(Path(folder))
+        if state.manifest is None:
+            raise ProjectError(f"--defer found no manifest.json in {state.folder}",
+                               hint="point --state at the target folder of a previous run")
+        return Deferral(state, self.adapter, runtime, self.flags.favor_state)
+
+    @functools.cached_property
     def runtime(self) -> Runtime:
         from fusion.jinja.context import Runtime
+        from fusion.jinja.runtime_config import RuntimeConfigView
         from fusion.parse.parser import build_macro_registry
         from fusion.project.vars import Vars
 
@@ -168,13 +232,18 @@ class Invocation:
                                       cache.macro_index if cache is not None else None)
         target = self.profile.public_target(self.adapter.target)
         target.setdefault("database", self.adapter.default_database)
-        return Runtime(
+        runtime = Runtime(
             macros=macros, project_name=project.name, adapter=self.adapter, target=target,
             vars=Vars.from_project(project.vars, {project.name, *(p.name for p in self.packages)},
                                    self.flags.vars, {p.name: p.vars for p in self.packages}),
             flags=self.flags.as_jinja_flags(), dispatch=project.dispatch,
             invocation_id=self.invocation_id, run_started_at=self.started_at,
-            env=EnvReader(reads=self.env.reads, allow_secrets=False), target_path=str(self.target_path))
+            env=EnvReader(reads=self.env.reads, allow_secrets=False), target_path=str(self.target_path),
+            runtime_config=RuntimeConfigView.of(project, self.packages, self.profile.name, self.profile.target_name,
+                                                self.flags.vars, self.flags.as_jinja_flags()))
+        if self.flags.defer or self.flags.which == "clone":
+            runtime.defer = self._deferral(runtime)
+        return runtime
 
     @functools.cached_property
     def parse_cache(self) -> ParseCache | None:
@@ -201,7 +270,12 @@ class Invocation:
         from fusion.parse.cache import RenderMemo
         from fusion.parse.parser import ProjectParser
 
+        if self.session is not None and self.session.manifest is not None:  # parsed by an earlier command
+            given = self.session.manifest
+            given.macros = self.runtime.macros
+            return given
         cache, memo = self.parse_cache, None
+        self.selectors  # noqa: B018 - manifest.json lists them: a bad file fails the parse, its env_vars count
         if cache is not None:
             cached = cache.load_manifest()
             if cached is not None:
@@ -215,6 +289,13 @@ class Invocation:
         if cache is not None:
             cache.save(manifest, memo.entries, self.env.reads, manifest.summary())
         return manifest
+
+    @functools.cached_property
+    def selectors(self) -> NamedSelectors:
+        from fusion.graph.selector_yaml import NamedSelectors
+        from fusion.project.selectors import load_selector_entries
+
+        return NamedSelectors(load_selector_entries(self.project_dir, self.env.env_var, self.flags.vars))
 
     @functools.cached_property
     def graph(self) -> Graph:
@@ -234,10 +315,12 @@ class Invocation:
 
     def close(self) -> None:
         """Release connections; wait for files being written (a write error is raised here)."""
-        if "sql_writer" in self.__dict__:
-            self.sql_writer.close()
-        if "adapter" in self.__dict__:
-            self.adapter.close()
+        try:
+            if "sql_writer" in self.__dict__:
+                self.sql_writer.close()
+        finally:
+            if "adapter" in self.__dict__:
+                self.adapter.close()
         if self.__dict__.get("parse_cache") is not None and "runtime" in self.__dict__:
             from fusion.jinja.environment import environment
 

@@ -6,16 +6,62 @@ import functools
 import importlib
 import importlib.metadata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from fusion import __version__, hookspecs
 from fusion.errors import PluginError
 
+if TYPE_CHECKING:
+    from fusion.adapter import AdapterSpec
+    from fusion.drivers.sources import DriverSource
+    from fusion.events import Listener, OutputSettings
+    from fusion.materializations import Materialization
+
 ENTRY_POINT_GROUP = "fusion"
 
 #: Built-in plugins, registered through the same hooks a third party would use.
-DEFAULT_PLUGINS = ("fusion.materializations.builtin", "fusion.drivers.sources", "fusion.drivers.commands")
+DEFAULT_PLUGINS = ("fusion.materializations.builtin", "fusion.drivers.sources", "fusion.drivers.commands",
+                   "fusion.console")
+
+
+@dataclass(frozen=True)
+class Registration:
+    plugin: str  # the name the plugin was registered under
+    hook: str  # fusion_register_adapters | fusion_register_materializations | fusion_register_driver_sources
+    item: Any  # an AdapterSpec, Materialization or DriverSource
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Everything the ``fusion_register_*`` hooks registered, in pluggy's call order, each with
+    the plugin that registered it."""
+
+    registrations: tuple[Registration, ...]
+
+    def _items(self, hook: str) -> list[Any]:
+        return [r.item for r in self.registrations if r.hook == hook]
+
+    @property
+    def adapters(self) -> dict[str, AdapterSpec]:
+        """By ``type`` name; for a name registered twice, the last call wins."""
+        return {spec.name: spec for spec in self._items("fusion_register_adapters")}
+
+    @property
+    def materializations(self) -> list[Materialization]:
+        return self._items("fusion_register_materializations")
+
+    @property
+    def driver_sources(self) -> dict[str, DriverSource]:
+        return {source.name: source for source in self._items("fusion_register_driver_sources")}
+
+    def by_plugin(self, plugin: str) -> list[Registration]:
+        return [r for r in self.registrations if r.plugin == plugin]
+
+
+_REGISTERING_HOOKS = ("fusion_register_adapters", "fusion_register_materializations",
+                      "fusion_register_driver_sources")
 
 
 @dataclass(frozen=True)
@@ -39,9 +85,34 @@ class Plugins:
     def hook(self):
         return self.manager.hook
 
-    def register(self, module, name: str, distribution: str, version: str) -> None:
+    def register(self, module: object, name: str, distribution: str, version: str) -> None:
         self.manager.register(module, name=name)
         self.origins[name] = (distribution, version)
+        self.__dict__.pop("registry", None)
+
+    def unregister(self, name: str) -> None:
+        self.manager.unregister(name=name)
+        self.origins.pop(name, None)
+        self.__dict__.pop("registry", None)
+
+    @functools.cached_property
+    def registry(self) -> Registry:
+        """Each registering hook called once (again only after a plugin is added or removed)."""
+        found: list[Registration] = []
+        for hook in _REGISTERING_HOOKS:
+            caller = getattr(self.manager.hook, hook)
+            for impl in reversed(caller.get_hookimpls()):  # the order pluggy calls them in
+                def register(item: Any, plugin: str = impl.plugin_name, hook: str = hook) -> None:
+                    found.append(Registration(plugin, hook, item))
+
+                impl.function(**{name: register for name in impl.argnames})
+        return Registry(tuple(found))
+
+    def event_listeners(self, settings: OutputSettings) -> tuple[Listener, ...]:
+        """The listeners every plugin registers for one command."""
+        found: list[Listener] = []
+        self.manager.hook.fusion_register_event_listeners(register=found.append, settings=settings)
+        return tuple(found)
 
     def validate(self) -> None:
         """Every hook a plugin implements must be one Fusion defines."""

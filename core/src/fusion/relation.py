@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import ClassVar
 from dataclasses import dataclass, field, replace
 
 
@@ -88,10 +89,10 @@ class Relation(Mapping):
             rel = replace(rel, type=type)
         return rel
 
-    def include(self, database=True, schema=True, identifier=True):
+    def include(self, database: bool = True, schema: bool = True, identifier: bool = True) -> _Rendered:
         return _Rendered(self, database, schema, identifier)
 
-    def without_identifier(self):
+    def without_identifier(self) -> _Rendered:
         return _Rendered(self, True, True, False)
 
     def information_schema(self, view_name: str | None = None):
@@ -176,9 +177,25 @@ class Column:
     numeric_precision: int | None = None
     numeric_scale: int | None = None
 
+    #: type labels (``Column.create('x', 'string')``) and the SQL types they stand for
+    TYPE_LABELS: ClassVar[dict[str, str]] = {
+        "STRING": "TEXT", "TIMESTAMP": "TIMESTAMP", "FLOAT": "FLOAT", "INTEGER": "INT", "BOOLEAN": "BOOLEAN"}
+
     @classmethod
     def create(cls, name, label_or_dtype):
-        return cls(name, "TEXT" if str(label_or_dtype).upper() == "STRING" else label_or_dtype)
+        return cls(name, cls.translate_type(label_or_dtype))
+
+    @classmethod
+    def translate_type(cls, dtype: str) -> str:
+        return cls.TYPE_LABELS.get(str(dtype).upper(), dtype)
+
+    @classmethod
+    def string_type(cls, size) -> str:
+        return f"character varying({size})"
+
+    @classmethod
+    def numeric_type(cls, dtype: str, precision, scale) -> str:
+        return dtype if precision is None or scale is None else f"{dtype}({precision},{scale})"
 
     @property
     def column(self) -> str:
@@ -194,13 +211,9 @@ class Column:
         precision and scale unless the type already spells them."""
         if self.is_string():
             return self.string_type(self.string_size())
-        if self.is_numeric() and "(" not in self.dtype and None not in (self.numeric_precision, self.numeric_scale):
-            return f"{self.dtype}({self.numeric_precision},{self.numeric_scale})"
+        if self.is_numeric() and "(" not in self.dtype:
+            return self.numeric_type(self.dtype, self.numeric_precision, self.numeric_scale)
         return self.dtype
-
-    @classmethod
-    def string_type(cls, size: int) -> str:
-        return f"character varying({size})"
 
     def is_string(self) -> bool:
         return bool(_STRING.match(self.dtype))

@@ -21,6 +21,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from fusion.fileio import write_atomic
 from fusion.private_cache import cache_root, private_dir
 from fusion.trust.errors import TrustError
 
@@ -40,12 +41,7 @@ class Sealer:
 
     def write(self, path: Path, payload: bytes) -> None:
         """Write ``path`` atomically, tagged."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(path.name + ".tmp")
-        with open(temp, "wb") as handle:
-            handle.write(self._tag(path.name, payload) + b"\n")
-            handle.write(payload)
-        os.replace(temp, path)
+        write_atomic(path, self._tag(path.name, payload) + b"\n" + payload)
 
     def read(self, path: Path) -> memoryview | None:
         """The payload of ``path`` if this user's key tagged it, else None."""

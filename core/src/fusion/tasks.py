@@ -19,9 +19,22 @@ if TYPE_CHECKING:  # heavier modules load inside the tasks that need them
 
 def _selected(inv: Invocation) -> set[str]:
     from fusion.graph.selector import Selector
+    from fusion.graph.state import StateMatcher
 
     flags = inv.flags
-    selected = Selector(inv.manifest, inv.graph).select(flags.select, flags.exclude, flags.indirect_selection)
+    selectors = inv.selectors
+    if flags.selector and (flags.select or flags.exclude):  # dbt takes the selector and says nothing
+        events.emit("SelectorWins", f"--selector {flags.selector} is used; --select/--exclude are ignored",
+                    level="warn")
+    state = StateMatcher(inv.previous_state, inv.manifest, inv.adapter_spec.name)
+    selector = Selector(inv.manifest, inv.graph, selectors, state, inv.target_path)
+    name = flags.selector or (None if flags.select or flags.exclude else selectors.default)
+    if name is not None:
+        if not flags.selector:
+            events.emit("DefaultSelector", f"Using default selector {name}")
+        selected = selector.select_spec(selectors.spec(name), flags.indirect_selection)
+    else:
+        selected = selector.select(flags.select, flags.exclude, flags.indirect_selection)
     if flags.resource_types:
         selected = {uid for uid in selected if uid.split(".", 1)[0] in flags.resource_types}
     inv.runtime.selected = sorted(selected)
@@ -32,7 +45,8 @@ def parse_task(inv: Invocation) -> int:
     start = time.perf_counter()
     cache = inv.parse_cache
     path = inv.target_path / "manifest.json"
-    if cache is not None and cache.unchanged(os.environ) and cache.artifact_current(path):
+    wanted = inv.session is not None  # an API caller gets the manifest
+    if not wanted and cache is not None and cache.unchanged(os.environ) and cache.artifact_current(path):
         events.emit("ParseDone", f"Parsed {cache.counts} in {time.perf_counter() - start:.2f}s (nothing changed)",
                     level="result")
         return 0
@@ -43,6 +57,7 @@ def parse_task(inv: Invocation) -> int:
     written = artifacts.write_manifest(manifest, inv)
     if cache is not None:
         cache.remember_artifact(written)
+    inv.result = manifest
     events.emit("ParseDone", f"Parsed {manifest.summary()} in {time.perf_counter() - start:.2f}s", level="result")
     return 0
 
@@ -93,20 +108,80 @@ def _compile_inline(inv: Invocation, sql: str):
     return Compiler(inv.runtime, inv.manifest).compile(node)
 
 
-def execute_task(inv: Invocation) -> int:
+def execute_task(inv: Invocation, selected: set[str] | None = None) -> int:
+    """Run, seed, test, snapshot or build the selection (else the --select/--exclude one)."""
     from fusion.execution.runner import execute
     from fusion.manifest import artifacts
 
     start = time.perf_counter()
-    selected = _selected(inv)
+    if selected is None:
+        selected = _selected(inv)
+    else:
+        inv.runtime.selected = sorted(selected)
     inv.adapter  # noqa: B018 - a bad profile fails before anything runs
     with inv.interrupt.deferred():  # a signal stops the scheduling; the nodes' results are kept
         results = execute(inv, selected, inv.flags.which)
+    inv.result = results
     elapsed = time.perf_counter() - start
     artifacts.write_run_results(results, elapsed, inv)
     artifacts.write_manifest(inv.manifest, inv)
     _summary(results, elapsed)
     return 1 if any(r.failed for r in results) else 0
+
+
+def freshness_task(inv: Invocation, output: str | None) -> int:
+    from pathlib import Path
+
+    from fusion.execution.freshness import check_all
+    from fusion.manifest import artifacts
+
+    start = time.perf_counter()
+    selected = _selected(inv)
+    inv.adapter  # noqa: B018 - a bad profile fails before anything runs
+    results = check_all(inv, selected)
+    elapsed = time.perf_counter() - start
+    path = Path(output) if output else inv.target_path / "sources.json"
+    artifacts.write_sources(results, elapsed, inv, path if path.is_absolute() else inv.project_dir / path)
+    events.emit("FreshnessDone", f"\nFinished running {len(results)} source(s) in {elapsed:.2f}s.", level="result")
+    return 1 if any(r.status in ("error", "runtime error") for r in results) else 0
+
+
+RETRYABLE = frozenset({"error", "fail", "skipped", "runtime error", "partial success"})
+RETRY_COMMANDS = ("run", "seed", "test", "snapshot", "build", "clone")
+_NOT_RETRIED_FLAGS = ("which", "select", "exclude", "project_dir", "profiles_dir", "target_path")
+
+
+def retry_task(inv: Invocation) -> int:
+    """The last run's command again, with its flags, on what errored, failed or was skipped."""
+    from fusion.invocation import Flags
+    from fusion.manifest.state import last_run
+
+    statuses, args = last_run(inv.target_path)
+    which = args.get("which")
+    if which not in RETRY_COMMANDS:
+        raise FusionError(f"retry cannot re-run the command {which!r} of the last run",
+                          path=str(inv.target_path / "run_results.json"),
+                          hint="retry re-runs " + ", ".join(RETRY_COMMANDS))
+    fields = {k: tuple(v) if isinstance(v, list) else v for k, v in args.items()
+              if k in Flags.__dataclass_fields__ and k not in _NOT_RETRIED_FLAGS}
+    again = Invocation(Flags(which=which, project_dir=inv.flags.project_dir, profiles_dir=inv.flags.profiles_dir,
+                             target_path=inv.flags.target_path, **fields))
+    again.interrupt = inv.interrupt  # a signal cancels the re-run's statements
+    inv.interrupt.cancel = again.cancel
+    try:
+        known = {**again.manifest.nodes, **again.manifest.unit_tests}
+        todo = {uid for uid, status in statuses.items() if status in RETRYABLE and uid in known
+                and not uid.startswith("operation.")}
+        if not todo:  # as dbt, an empty run is recorded: retrying again finds nothing either
+            from fusion.manifest import artifacts
+
+            artifacts.write_run_results([], 0.0, again)
+            events.emit("NothingToDo", "Nothing to retry: the last run had no errors, failures or skips",
+                        level="result")
+            return 0
+        return execute_task(again, todo)
+    finally:
+        again.close()
 
 
 def _summary(results: list[NodeResult], elapsed: float) -> None:

@@ -52,6 +52,7 @@ class SnowflakeAdapter(Adapter):
     quote_seed_columns = False  # dbt-snowflake's seed default
     replace_view_in_place = True
     replace_table_in_place = True
+    clone_table_sql = "create or replace table {target} clone {source}"
     rename_qualified = True
     transactional_ddl = False
     supports_bulk_ingest = False  # seeds are loaded with INSERT (ingest stages Parquet files)

@@ -19,6 +19,7 @@ from fusion.analysis.inference import Analysis, analyse, type_family
 from fusion.analysis.lineage import write_lineage
 from fusion.analysis.warehouse import WarehouseSchemas
 from fusion.errors import CompilationError, FusionError
+from fusion.fileio import read_text
 from fusion.jinja.node_context import EPHEMERAL_PREFIX
 from fusion.manifest.nodes import Node
 
@@ -163,10 +164,10 @@ class Analyzer:
 
         overrides = dict(node.config.get("column_types") or {})
         try:
-            with open(f"{node.root_path}/{node.original_file_path}", encoding="utf-8") as handle:
-                names, kinds, _ = read_seed(handle.read(), node.original_file_path,
-                                            node.config.get("delimiter", ","), frozenset(overrides))
-        except (OSError, FusionError):
+            names, kinds, _ = read_seed(read_text(f"{node.root_path}/{node.original_file_path}"),
+                                        node.original_file_path, node.config.get("delimiter", ","),
+                                        frozenset(overrides))
+        except FusionError:
             self._register(node, UNKNOWN)
             return
         types = self.invocation.adapter_spec.adapter_class.seed_types
@@ -227,9 +228,8 @@ class Analyzer:
     @staticmethod
     def _read(node: Node, path: str) -> str:
         try:
-            with open(f"{node.root_path}/{path}", encoding="utf-8") as handle:
-                return handle.read()
-        except OSError:
+            return read_text(f"{node.root_path}/{path}")
+        except FusionError:
             return ""
 
     def _emit(self, node: Node, diagnostics: list[Diagnostic]) -> None:

@@ -15,6 +15,8 @@ _RANK = {mode: rank for rank, mode in enumerate(MODES)}
 
 
 def normalize(value: object, where: str | None = None) -> str:
+    if isinstance(value, bool):  # YAML 1.1 reads unquoted on/off as true/false
+        value = "on" if value else "off"
     text = str(value).strip().lower()
     text = _DEPRECATED.get(text, text)
     if text not in _RANK:
@@ -31,7 +33,7 @@ def effective_modes(manifest, order: list[str], flag: str | None) -> dict[str, s
         node = manifest.nodes.get(uid)
         if node is None:
             continue
-        own = forced or normalize(node.config.get("static_analysis") or DEFAULT, node.original_file_path)
+        own = forced or _node_mode(node)
         inherited = [modes[p] for p in node.depends_on_nodes if p in modes]
         modes[uid] = min([own, *inherited], key=_RANK.__getitem__)
     return modes
@@ -41,5 +43,9 @@ def any_enabled(manifest, flag: str | None) -> bool:
     """Whether analysis can be on for some node (else sqlglot is not even imported)."""
     if flag:
         return normalize(flag) != "off"
-    return any(normalize(node.config.get("static_analysis") or DEFAULT, node.original_file_path) != "off"
-               for node in manifest.nodes.values() if node.resource_type == "model")
+    return any(_node_mode(node) != "off" for node in manifest.nodes.values() if node.resource_type == "model")
+
+
+def _node_mode(node) -> str:
+    value = node.config.get("static_analysis")
+    return normalize(DEFAULT if value is None else value, node.original_file_path)

@@ -70,9 +70,7 @@ class DriverManager:
     def sources(self) -> dict:
         from fusion.plugins import get_plugins
 
-        found: dict = {}
-        get_plugins().hook.fusion_register_driver_sources(register=lambda s: found.__setitem__(s.name, s))
-        return found
+        return get_plugins().registry.driver_sources
 
     # --- selection ---------------------------------------------------------------------
     def select(self, name: str, versions: str = "") -> Selection:
@@ -132,7 +130,8 @@ class DriverManager:
             return path
         source = self.sources().get(artifact.source)
         if source is None:
-            raise TrustError(f"no driver source named {artifact.source!r} is installed")
+            raise TrustError(f"no driver source named {artifact.source!r} is installed",
+                             hint="install the plugin that provides it (`fusion plugins list` shows those installed)")
         events.emit("DriverInstall", f"Installing {selection.label} ({artifact.lib_length / 1e6:.1f} MB)")
         with self.cache.lock(f"install-{artifact.lib_sha256}"):
             if path.is_file():

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fusion import events
 from fusion.hookspecs import hookimpl
 from fusion.trust.errors import TrustError
 
@@ -101,7 +102,7 @@ def fetch_from_https(artifact: Artifact, repository) -> bytes:
     if not repository.online:
         raise TrustError(f"cannot download {artifact.url}: Fusion is offline",
                          hint="import a bundle with `fusion drivers import`")
-    data = repository.get(artifact.url, artifact.length, progress=_progress(artifact.length))
+    data = repository.get(artifact.url, artifact.length, progress=_progress(artifact.url, artifact.length))
     if len(data) != artifact.length or hashlib.sha256(data).hexdigest() != artifact.sha256:
         raise TrustError(f"{artifact.url} from {repository.name!r} does not match the signed index "
                          f"(length or sha256)", hint="nothing was installed")
@@ -109,16 +110,14 @@ def fetch_from_https(artifact: Artifact, repository) -> bytes:
                                                              artifact.url)
 
 
-def _progress(total: int):
-    """A one-line progress display on an interactive terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        return None
+def _progress(url: str, total: int) -> Callable[[int], None]:
+    """``DriverDownloadProgress`` events (shown by ``fusion.console.DownloadProgress``)."""
 
-    def show(done: int) -> None:
-        end = "\n" if done >= total else ""
-        print(f"\r  downloading {done / 1e6:6.1f} / {total / 1e6:.1f} MB", end=end, file=sys.stderr, flush=True)
+    def report(done: int) -> None:
+        events.emit("DriverDownloadProgress", f"downloaded {done} of {total} bytes of {url}", level="debug",
+                    url=url, downloaded_bytes=done, total_bytes=total)
 
-    return show
+    return report
 
 
 def fetch_from_bundle(artifact: Artifact, repository) -> bytes:

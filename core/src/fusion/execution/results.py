@@ -44,3 +44,36 @@ class NodeResult:
             "compiled": self.compiled_code is not None, "compiled_code": self.compiled_code,
             "relation_name": self.relation_name, "batch_results": self.batch_results,
         }
+
+
+class ResultView:
+    """An item of on-run-end's ``results``: the result's fields and ``node``, the resource it is
+    for as templates see it (dbt's RunResult)."""
+
+    def __init__(self, result: NodeResult, node):
+        self._result = result
+        self.node = node
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._result, name)
+
+
+def node_info(node: Any, status: str, started_at: str, finished_at: str = "") -> dict[str, Any]:
+    """A node's ``node_info`` as dbt's structured log events carry it, without ``node_relation``:
+    a relation's database can come from a secret (a DuckDB file's name) and logs must not show it."""
+    config = getattr(node, "config", {}) or {}
+    return {
+        "node_path": node.path, "node_name": node.name, "unique_id": node.unique_id,
+        "resource_type": node.resource_type, "materialized": config.get("materialized", ""),
+        "node_status": status, "node_started_at": started_at, "node_finished_at": finished_at,
+        "meta": config.get("meta", {}),
+    }
+
+
+def run_result_info(result: NodeResult) -> dict[str, Any]:
+    """``NodeFinished``'s ``run_result``: run_results.json's entry without the relation and the SQL."""
+    entry = result.to_dict()
+    return {key: entry[key] for key in ("status", "message", "failures", "execution_time", "thread_id",
+                                        "timing", "adapter_response")}

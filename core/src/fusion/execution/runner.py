@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -11,15 +12,15 @@ from fusion import events
 from fusion.analysis.modes import any_enabled
 from fusion.errors import FusionError
 from fusion.execution.compiler import Compiler
-from fusion.execution.results import NodeResult, now_iso
+from fusion.execution.results import NodeResult, ResultView, node_info, now_iso, run_result_info
 from fusion.execution.scheduler import run_dag
 from fusion.invocation import Invocation, registered_materializations
 from fusion.jinja.environment import environment
-from fusion.jinja.node_context import node_namespace, relation_for
+from fusion.jinja.node_context import node_namespace, relation_for, resource_view
 from fusion.manifest import artifacts
 from fusion.manifest.nodes import Node
-from fusion.materializations import MaterializationContext, MaterializationResult, pick_materialization
-from fusion.materializations.jinja_materialization import find_jinja_materialization, run_jinja_materialization
+from fusion.materializations import PLUGIN, MaterializationContext, MaterializationResult, pick_materialization
+from fusion.materializations.jinja_materialization import jinja_materializations
 from fusion.materializations.seed_csv import load_seed
 
 #: which resource types each command executes
@@ -30,6 +31,7 @@ COMMAND_TYPES = {
     "snapshot": {"snapshot"},
     "build": {"model", "seed", "test", "snapshot", "unit_test"},
     "compile": {"model", "test", "analysis", "seed", "snapshot"},
+    "clone": {"model", "seed", "snapshot"},
 }
 
 
@@ -170,9 +172,10 @@ class NodeRunner:
         start = time.perf_counter()
         timing = []
         compiled_sql = None
+        t0 = self._started(node)
         try:
-            t0 = now_iso()
-            compiled = self.compiler.compile(node) if node.resource_type != "seed" else None
+            cloning = self.invocation.flags.which == "clone"  # clone reads no SQL of the node
+            compiled = self.compiler.compile(node) if node.resource_type != "seed" and not cloning else None
             compiled_sql = compiled.sql if compiled else None
             timing.append({"name": "compile", "started_at": t0, "completed_at": now_iso()})
             if compiled is not None:
@@ -190,8 +193,15 @@ class NodeRunner:
                             adapter_response=outcome.adapter_response, failures=outcome.failures,
                             compiled_code=compiled_sql, relation_name=node.relation_name,
                             batch_results=outcome.batch_results)
-        self.report(node, result)
+        self.report(node, result, t0)
         return result
+
+    def _started(self, node) -> str:
+        """Emit ``NodeStart``; return the start time."""
+        started = now_iso()
+        events.emit("NodeStart", f"Began running node {node.unique_id}", level="debug",
+                    node_info=node_info(node, "started", started))
+        return started
 
     def _interrupted(self, outcome: MaterializationResult) -> MaterializationResult:
         if outcome.status != "error":
@@ -212,7 +222,8 @@ class NodeRunner:
         with self._lock:
             if self._background is None:
                 self._background = ThreadPoolExecutor(1, thread_name_prefix="fusion-analysis")
-            self._pending.append(self._background.submit(self.analyzer.check, node, compiled.rendered))
+            self._pending.append(self._background.submit(contextvars.copy_context().run, self.analyzer.check, node,
+                                                         compiled.rendered))
 
     def finish(self) -> None:
         """After the last node: inferred columns onto the nodes, analysis cache and lineage to target/."""
@@ -227,7 +238,7 @@ class NodeRunner:
         from fusion.execution.unit_test import run_unit_test
 
         start = time.perf_counter()
-        t0 = now_iso()
+        t0 = self._started(test)
         try:
             outcome = run_unit_test(self.invocation, test)
         except FusionError as exc:
@@ -237,36 +248,38 @@ class NodeRunner:
                             thread_id=threading.current_thread().name,
                             execution_time=time.perf_counter() - start, failures=outcome.failures,
                             timing=[{"name": "execute", "started_at": t0, "completed_at": now_iso()}])
-        self.report(test, result)
+        self.report(test, result, t0)
         return result
 
     def _materialize(self, node: Node, compiled) -> MaterializationResult:
         invocation = self.invocation
         adapter = invocation.adapter
-        name = node.materialized
+        cloning = invocation.flags.which == "clone"
+        name = "clone" if cloning else node.materialized
+        relation = relation_for(invocation.runtime, node)
         namespace = compiled.namespace if compiled else node_namespace(
             invocation.runtime, invocation.manifest, node, execute=True)
         if compiled is not None:  # what dbt's materializations read as `sql` / `compiled_code`
             namespace.update(sql=compiled.sql, compiled_code=compiled.sql)
         ctx = MaterializationContext(
             node=node, sql=compiled.sql if compiled else "", adapter=adapter, namespace=namespace,
-            relation=relation_for(invocation.runtime, node), full_refresh=invocation.flags.full_refresh,
+            relation=relation, full_refresh=invocation.flags.full_refresh,
             seed_rows=(lambda: load_seed(node, adapter.seed_types)) if node.resource_type == "seed" else None,
-            render_batch=lambda window: self.compiler.compile_isolated(node, None, window))
+            render_batch=lambda window: self.compiler.compile_isolated(node, None, window),
+            defer_relation=invocation.runtime.defer.state_relation(node, relation) if cloning else None)
         chain = (adapter.type_name, *adapter.spec.parents)
-        custom = find_jinja_materialization(invocation.runtime.macros, name, chain,
-                                            {m.name for m in self.materializations})
-        mat = None if custom is not None else pick_materialization(self.materializations, name, adapter.type_name)
-        if custom is None and mat is None:
+        blocks = jinja_materializations(invocation.runtime.macros, name, chain, {m.name for m in self.materializations})
+        mat = pick_materialization([*self.materializations, *blocks], name, chain)
+        if mat is None:
             return MaterializationResult("error", f"no materialization {name!r} for adapter "
                                          f"{adapter.type_name!r} ({node.original_file_path})")
         hook_context = adapter.pre_model_hook(node.config)
         try:
-            outcome = run_jinja_materialization(ctx, custom) if custom is not None else mat.run(ctx)
+            outcome = mat.run(ctx)
         finally:
             adapter.post_model_hook(node.config, hook_context)
-        if compiled is not None and node.resource_type != "test" and custom is None:  # Jinja ones: statement('main')
-            self._write(node, compiled.sql, "run")
+        if compiled is not None and node.resource_type != "test" and mat.locality == PLUGIN:
+            self._write(node, compiled.sql, "run")  # a Jinja block writes its own through statement('main')
         return outcome
 
     def _write(self, node: Node, sql: str, folder: str) -> None:
@@ -279,12 +292,12 @@ class NodeRunner:
         message = (f"Skipped: the run was interrupted by {self.invocation.interrupt.name}"
                    if cause == "interrupted" else None)
         result = NodeResult(uid, "skipped", message, relation_name=getattr(node, "relation_name", None))
-        self.report(node, result)
+        self.report(node, result, now_iso())
         return result
 
-    def report(self, node: Node, result: NodeResult) -> None:
+    def report(self, node: Node, result: NodeResult, started_at: str) -> None:
         index = self._index()
-        label = _describe(node)
+        label = _describe(node, self.invocation.flags.which)
         status = result.status
         if status == "partial success":
             word, text, level = "PARTIAL SUCCESS", f"PARTIAL SUCCESS {label}", "warn"
@@ -304,7 +317,7 @@ class NodeRunner:
         dots = "." * max(3, 70 - len(text))
         line = f"{index} of {self.total} {text} {dots} [{word} in {result.execution_time:.2f}s]"
         events.emit("NodeFinished", line, level="result" if level == "info" else level,
-                    unique_id=node.unique_id, status=status, execution_time=result.execution_time)
+                    node_info=node_info(node, status, started_at, now_iso()), run_result=run_result_info(result))
         if status == "error" and result.message:
             events.emit("NodeError", f"  {result.message}", level="error", unique_id=node.unique_id)
 
@@ -325,7 +338,9 @@ def _analyzer(invocation: Invocation, compiler: Compiler):
     return Analyzer(invocation, compiler)
 
 
-def _describe(node) -> str:
+def _describe(node, command: str) -> str:
+    if command == "clone":
+        return f"cloned {node.resource_type} {node.schema}.{node.alias}"
     if node.resource_type == "seed":
         return f"loaded seed file {node.schema}.{node.alias}"
     if node.resource_type == "test":
@@ -340,25 +355,35 @@ def _describe(node) -> str:
 def run_hooks(invocation: Invocation, hook_type: str, results: list[NodeResult]) -> list[NodeResult]:
     """Run on-run-start / on-run-end statements (``results`` is in on-run-end's context)."""
     manifest = invocation.manifest
+    root = invocation.project.name
     hooks = sorted((n for n in manifest.nodes.values()
                     if n.resource_type == "operation" and hook_type in n.config.get("tags", [])),
-                   key=lambda n: n.index or 0)
+                   key=lambda n: (n.package_name == root, n.package_name, n.index or 0))  # packages' first
+    views = [ResultView(r, _resource_view(manifest, r.unique_id)) for r in results]
     out = []
     for node in hooks:
         start = time.perf_counter()
         try:
             namespace = node_namespace(invocation.runtime, manifest, node, execute=True,
-                                       extra={"results": results, "schemas": _schemas(invocation)})
+                                       extra={"results": views, "schemas": _schemas(invocation)})
             sql = namespace.render(environment().compile_source(node.raw_code, "dbt_project.yml"))
             if sql.strip():
                 invocation.adapter.execute(sql)
-            status, message = "success", f"{invocation.project.name}.{hook_type}.{node.index} passed"
+            status, message = "success", f"{node.package_name}.{hook_type}.{node.index} passed"
         except FusionError as exc:
             status, message = "error", _blame_interrupt(invocation, f"{hook_type} hook {node.index} failed: {exc}")
             events.emit("HookError", message, level="error")
         out.append(NodeResult(node.unique_id, status, message, execution_time=time.perf_counter() - start,
                               failures=0 if status == "success" else None))
     return out
+
+
+def _resource_view(manifest, unique_id: str):
+    for resources in (manifest.nodes, manifest.unit_tests, manifest.exposures,
+                      manifest.semantic.get("saved_queries", {})):
+        if unique_id in resources:
+            return resource_view(resources[unique_id])
+    return None
 
 
 def _schemas(invocation: Invocation) -> list[str]:
@@ -370,6 +395,10 @@ def execute(invocation: Invocation, selected: set[str], command: str) -> list[No
     the_plan = plan(invocation, selected, command)
     runner = NodeRunner(invocation, len(the_plan.order))
     stop = invocation.interrupt.stop
+    profile = invocation.profile
+    events.emit("ConcurrencyLine", f"Concurrency: {profile.threads} threads (target='{profile.target_name}')",
+                level="debug", num_threads=profile.threads, target_name=profile.target_name,
+                node_count=len(the_plan.order))
     results = run_hooks(invocation, "on-run-start", [])
     if any(r.failed for r in results) or stop.is_set():
         cause = "interrupted" if stop.is_set() else "on-run-start"

@@ -7,6 +7,7 @@ the items already running finish, every other one is skipped.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -34,7 +35,7 @@ def run_dag(items: list[str], parents: dict[str, set[str]], threads: int,
         running: dict[Future, str] = {}
 
         def start(uid: str) -> None:
-            running[pool.submit(run_one, uid)] = uid
+            running[pool.submit(contextvars.copy_context().run, run_one, uid)] = uid  # with the events' listeners
 
         def release(uid: str, failed_cause: str | None) -> list[str]:
             ready = []

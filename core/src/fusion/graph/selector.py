@@ -1,58 +1,32 @@
-"""dbt's node selection syntax: ``[@][N+][method:]value[+N]``, space = union, comma = intersection."""
+"""Evaluating selection specs (``--select``/``--exclude`` words and selectors.yml definitions) on the graph."""
 
 from __future__ import annotations
 
 import fnmatch
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from fusion.errors import SelectionError
 from fusion.graph.dag import Graph
+from fusion.graph.spec import Criterion, Spec, parse_cli
+from fusion.graph.state import StateMatcher
 from fusion.manifest.manifest import Manifest
+from fusion.manifest.state import read_source_freshness
 
-_CRITERION = re.compile(
-    r"^(?P<at>@)?(?:(?P<up>\d*)\+)?(?:(?P<method>[A-Za-z_][\w.]*):)?(?P<value>[^+]*?)(?:\+(?P<down>\d*))?$")
-METHODS = ("fqn", "tag", "path", "file", "config", "resource_type", "source", "package", "test_name",
-           "test_type", "exposure")
-
-
-@dataclass(frozen=True)
-class Criterion:
-    method: str
-    value: str
-    parents: bool = False
-    parents_depth: int | None = None
-    children: bool = False
-    children_depth: int | None = None
-    childrens_parents: bool = False
-
-
-def parse_criterion(text: str) -> Criterion:
-    match = _CRITERION.match(text)
-    if not match or not match.group("value"):
-        raise SelectionError(f"invalid selector {text!r}",
-                             hint="use e.g. my_model, +my_model+, tag:nightly, path:models/staging")
-    method = match.group("method")
-    value = match.group("value")
-    if method is None:
-        method = "path" if ("/" in value or value.endswith((".sql", ".csv", ".py"))) else "fqn"
-    base = method.split(".", 1)[0]
-    if base not in METHODS or (base == "config" and "." not in method):
-        raise SelectionError(f"unknown selection method {method!r} in {text!r}",
-                             hint="known methods: " + ", ".join(METHODS))
-    if match.group("at") and match.group("up") is not None:
-        raise SelectionError(f"invalid selector {text!r}: '@' and a leading '+' cannot be combined")
-    up, down = match.group("up"), match.group("down")
-    return Criterion(method, value, up is not None, int(up) if up else None,
-                     down is not None, int(down) if down else None, bool(match.group("at")))
+if TYPE_CHECKING:
+    from fusion.graph.selector_yaml import NamedSelectors
 
 
 class Selector:
-    def __init__(self, manifest: Manifest, graph: Graph):
+    def __init__(self, manifest: Manifest, graph: Graph, selectors: NamedSelectors | None = None,
+                 state: StateMatcher | None = None, target_path: Path | None = None):
         self.manifest = manifest
         self.graph = graph
+        self.selectors = selectors
+        self.state = state or StateMatcher(None, manifest)  # --state: an earlier run's artifacts
+        self.target_path = target_path  # this project's artifacts (sources.json of the last freshness run)
+        self._resolving: list[str] = []  # selectors.yml names being evaluated (a cycle check)
         everything = {**manifest.nodes, **manifest.sources, **manifest.exposures, **manifest.unit_tests,
                       **manifest.semantic_resources()}
         # a test whose ref target is missing stays in the manifest, disabled (as in dbt)
@@ -65,33 +39,61 @@ class Selector:
 
     def select(self, select: Iterable[str] | None, exclude: Iterable[str] | None,
                indirect: str = "eager") -> set[str]:
-        """Tests of selected nodes join each criterion before intersections (as in dbt)."""
-        chosen = self._union(select, indirect) if select else {
+        """``--select``/``--exclude``: tests of excluded nodes always go too (as in dbt)."""
+        chosen = self.select_spec(parse_cli(select, indirect)) if select else {
             uid for uid, obj in self._all.items() if obj.resource_type != "operation"}
-        if indirect != "empty":  # tests whose parents are spread over several criteria
-            chosen |= self._tests_of(chosen, indirect)
-        excluded = self._union(exclude, "empty") if exclude else set()
-        excluded |= self._tests_of(excluded, "eager")  # a test of an excluded node goes too
-        return chosen - excluded
+        return chosen - (self.select_spec(parse_cli(exclude, "eager")) if exclude else set())
 
-    def _union(self, specs: Iterable[str], indirect: str) -> set[str]:
+    def select_spec(self, spec: Spec, indirect: str = "eager") -> set[str]:
+        """``indirect`` applies where a criterion sets no indirect_selection of its own."""
+        return {uid for uid in self._recurse(spec, indirect)[0] if self._all[uid].resource_type != "operation"}
+
+    def _recurse(self, spec: Spec, indirect: str) -> tuple[set[str], set[str]]:
+        """(selected, tests seen but not selected) as dbt combines them: a group keeps the tests its
+        components selected; with cautious/buildable it also takes the seen tests whose parents it has."""
+        if isinstance(spec, Criterion):
+            selected = self._criterion(spec)
+            mode = spec.indirect or indirect
+            if mode == "empty" or spec.method == "selector":  # a named selector did its own tests
+                return selected, set()
+            return self._expand(selected, mode)
+        bundles = [self._recurse(c, indirect) for c in spec.components]
+        direct = _combine(spec.kind, [d for d, _ in bundles])
+        seen = _combine(spec.kind, [d | i for d, i in bundles])
+        if spec.indirect in ("cautious", "buildable") and seen != direct:
+            have = direct if spec.indirect == "cautious" else \
+                direct.union(*(self.graph.ancestors(uid) for uid in direct))
+            direct = direct | {uid for uid in seen - direct if set(self._all[uid].depends_on_nodes) <= have}
+        return direct, seen
+
+    def _named(self, pattern: str) -> set[str]:
+        if self.selectors is None:
+            raise SelectionError(f"selector:{pattern} needs a selectors.yml", hint="define it in selectors.yml")
+        names = sorted(n for n in self.selectors.specs if fnmatch.fnmatchcase(n, pattern))
+        if not names:
+            raise SelectionError(f"selector {pattern!r} matches no selector in selectors.yml",
+                                 hint="known selectors: " + (", ".join(self.selectors.specs) or "none"))
         out: set[str] = set()
-        for spec in specs:
-            for token in spec.split():
-                out |= self._intersection(token, indirect)
+        for name in names:
+            if name in self._resolving:
+                entry = self.selectors.entries[name]
+                raise SelectionError("selectors refer to each other in a cycle: "
+                                     + " -> ".join([*self._resolving, name]),
+                                     path="selectors.yml", line=entry.line, hint="remove one `method: selector`")
+            self._resolving.append(name)
+            try:
+                out |= self.select_spec(self.selectors.specs[name])
+            finally:
+                self._resolving.pop()
         return out
 
-    def _intersection(self, token: str, indirect: str) -> set[str]:
-        result: set[str] | None = None
-        for part in token.split(","):
-            found = self._criterion(parse_criterion(part))
-            if indirect != "empty":
-                found |= self._tests_of(found, indirect)
-            result = found if result is None else result & found
-        return result or set()
-
     def _criterion(self, c: Criterion) -> set[str]:
-        direct = {uid for uid, obj in self._all.items() if self._matches(c, obj)}
+        if c.method == "selector":
+            direct = self._named(c.value)
+        elif c.method == "source_status":
+            direct = self._source_status(c.value)
+        else:
+            direct = {uid for uid, obj in self._all.items() if self._matches(c, obj)}
         out = set(direct)
         for uid in direct:
             if c.parents:
@@ -104,20 +106,35 @@ class Selector:
                         out |= self.graph.ancestors(kid)
         return out
 
-    def _tests_of(self, chosen: set[str], indirect: str) -> set[str]:
-        tests = set()
+    def _source_status(self, value: str) -> set[str]:
+        """``fresher``: sources whose newest data in target/sources.json is newer than in --state's."""
+        if value != "fresher":
+            raise SelectionError(f"unknown source_status {value!r}", hint="use source_status:fresher")
+        if self.state.previous is None or self.target_path is None:
+            raise SelectionError("source_status:fresher needs --state DIR holding an earlier sources.json",
+                                 hint="keep a copy of target/sources.json, run `fusion source freshness`, "
+                                      "then pass --state with the copy's folder")
+        previous = self.state.previous.sources
+        current = read_source_freshness(self.target_path / "sources.json")
+        return {uid for uid, loaded in current.items()
+                if uid in self._all and (uid not in previous or loaded > previous[uid])}
+
+    def _expand(self, chosen: set[str], indirect: str) -> tuple[set[str], set[str]]:
+        """``chosen`` with the tests it pulls in by ``indirect``, and the tests it leaves pending."""
+        direct, pending = set(chosen), set()
         candidates = {t for uid in chosen for t in self._tests_by_parent.get(uid, ())} - chosen
         upstream: set[str] | None = None
         for uid in candidates:
             parents = set(self._all[uid].depends_on_nodes)
             if indirect == "eager" or parents <= chosen:
-                tests.add(uid)
+                direct.add(uid)
             elif indirect == "buildable":  # parents selected, or built before something selected
                 if upstream is None:
-                    upstream = set().union(*(self.graph.ancestors(u) for u in chosen))
-                if parents <= chosen | upstream:
-                    tests.add(uid)
-        return tests
+                    upstream = set(self.manifest.sources).union(*(self.graph.ancestors(u) for u in chosen))
+                (direct if parents <= chosen | upstream else pending).add(uid)
+            elif indirect != "empty":
+                pending.add(uid)
+        return direct, pending
 
     def _matches(self, c: Criterion, obj) -> bool:
         method, value = c.method, c.value
@@ -139,6 +156,10 @@ class Selector:
             if isinstance(actual, list):
                 return any(str(a) == value for a in actual)
             return actual is not None and str(actual).lower() == value.lower()
+        if method == "state":
+            return self.state.matches(value, obj)
+        if method == "result":
+            return self.state.result(value, obj)
         if method == "resource_type":
             return obj.resource_type == value
         if method == "package":
@@ -161,8 +182,19 @@ class Selector:
             if obj.resource_type != "test":
                 return False
             generic = getattr(obj, "test_metadata", None) is not None
-            return (value in ("generic", "schema") and generic) or (value in ("singular", "data") and not generic)
+            return value == "data" or (value in ("generic", "schema") and generic) or \
+                (value == "singular" and not generic)
         return False
+
+
+def _combine(kind: str, sets: list[set[str]]) -> set[str]:
+    if not sets:
+        return set()
+    if kind == "union":
+        return set().union(*sets)
+    if kind == "intersection":
+        return set.intersection(*sets)
+    return sets[0].difference(*sets[1:])
 
 
 def _glob_parts(have: list[str], want: list[str]) -> bool:

@@ -19,14 +19,19 @@ def toplevel_blocks(source: str) -> str:
     unclosed block is kept to the end, so that Jinja reports it."""
     kept: list[str] = []
     position = 0
-    while True:
-        opening = _next_block(source, position)
-        if opening is None:
-            kept.append(_blank(source[position:]))
-            return "".join(kept)
-        end = _block_end(source, opening)
-        kept += [_blank(source[position:opening.start()]), source[opening.start():end]]
+    for start, end in block_spans(source):
+        kept += [_blank(source[position:start]), source[start:end]]
         position = end
+    kept.append(_blank(source[position:]))
+    return "".join(kept)
+
+
+def block_spans(source: str):
+    """(start, end) offsets of each top-level block of a macro file."""
+    position = 0
+    while (opening := _next_block(source, position)) is not None:
+        position = _block_end(source, opening)
+        yield opening.start(), position
 
 
 def _next_block(source: str, position: int):

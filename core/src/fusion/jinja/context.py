@@ -28,6 +28,7 @@ from fusion.jinja.environment import MacroReturn, environment, template_error_st
 from fusion.jinja.macros import CORE_PACKAGE, MacroDef, MacroFile, MacroRegistry
 from fusion.project.env import EnvReader
 from fusion.relation import Column, Relation
+from fusion.yamlio import load_yaml_text
 
 
 class MacroFunction:
@@ -50,6 +51,8 @@ class MacroFunction:
             return defined[self._macro.name](*args, **kwargs)
         except (FusionError, MacroReturn):
             raise
+        except RecursionError as exc:
+            raise _recursion_error(exc, f"macro {self._macro.name!r}") from None
         except Exception as exc:  # noqa: BLE001 - Jinja's errors and Python's (1/0, a sandbox limit)
             raise _template_error(exc, f"in macro {self._macro.name!r}") from exc
         finally:
@@ -63,9 +66,20 @@ def _template_error(exc: BaseException, where: str) -> CompilationError:
     """The innermost template line, and the macro calls that led there (outermost first)."""
     stack = template_error_stack(exc)
     path, line = stack[-1] if stack else (None, None)
-    message = (exc.message or str(exc)) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+    message = (getattr(exc, "message", None) or str(exc) if isinstance(exc, jinja2.TemplateError)
+               else ": ".join(filter(None, (type(exc).__name__, str(exc)))))
     calls = "".join(f"\n  called from {file}:{lineno}" for file, lineno in reversed(stack[:-1]))
     return CompilationError(f"{message} ({where}){calls}", path=path, line=line)
+
+
+def _recursion_error(exc: RecursionError, what: str) -> CompilationError:
+    """Python's recursion limit, reached by templates: the line that kept calling, no traceback."""
+    stack = template_error_stack(exc)
+    path, line = stack[-1] if stack else (None, None)
+    calls = "".join(f"\n  called from {file}:{lineno}" for file, lineno in reversed(stack[:-1][-5:]))
+    return CompilationError(f"maximum recursion depth exceeded in {what}{calls}",
+                            path=path, line=line,
+                            hint="a macro that calls itself needs a case where it stops")
 
 
 def _add_callers(exc: CompilationError) -> None:
@@ -133,7 +147,11 @@ class MacroStack:
 
 
 class RenderNamespace(dict):
-    """One render's variables; unknown names fall back to macros and package namespaces."""
+    """One render's variables; unknown names fall back to macros and package namespaces.
+
+    Templates see it as ``context`` (as in dbt): its mapping methods only, not its attributes."""
+
+    template_attributes = frozenset({"get", "keys", "items", "values", "update", "setdefault"})
 
     def __init__(self, runtime: Runtime, package: str, members: dict[str, Any]):
         super().__init__(members)
@@ -141,6 +159,7 @@ class RenderNamespace(dict):
         self.package = package
         self._modules: dict[int, Any] = {}
         self.macro_stack = self["context_macro_stack"] = MacroStack()
+        self["context"] = self
 
     def _resolve(self, key: str):
         macros = self.runtime.macros
@@ -168,7 +187,7 @@ class RenderNamespace(dict):
             return dict.__getitem__(self, key)
         raise KeyError(key)
 
-    def get(self, key, default=None):
+    def get(self, key: str, default: Any = None) -> Any:
         return self[key] if key in self else default
 
     def module_for(self, file: MacroFile) -> dict[str, Any]:
@@ -197,11 +216,14 @@ class RenderNamespace(dict):
         except FusionError as exc:  # e.g. the warehouse rejected a statement the template ran
             if exc.path is None:
                 exc.path = getattr(template, "filename", None)
+            if exc.line is None:  # the innermost line of that file the error passed through
+                exc.line = next((line for file, line in reversed(template_error_stack(exc)) if file == exc.path),
+                                None)
             raise
+        except RecursionError as exc:
+            raise _recursion_error(exc, getattr(template, "filename", None) or "a template") from None
         except Exception as exc:  # noqa: BLE001 - Jinja's errors and Python's (1/0, a sandbox limit)
             raise _template_error(exc, "while rendering") from exc
-        except Exception as exc:  # noqa: BLE001 - Python errors of template code: 1 / 0, none + 1...
-            raise _template_error(exc, f"{type(exc).__name__} while rendering") from exc
 
     def evaluate(self, expression: str, path: str):
         """The value (not the text) of a Jinja expression, e.g. ``ref('x')`` -> a Relation."""
@@ -241,23 +263,36 @@ class Runtime:
     env: EnvReader = field(default_factory=EnvReader)
     selected: list[str] = field(default_factory=list)  # unique ids chosen by --select (selected_resources)
     target_path: str | None = None  # where ``write()`` puts run/ files
+    runtime_config: Any = None  # fusion.jinja.runtime_config.RuntimeConfigView (``builtins.ref.config``)
+    defer: Any = None  # --defer: (target node, its relation here) -> the relation to read
     _base_cache: dict[bool, dict[str, Any]] = field(default_factory=dict, repr=False)
 
+    @property
+    def adapter_chain(self) -> tuple[str, ...]:
+        """The prefixes dispatch tries before ``default__``: the adapter's, then its parents'."""
+        return (self.adapter.type_name, *(self.adapter.spec.parents or ()))
+
     def dispatch_macro(self, namespace: RenderNamespace, name: str, macro_namespace: str | None = None):
-        if macro_namespace is None:
-            search = [self.project_name, CORE_PACKAGE]
-        else:
+        """dbt's ``adapter.dispatch``: a namespace that is neither in ``dispatch:`` nor a package
+        (nor given) means a flat lookup from the calling node's package."""
+        chain = self.adapter_chain
+        if macro_namespace in self.dispatch or macro_namespace == CORE_PACKAGE or (
+                macro_namespace is not None and macro_namespace in self.macros.by_package):
             search = list(self.dispatch.get(macro_namespace, [macro_namespace]))
             if macro_namespace not in search:
                 search.append(macro_namespace)
             if self.project_name not in search:
                 search.insert(0, self.project_name)
-        chain = tuple(self.adapter.spec.parents and (self.adapter.type_name, *self.adapter.spec.parents)
-                      or (self.adapter.type_name,))
-        for macro in self.macros.dispatch_candidates(name, search, chain):
+            candidates = self.macros.dispatch_candidates(name, search, chain)
+            plain_from = macro_namespace
+        else:
+            search = list(dict.fromkeys((namespace.package, self.project_name, CORE_PACKAGE)))
+            candidates = self.macros.flat_dispatch_candidates(name, namespace.package, chain)
+            plain_from = namespace.package
+        for macro in candidates:
             return MacroFunction(macro, namespace)
         # a plain macro of that name (dbt falls back to it when no prefixed one exists)
-        macro = self.macros.find(name, macro_namespace)
+        macro = self.macros.find(name, plain_from)
         if macro is not None:
             return MacroFunction(macro, namespace)
         raise CompilationError(
@@ -340,8 +375,8 @@ def _tojson(value, default=None, sort_keys=False):
 
 def _fromyaml(text, default=None):
     try:
-        return yaml.safe_load(text)
-    except (yaml.YAMLError, TypeError):
+        return load_yaml_text(text, "fromyaml()")
+    except (FusionError, TypeError):  # bad YAML, too deep or an alias bomb: the default, as dbt does
         return default
 
 

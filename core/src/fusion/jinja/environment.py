@@ -174,8 +174,11 @@ class FusionEnvironment(jinja2.sandbox.SandboxedEnvironment):
 
     def is_safe_attribute(self, obj, attr: str, value) -> bool:
         """Jinja's rule, no module (``modules.pytz.os`` would reach all of Python), and nothing of a
-        data library's objects (Arrow tables lead to pandas/numpy writers such as ``.tofile``)."""
-        return (not isinstance(value, types.ModuleType)
+        data library's objects (Arrow tables lead to pandas/numpy writers such as ``.tofile``); an
+        object that lists its ``template_attributes`` shows those only."""
+        allowed = getattr(type(obj), "template_attributes", None)
+        return ((allowed is None or attr in allowed)
+                and not isinstance(value, types.ModuleType)
                 and type(obj).__module__.partition(".")[0] not in _DATA_LIBRARIES
                 and super().is_safe_attribute(obj, attr, value))
 

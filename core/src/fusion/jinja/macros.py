@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import jinja2.nodes as nodes
 
-from fusion.jinja.blocks import toplevel_blocks
+from fusion.jinja.blocks import block_spans, toplevel_blocks
 from fusion.jinja.environment import environment
 
 CORE_PACKAGE = "dbt"
@@ -19,11 +19,23 @@ class MacroFile:
     path: str  # as shown to users: original_file_path, or an absolute path for built-ins
     source: str
     _template: object = None
+    _by_line: dict[int, str] | None = None
+
+    def block_at(self, lineno: int) -> str:
+        """The text of the top-level block starting on line ``lineno``."""
+        if self._by_line is None:
+            self._by_line = {self.source.count("\n", 0, start) + 1: self.source[start:end]
+                             for start, end in block_spans(self.source)}
+        return self._by_line.get(lineno, "")
 
     @property
     def blocks(self) -> str:
         """The source as Jinja sees it: its top-level macro/test/docs blocks only."""
         return toplevel_blocks(self.source)
+
+    def template_tree(self):
+        """The parsed (not compiled) Jinja tree of the file's blocks."""
+        return environment().parse_source(self.blocks, self.path)
 
     @property
     def template(self):
@@ -43,6 +55,30 @@ class MacroDef:
     @property
     def unique_id(self) -> str:
         return f"macro.{self.package}.{self.name}"
+
+    @property
+    def sql(self) -> str:
+        """The macro's own block of its file (manifest.json's ``macro_sql``)."""
+        return self.file.block_at(self.lineno)
+
+    def called_names(self) -> list[tuple[str | None, str]]:
+        """(package or None, name) of each macro this one calls directly, e.g. ``pkg.m()``, ``m()``."""
+        for node in self.file.template_tree().find_all(nodes.Macro):
+            if node.name == self.name:
+                return called_names(node)
+        return []
+
+
+def called_names(tree) -> list[tuple[str | None, str]]:
+    """(package or None, name) of the calls ``name(...)`` and ``package.name(...)`` in a Jinja tree."""
+    found: dict[tuple[str | None, str], None] = {}
+    for call in tree.find_all(nodes.Call):
+        target = call.node
+        if isinstance(target, nodes.Name):
+            found[(None, target.name)] = None
+        elif isinstance(target, nodes.Getattr) and isinstance(target.node, nodes.Name):
+            found[(target.node.name, target.attr)] = None
+    return list(found)
 
 
 def macros_in_file(file: MacroFile, index: dict[str, list] | None = None) -> list[MacroDef]:
@@ -114,16 +150,34 @@ class MacroRegistry:
 
     @property
     def naming_overridden(self) -> bool:
-        """Whether any ``generate_{schema,alias,database}_name`` macro is the user's own."""
-        return any(self.is_overridden(f"generate_{part}_name") for part in ("schema", "alias", "database"))
+        """Whether any ``generate_{schema,alias,database}_name`` macro (or a ``<prefix>__`` one it
+        dispatches to) is the user's own."""
+        suffixes = tuple(f"generate_{part}_name" for part in ("schema", "alias", "database"))
+        return any(name.endswith(suffixes) for name in self._user_macro_names)
 
     def is_overridden(self, name: str) -> bool:
         """Whether a project or package replaces a built-in macro of this name."""
+        return name in self._user_macro_names
+
+    @property
+    def _user_macro_names(self) -> frozenset[str]:
         overridden = self._overridden
         if overridden is None:  # built once: files are all added before anything renders
             overridden = self._overridden = frozenset(
                 macro for pkg, macros in self.by_package.items() if pkg not in self.internal for macro in macros)
-        return name in overridden
+        return overridden
+
+    def flat_dispatch_candidates(self, name: str, package: str, adapter_chain: tuple[str, ...]):
+        """Yield macros as dispatch without a namespace finds them: for each prefix (adapters',
+        then ``default``), the calling node's package, then the root project, then built-ins."""
+        for prefix in [*adapter_chain, "default"]:
+            for candidate in dict.fromkeys((package, self.root_package)):
+                macro = self.by_package.get(candidate, {}).get(f"{prefix}__{name}")
+                if macro is not None:
+                    yield macro
+            macro = self.in_package(CORE_PACKAGE, f"{prefix}__{name}")
+            if macro is not None:
+                yield macro
 
     def dispatch_candidates(self, name: str, namespaces: list[str], adapter_chain: tuple[str, ...]):
         """Yield macros in dispatch order: each namespace, each ``<adapter>__`` then ``default__``."""

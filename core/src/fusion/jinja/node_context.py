@@ -7,6 +7,7 @@ relations, ephemeral models become CTE names, and ``adapter`` talks to the wareh
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,7 @@ class _Config:
         if self._capture is not None:
             values = dict(args[0]) if args and isinstance(args[0], dict) else {}
             values.update(kwargs)
-            self._capture.config = merge_config(self._capture.config, normalize_config(values))
+            self._capture.config = merge_config(self._capture.config, normalize_config(values, self._node.original_file_path))
         return ""
 
     def _lookup(self, key: str):
@@ -296,7 +297,10 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
                 resolution.ephemerals.append(target.unique_id)
             return runtime.adapter.relation(None, None, EPHEMERAL_PREFIX + target.alias, "cte").quote(
                 identifier=False)
-        return _narrow(relation_for(runtime, target), target.config.get("event_time"))
+        relation = relation_for(runtime, target)
+        if runtime.defer is not None:
+            relation = runtime.defer(target, relation)
+        return _narrow(relation, target.config.get("event_time"))
 
     def source(source_name, table_name):
         if capture is not None:
@@ -316,6 +320,8 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
         return replace(relation, limit=0) if runtime.flags.get("EMPTY") else relation
 
     def var(name, default=MISSING):
+        if default is MISSING and not execute:  # as dbt: a missing var is an error at compile/run only
+            default = None
         value = runtime.vars.get(name, node.package_name, default, node)
         if isinstance(value, str) and ("{{" in value or "{%" in value):  # dbt renders a var's value when read
             return namespace.render(environment().compile_source(value, f"<var {name}>"))
@@ -337,8 +343,8 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
         "store_result": results.store_result,
         "store_raw_result": results.store_raw_result,
         "load_result": results.load_result,
-        "model": _LazyDict(lambda: _attrify(node.to_dict())),
-        "graph": _LazyDict(manifest.flat_graph),
+        "model": resource_view(node),
+        "graph": _SharedGraph(manifest.flat_graph),
         "selected_resources": list(runtime.selected),
         "env": runtime.target,
         "column": Column,
@@ -353,10 +359,28 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
         "compiled_code": None,
         **_hooks(node),
     })
-    namespace["builtins"] = {"ref": ref, "source": source, "config": namespace["config"]}
+    namespace["builtins"] = {"ref": _Resolver(ref, runtime.runtime_config), "source": source,
+                             "config": namespace["config"]}
     if extra:
         namespace.update(extra)
     return namespace
+
+
+class _Resolver:
+    """``builtins.ref``: callable as ``ref``, and ``.config`` is the runtime config, as in dbt."""
+
+    def __init__(self, call, config):
+        self._call = call
+        self.config = config
+
+    def __call__(self, *args, **kwargs):
+        return self._call(*args, **kwargs)
+
+
+def resource_view(resource) -> dict:
+    """A resource as templates see it (``model``, ``results[i].node``): its manifest.json entry,
+    built on first use; keys read as attributes too."""
+    return _LazyDict(lambda: _attrify(resource.to_dict()))
 
 
 def _hooks(node: Node) -> dict[str, list[dict[str, Any]]]:
@@ -380,11 +404,10 @@ def _writer(runtime: Runtime, node: Node, execute: bool):
     """``write(payload)``: save text as the node's file under target/run (at execute time only)."""
     def write(payload) -> str:
         if execute and runtime.target_path:
+            from fusion.fileio import write_atomic
             from fusion.manifest.artifacts import compiled_file_path
 
-            path = Path(runtime.target_path) / compiled_file_path(node, "run")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(str(payload), encoding="utf-8")
+            write_atomic(Path(runtime.target_path) / compiled_file_path(node, "run"), str(payload).encode("utf-8"))
         return ""
 
     return write
@@ -401,6 +424,38 @@ def _seed_loader(runtime: Runtime, node: Node):
         return ResultTable(load_seed(node, runtime.adapter.seed_types)[2])
 
     return load_agate_table
+
+
+class _SharedGraph(MutableMapping):
+    """``graph``: the manifest's flat graph, built on first use and shared by every render of the
+    invocation, as in dbt (packages keep run-wide caches in it from on-run-start on); keys read
+    as attributes too."""
+
+    def __init__(self, flat_graph):
+        self._flat_graph = flat_graph
+
+    def __getitem__(self, key):
+        return self._flat_graph()[key]
+
+    def __setitem__(self, key, value):
+        self._flat_graph()[key] = value
+
+    def __delitem__(self, key):
+        del self._flat_graph()[key]
+
+    def __iter__(self):
+        return iter(self._flat_graph())
+
+    def __len__(self) -> int:
+        return len(self._flat_graph())
+
+    def __getattr__(self, item):
+        if item.startswith("_"):
+            raise AttributeError(item)
+        try:
+            return self._flat_graph()[item]
+        except KeyError as exc:
+            raise AttributeError(item) from exc
 
 
 class _LazyDict(dict):

@@ -88,6 +88,15 @@ class ResultTable:
     def __len__(self) -> int:
         return self._arrow.num_rows
 
+    def rename(self, column_names=None, **_agate_options) -> ResultTable:
+        """A copy with columns renamed (agate's ``rename``): a {old: new} mapping or a list of new names."""
+        names = list(self.column_names)
+        if isinstance(column_names, dict):
+            names = [column_names.get(n, n) for n in names]
+        elif column_names is not None:
+            names = [str(n) for n in column_names]
+        return ResultTable(self._arrow.rename_columns(names))
+
     def print_table(self, max_rows: int = 20, **_ignored) -> None:
         print(" | ".join(self.column_names))
         for row in self.rows[:max_rows]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import queue
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ import orjson
 from fusion import __version__
 from fusion.errors import FusionError
 from fusion.execution.results import NodeResult, now_iso
+from fusion.fileio import write_atomic
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.semantic import KINDS, node_relation, semantic_manifest
 
@@ -34,11 +34,7 @@ def _metadata(kind: str, version: int, invocation) -> dict[str, Any]:
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS, default=str))
-    os.replace(tmp, path)
+    write_atomic(path, orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS, default=str))
 
 
 def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
@@ -48,7 +44,7 @@ def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
             macros[macro.unique_id] = {
                 "name": name, "resource_type": "macro", "package_name": package,
                 "path": macro.file.path, "original_file_path": macro.file.path,
-                "unique_id": macro.unique_id, "macro_sql": "", "depends_on": {"macros": []},
+                "unique_id": macro.unique_id, "macro_sql": macro.sql, "depends_on": {"macros": []},
                 "description": "", "meta": {}, "docs": {"show": True, "node_color": None},
                 "patch_path": None, "arguments": [], "created_at": 0.0, "supported_languages": None,
             }
@@ -64,7 +60,7 @@ def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
         "docs": {uid: doc.to_dict() for uid, doc in manifest.docs.items()},
         "exposures": {uid: exp.to_dict() for uid, exp in manifest.exposures.items()},
         **{kind: {uid: r.to_dict() for uid, r in manifest.semantic.get(kind, {}).items()} for kind in KINDS},
-        "groups": {}, "selectors": {},
+        "groups": {}, "selectors": invocation.selectors.manifest_form(),
         "disabled": {uid: [n.to_dict() for n in nodes] for uid, nodes in manifest.disabled.items()},
         # dbt's maps leave unit tests out; the graph keeps them for selection and scheduling
         "parent_map": {k: v for k, v in invocation.graph.parents.items() if not k.startswith("unit_test.")},
@@ -114,6 +110,16 @@ def write_run_results(results: list[NodeResult], elapsed: float, invocation) -> 
     return path
 
 
+def write_sources(results, elapsed: float, invocation, path: Path) -> Path:
+    """sources.json (v3): the freshness results; dbt leaves out the sources that failed to run."""
+    write_json_atomic(path, {
+        "metadata": _metadata("sources", 3, invocation),
+        "results": [r.to_dict() for r in results if r.status != "runtime error"],
+        "elapsed_time": elapsed,
+    })
+    return path
+
+
 def compiled_file_path(node, folder: str) -> str:
     """``<folder>/<package>/<original path>[/<test file>]`` as dbt lays out compiled/ and run/."""
     if node.resource_type == "test" and node.test_metadata is not None:
@@ -128,8 +134,7 @@ class SqlWriter:
         self.root = root
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
-        self._folders: set[Path] = set()
-        self._error: OSError | None = None
+        self._error: FusionError | None = None
 
     def write(self, relative: str, sql: str) -> None:
         if self._thread is None:
@@ -139,13 +144,9 @@ class SqlWriter:
 
     def _work(self) -> None:
         while (item := self._queue.get()) is not None:
-            path = self.root / item[0]
             try:
-                if path.parent not in self._folders:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    self._folders.add(path.parent)
-                path.write_text(item[1], encoding="utf-8")
-            except OSError as exc:
+                write_atomic(self.root / item[0], item[1].encode("utf-8"))
+            except FusionError as exc:
                 self._error = self._error or exc
 
     def close(self) -> None:
@@ -156,5 +157,4 @@ class SqlWriter:
             self._thread = None
         if self._error is not None:
             error, self._error = self._error, None
-            raise FusionError(f"could not write compiled SQL: {error}", path=str(self.root),
-                              hint="check that the target folder is writable and the disk is not full")
+            raise error

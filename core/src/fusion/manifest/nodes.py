@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -90,7 +91,15 @@ class Node:
             found = inferred.pop(key.lower(), None)
             out[key] = {**column, "data_type": column.get("data_type") or (found[1] if found else None)}
         extra = [{"name": name, "data_type": data_type} for name, data_type in inferred.values()]
-        return {**out, **column_entries(extra, None)}
+        return {**out, **column_entries(extra)}
+
+    def _contract_checksum(self) -> str:
+        """What an enforced contract promises: the declared columns, types and constraints."""
+        state = "".join(f"|{c.get('name', k)}{c.get('data_type')}{c.get('constraints', [])}"
+                        for k, c in sorted(self.columns.items(), key=lambda kv: kv[1].get("name", kv[0])))
+        if self.materialized in ("table", "incremental"):  # these enforce constraints too
+            state += self.materialized
+        return hashlib.sha256(state.encode()).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
         """The node as dbt writes it into manifest.json."""
@@ -124,6 +133,7 @@ class Node:
             "doc_blocks": [],
             "depends_on": {"macros": self.depends_on_macros, "nodes": self.depends_on_nodes},
         }
+        enforced = bool(self.config.get("contract", {}).get("enforced", False))
         if self.resource_type == "seed":
             out["root_path"] = self.root_path
             out["depends_on"] = {"macros": self.depends_on_macros}
@@ -135,8 +145,8 @@ class Node:
             "metrics": [],
             "functions": [],
             "compiled_path": self.compiled_path,
-            "contract": {"enforced": bool(self.config.get("contract", {}).get("enforced", False)),
-                         "alias_types": True, "checksum": None},
+            "contract": {"enforced": enforced, "alias_types": True,
+                         "checksum": self._contract_checksum() if enforced else None},
         })
         if self.compiled_code is not None:
             out.update({"compiled": True, "compiled_code": self.compiled_code,
@@ -175,6 +185,7 @@ class Source:
     config: dict[str, Any] = field(default_factory=dict)
     quoting: dict[str, Any] = field(default_factory=dict)
     loaded_at_field: str | None = None
+    loaded_at_query: str | None = None
     freshness: dict[str, Any] | None = None
     relation_name: str | None = None
     created_at: float = field(default_factory=time.time)
@@ -189,7 +200,7 @@ class Source:
             "fqn": self.fqn, "source_name": self.source_name,
             "source_description": self.source_description, "loader": self.loader,
             "identifier": self.identifier, "quoting": self.quoting,
-            "loaded_at_field": self.loaded_at_field, "loaded_at_query": None,
+            "loaded_at_field": self.loaded_at_field, "loaded_at_query": self.loaded_at_query,
             "freshness": self.freshness, "external": None, "description": self.description,
             "columns": self.columns, "meta": self.meta, "source_meta": self.source_meta,
             "tags": self.tags, "config": self.config, "patch_path": None,

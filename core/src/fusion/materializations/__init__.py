@@ -7,7 +7,7 @@ or package overriding those macros changes what runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -47,12 +47,13 @@ class MaterializationContext:
     full_refresh: bool
     seed_rows: Callable[[], Any] | None = None  # seeds: returns (column types, Arrow table)
     render_batch: Callable[[tuple[str, str]], str] | None = None  # microbatch: SQL for one window
+    defer_relation: Relation | None = None  # clone: the node's relation in the --state run
 
     @property
     def config(self) -> dict[str, Any]:
         return self.node.config
 
-    def macro(self, name: str, *args, **kwargs) -> Any:
+    def macro(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Call a macro (dispatched for this adapter) and return its text or returned value."""
         function = self.namespace.get(name)
         if function is None:
@@ -71,21 +72,34 @@ class MaterializationContext:
         self.macro("run_hooks", self.namespace[f"{key}s"], inside_transaction)
 
 
+#: where a materialization comes from (``Materialization.locality``): more local wins a tie
+PLUGIN, PACKAGE, ROOT_PROJECT = 0, 1, 2
+
+
 @dataclass(frozen=True)
 class Materialization:
-    """Registered through ``fusion_register_materializations``."""
+    """Registered through ``fusion_register_materializations``; a project's or package's
+    ``{% materialization %}`` block takes part in the choice as one too."""
 
     name: str
     run: Callable[[MaterializationContext], MaterializationResult]
     adapters: tuple[str, ...] = ()  # empty: every adapter
+    locality: int = PLUGIN  # PLUGIN, PACKAGE or ROOT_PROJECT
 
 
-def pick_materialization(registered: list[Materialization], name: str, adapter: str) -> Materialization | None:
-    """An adapter-specific registration wins over a generic one; later registrations win ties."""
-    best = None
+def pick_materialization(registered: Sequence[Materialization], name: str,
+                         adapter_chain: Sequence[str]) -> Materialization | None:
+    """dbt's rule: the most specific registration wins (for the adapter itself, then for the
+    adapters it inherits from, ``adapter_chain``'s order, then a generic one); among equally
+    specific ones the most local (the root project, a package, a plugin); then the later one."""
+    best, best_rank = None, (0, 0)
     for mat in registered:
-        if mat.name != name or (mat.adapters and adapter not in mat.adapters):
+        if mat.name != name:
             continue
-        if best is None or mat.adapters or not best.adapters:
-            best = mat
+        matches = [adapter_chain.index(a) for a in mat.adapters if a in adapter_chain]
+        if mat.adapters and not matches:
+            continue
+        rank = (-min(matches, default=len(adapter_chain)), mat.locality)
+        if best is None or rank >= best_rank:
+            best, best_rank = mat, rank
     return best

@@ -20,6 +20,7 @@ BUILTIN = {
     "test": (_STANDARD, "run_test"),
     "snapshot": ("fusion.materializations.snapshot", "run_snapshot"),
     "materialized_view": (_STANDARD, "run_materialized_view"),
+    "clone": ("fusion.materializations.clone", "run_clone"),
 }
 
 

@@ -4,28 +4,43 @@ the same Jinja runtime as everything else.
 The block sees what dbt gives it: ``sql`` (the compiled model), ``this``, ``model``,
 ``config``, ``adapter``, ``pre_hooks``/``post_hooks`` with the ``run_hooks`` macro,
 ``statement``/``load_result``; it may ``return({'relations': [...]})``.
-A root-project block overrides a built-in materialization of the same name; a package's block
-is used only for names Fusion does not have.
+Blocks compete with the registered (Python) materializations under dbt's rule (see
+``pick_materialization``): a root-project block for the adapter, or a ``default`` one for a name
+registered for every adapter, overrides it; a package's block is used only for names Fusion
+does not have.
 """
 
 from __future__ import annotations
 
+import functools
+
 from fusion.adapter import AdapterResponse
 from fusion.jinja.context import MacroFunction
 from fusion.jinja.macros import MacroDef, MacroRegistry
-from fusion.materializations import MaterializationContext, MaterializationResult
+from fusion.materializations import (
+    PACKAGE,
+    ROOT_PROJECT,
+    Materialization,
+    MaterializationContext,
+    MaterializationResult,
+)
 
 
-def find_jinja_materialization(macros: MacroRegistry, name: str, adapter_chain: tuple[str, ...],
-                               builtin_names: set[str]) -> MacroDef | None:
-    owners = [macros.root_package] + [p for p in macros.by_package if p not in macros.internal
-                                       and p != macros.root_package and name not in builtin_names]
-    for owner in owners:
+def jinja_materializations(macros: MacroRegistry, name: str, adapter_chain: tuple[str, ...],
+                           builtin_names: set[str]) -> list[Materialization]:
+    """The blocks named ``name`` for ``adapter_chain`` (or ``default``), as registrations: the
+    root project's, and the packages' for names Fusion does not have."""
+    owners = [(macros.root_package, ROOT_PROJECT)]
+    if name not in builtin_names:
+        owners += [(p, PACKAGE) for p in macros.by_package if p not in macros.internal and p != macros.root_package]
+    found = []
+    for owner, locality in owners:
         for adapter in (*adapter_chain, "default"):
             macro = macros.by_package.get(owner, {}).get(f"materialization_{name}_{adapter}")
             if macro is not None:
-                return macro
-    return None
+                found.append(Materialization(name, functools.partial(run_jinja_materialization, macro=macro),
+                                             () if adapter == "default" else (adapter,), locality))
+    return found
 
 
 def run_jinja_materialization(ctx: MaterializationContext, macro: MacroDef) -> MaterializationResult:

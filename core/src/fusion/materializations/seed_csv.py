@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 import pyarrow as pa
 
 from fusion.errors import ProjectError
+from fusion.fileio import read_text
 
 NULLS = frozenset({"", "null"})
 
@@ -121,8 +122,7 @@ def _infer(values: list[str | None]):
 
 def load_seed(node, seed_types: dict[str, str]):
     """A seed node's file: (column names, SQL types, Arrow table); ``column_types`` override inference."""
-    with open(f"{node.root_path}/{node.original_file_path}", encoding="utf-8") as handle:
-        text = handle.read()
+    text = read_text(f"{node.root_path}/{node.original_file_path}", node.original_file_path)
     overrides = dict(node.config.get("column_types") or {})
     names, kinds, table = read_seed(text, node.original_file_path, node.config.get("delimiter", ","),
                                     frozenset(overrides))

@@ -97,7 +97,7 @@ def tracked_files(projects, macro_folders) -> list[tuple[str, os.stat_result]]:
     found: list = []
     for project in projects:
         root = str(project.root)
-        for name in ("dbt_project.yml", "packages.yml", "dependencies.yml", "package-lock.yml"):
+        for name in ("dbt_project.yml", "packages.yml", "dependencies.yml", "package-lock.yml", "selectors.yml"):
             _stat(os.path.join(root, name), found)
         folders = {*project.model_paths, *project.seed_paths, *project.analysis_paths,
                    *project.snapshot_paths, *project.macro_paths, *project.test_paths,

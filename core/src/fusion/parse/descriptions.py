@@ -11,16 +11,18 @@ from fusion.manifest.nodes import Source
 
 def render_descriptions(manifest: Manifest, runtime: Runtime, root_package: str) -> None:
     """Descriptions of nodes, their columns, sources and exposures, rendered in place."""
+    base = runtime.base_members(False)  # built once: most descriptions are only {{ doc('x') }}
     for resource in [*manifest.nodes.values(), *manifest.sources.values(), *manifest.exposures.values()]:
-        resource.description = _render(manifest, runtime, root_package, resource, resource.description)
+        resource.description = _render(manifest, runtime, base, root_package, resource, resource.description)
         for column in (getattr(resource, "columns", None) or {}).values():
-            column["description"] = _render(manifest, runtime, root_package, resource, column.get("description"))
+            column["description"] = _render(manifest, runtime, base, root_package, resource,
+                                            column.get("description"))
         if isinstance(resource, Source):
-            resource.source_description = _render(manifest, runtime, root_package, resource,
+            resource.source_description = _render(manifest, runtime, base, root_package, resource,
                                                   resource.source_description)
 
 
-def _render(manifest: Manifest, runtime: Runtime, root_package: str, resource, text):
+def _render(manifest: Manifest, runtime: Runtime, base: dict, root_package: str, resource, text):
     if not isinstance(text, str) or ("{{" not in text and "{%" not in text):
         return text
     package = resource.package_name
@@ -40,6 +42,6 @@ def _render(manifest: Manifest, runtime: Runtime, root_package: str, resource, t
                                    path=where, hint="define it in a .md file: {% docs " + name + " %}...{% enddocs %}")
         return found.block_contents
 
-    members = {**runtime.base_members(False), "doc": doc,
+    members = {**base, "doc": doc,
                "var": lambda name, default=None: runtime.vars.get(name, package, default)}
     return environment().compile_source(text, where).render(members)

@@ -8,6 +8,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from fusion.fileio import read_text
+
 
 @dataclass(frozen=True)
 class SourceFile:
@@ -61,7 +63,7 @@ def find_files(package: str, root: Path, resource_paths: list[str], suffixes: tu
             prefix = "/".join(parts) + "/" if parts else ""
             for filename in sorted(filenames):
                 if filename.endswith(suffixes) and not filename.startswith("."):
-                    with open(os.path.join(dirpath, filename), encoding="utf-8") as handle:
-                        text = handle.read()
-                    found.append(SourceFile(package, root, resource_path.rstrip("/"), prefix + filename, text))
+                    folder = resource_path.rstrip("/")
+                    text = read_text(os.path.join(dirpath, filename), f"{folder}/{prefix}{filename}")
+                    found.append(SourceFile(package, root, folder, prefix + filename, text))
     return found

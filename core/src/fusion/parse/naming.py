@@ -1,6 +1,7 @@
 """Database, schema and alias of a node: dbt's ``generate_*_name`` macros.
 
-When no project or package overrides a macro, the built-in rule is applied in Python (the
+When no project or package overrides a macro (nor the ``default__``/``<adapter>__`` macro it
+dispatches to), the built-in rule is applied in Python (the
 same rule the built-in macro implements); otherwise the user's macro is rendered.
 """
 
@@ -69,7 +70,12 @@ def apply_naming(runtime: Runtime, node: Node, namespace_factory, answers: dict 
     custom_schema = config.get("schema")
     custom_database = config.get("database")
     custom_alias = config.get("alias")
-    overridden = runtime.macros.is_overridden
+    prefixes = (*runtime.adapter_chain, "default")
+
+    def overridden(name: str) -> bool:
+        """Whether the user defines the macro or one it dispatches to (``default__<name>``...)."""
+        return any(runtime.macros.is_overridden(n) for n in (name, *(f"{p}__{name}" for p in prefixes)))
+
     call = _Namer(runtime, node, namespace_factory, answers)
 
     if node.resource_type == "snapshot" and config.get("target_schema"):  # legacy: used verbatim

@@ -22,13 +22,21 @@ from fusion.jinja.macros import CORE_PACKAGE, MacroFile, MacroRegistry, macros_i
 from fusion.jinja.node_context import Capture, node_namespace
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.nodes import DocBlock, Exposure, Node, RefCall, Source
-from fusion.manifest.semantic import (KINDS, SemanticResource, link_metrics, metric_body, node_relation,
-                                      saved_query_body, semantic_model_body)
+from fusion.manifest.semantic import (
+    KINDS,
+    SemanticResource,
+    link_metrics,
+    metric_body,
+    node_relation,
+    saved_query_body,
+    semantic_model_body,
+)
 from fusion.parse.cache import RenderMemo
 from fusion.parse.descriptions import render_descriptions
 from fusion.parse.files import SourceFile, find_files
+from fusion.parse.freshness import resolve_freshness, resolve_loaded_at
 from fusion.parse.naming import apply_naming
-from fusion.parse.properties import Properties, TestSpec, column_entries, read_properties
+from fusion.parse.properties import Properties, TestSpec, column_entries, read_properties, tag_list
 from fusion.parse.python_models import python_model_capture
 from fusion.parse.unit_tests import parse_unit_test
 from fusion.project.project import Project
@@ -129,11 +137,11 @@ class ProjectParser:
             project.name, project.root, [f"{p}/fixtures" for p in project.test_paths], (".csv", ".sql"))}
         return [(file, entry, fixtures) for file, entry in props.unit_tests]
 
-    def _config_for(self, resource_type: str, fqn: list[str]) -> dict[str, Any]:
+    def _config_for(self, resource_type: str, fqn: list[str], unrendered: bool = False) -> dict[str, Any]:
         """A package's own dbt_project.yml config, overridden by the root project's."""
         own = next((p for p in self.packages if p.name == fqn[0]), None)
-        base = own.config_for(resource_type, fqn) if own is not None else {}
-        return merge_config(base, self.project.config_for(resource_type, fqn))
+        base = own.config_for(resource_type, fqn, unrendered) if own is not None else {}
+        return merge_config(base, self.project.config_for(resource_type, fqn, unrendered))
 
     # --- resources -----------------------------------------------------------------------
     def _new_node(self, file: SourceFile, resource_type: str, name: str, raw_code: str, fqn: list[str],
@@ -155,15 +163,22 @@ class ProjectParser:
         if versioned is not None:  # <model>_v<N>.sql (or a version's defined_in:) of a versioned model
             name, version = versioned[0].name, versioned[1]["v"]
             fqn = [file.package, *file.folders, name, f"v{version}"]
+        elif resource_type == "analysis":  # dbt 1.12's fqn (and path) for analyses
+            fqn = [file.package, "analysis", *file.folders, name]
         else:
             fqn = [file.package, *file.folders, name]
         patch = props.patches.get((resource_type, name))
         config = self._config_for(resource_type, fqn)
-        if patch is not None:
-            config = merge_config(config, patch.config)
+        unrendered = self._config_for(resource_type, fqn, unrendered=True)
+        overrides = [patch.config] if patch is not None else []
         if versioned is not None:
-            config = merge_config(config, normalize_config(dict(versioned[1].get("config") or {})))
+            overrides.append(normalize_config(dict(versioned[1].get("config") or {})))
+        for override in overrides:
+            config, unrendered = merge_config(config, override), merge_config(unrendered, override)
         node = self._new_node(file, resource_type, name, text, fqn, config)
+        node.unrendered_config = unrendered
+        if resource_type == "analysis":
+            node.path = f"analysis/{file.relative}"
         if versioned is not None:
             node.unique_id, node.version = f"{node.unique_id}.v{version}", version
             node.latest_version = patch.latest_version if patch.latest_version is not None else max(
@@ -179,6 +194,7 @@ class ProjectParser:
         else:
             capture = self._render_for_parse(node, text)
         node.config_call_dict = capture.config
+        node.unrendered_config = merge_config(node.unrendered_config, capture.config)
         node.config = with_defaults(resource_type, merge_config(config, capture.config))
         node.refs, node.sources = capture.refs, capture.sources
         self._add(node)
@@ -231,28 +247,30 @@ class ProjectParser:
     def _parse_source(self, file: SourceFile, source: dict[str, Any], table: dict[str, Any]) -> None:
         source_name, table_name = source["name"], table["name"]
         fqn = [file.package, *file.folders, source_name, table_name]
-        config = merge_config(self._config_for("source", fqn),
-                              normalize_config({**(source.get("config") or {}), **(table.get("config") or {})}))
+        project_config = self._config_for("source", fqn)
+        config = merge_config(project_config,
+                              normalize_config({**(source.get("config") or {}), **(table.get("config") or {})},
+                                               file.original_file_path))
+        freshness = resolve_freshness(source, table, project_config.get("freshness"), file.original_file_path)
+        loaded_at_field, loaded_at_query = resolve_loaded_at(source, table, file.original_file_path)
+        config.update(freshness=freshness, loaded_at_field=loaded_at_field, loaded_at_query=loaded_at_query)
         if not config.get("enabled", True):
             return
         database = table.get("database") or source.get("database") or self.runtime.adapter.default_database
         schema = table.get("schema") or source.get("schema") or source_name
         identifier = table.get("identifier") or table_name
-        freshness = table.get("freshness", source.get("freshness"))
-        loaded_at_field = table.get("loaded_at_field") or source.get("loaded_at_field")
         src = Source(
             unique_id=f"source.{file.package}.{source_name}.{table_name}", package_name=file.package,
             source_name=source_name, name=table_name, identifier=identifier, database=database,
             schema=schema, path=file.original_file_path, original_file_path=file.original_file_path,
             fqn=fqn, description=table.get("description") or "",
             source_description=source.get("description") or "", loader=source.get("loader") or "",
-            columns=column_entries(table.get("columns"), file), meta=table.get("meta") or {},
+            columns=column_entries(table.get("columns")), meta=table.get("meta") or {},
             source_meta=source.get("meta") or {},
-            tags=sorted(set((source.get("tags") or []) + (table.get("tags") or []))),
-            config={"enabled": True, "event_time": None, "freshness": freshness, "loaded_at_field": loaded_at_field,
-                    "loaded_at_query": None, "meta": {}, "tags": [], **config},
+            tags=sorted(set(tag_list(source.get("tags")) + tag_list(table.get("tags")))),
+            config={"enabled": True, "event_time": None, "meta": {}, "tags": [], **config},
             quoting={"database": None, "schema": None, "identifier": None, "column": None},
-            loaded_at_field=loaded_at_field, freshness=freshness,
+            loaded_at_field=loaded_at_field, loaded_at_query=loaded_at_query, freshness=freshness,
         )
         src.relation_name = self.runtime.adapter.relation(database, schema, identifier).render()
         self.manifest.add_source(src)
@@ -267,20 +285,26 @@ class ProjectParser:
         return render_value(entry, members, file.original_file_path, skip=YAML_RENDERED_LATER)
 
     def _parse_hooks(self) -> None:
-        project = self.project
-        for hook_type, hooks in (("on-run-start", project.on_run_start), ("on-run-end", project.on_run_end)):
-            for index, sql in enumerate(hooks):
-                name = f"{project.name}-{hook_type}-{index}"
-                node = Node(
-                    unique_id=f"operation.{project.name}.{name}", resource_type="operation",
-                    package_name=project.name, name=name, path=f"hooks/{name}.sql",
-                    original_file_path="./dbt_project.yml", fqn=[project.name, "hooks", name],
-                    raw_code=sql, checksum=hashlib.sha256(sql.encode()).hexdigest(),
-                    config=with_defaults("operation", {}), root_path=str(project.root), index=index,
-                    database=self.runtime.adapter.default_database,
-                    schema=self.runtime.target.get("schema") or "", alias=name)
-                node.config["tags"] = [hook_type]
-                self.manifest.nodes[node.unique_id] = node
+        """on-run-start/on-run-end of every project, packages' included (as dbt does)."""
+        for project in [*self.packages, self.project]:
+            for hook_type, hooks in (("on-run-start", project.on_run_start), ("on-run-end", project.on_run_end)):
+                for index, sql in enumerate(hooks):
+                    self._parse_hook(project, hook_type, index, sql)
+
+    def _parse_hook(self, project: Project, hook_type: str, index: int, sql: str) -> None:
+        """An operation node; its config comes from the ``models:`` trees, as dbt gives it."""
+        name = f"{project.name}-{hook_type}-{index}"
+        fqn = [project.name, "hooks", name]
+        node = Node(
+            unique_id=f"operation.{project.name}.{name}", resource_type="operation",
+            package_name=project.name, name=name, path=f"hooks/{name}.sql",
+            original_file_path="./dbt_project.yml", fqn=fqn,
+            raw_code=sql, checksum=hashlib.sha256(sql.encode()).hexdigest(),
+            config=with_defaults("operation", self._config_for("model", fqn)), root_path=str(project.root), index=index,
+            database=self.runtime.adapter.default_database,
+            schema=self.runtime.target.get("schema") or "", alias=name)
+        node.config["tags"] = [hook_type]
+        self.manifest.nodes[node.unique_id] = node
 
     def _parse_docs(self, project: Project, resource_dirs: list[str]) -> None:
         for file in find_files(project.name, project.root, project.docs_paths or resource_dirs, (".md",)):
@@ -308,6 +332,7 @@ class ProjectParser:
         file = spec.file
         config = self._render_test_config(file, config)
         custom_name = args.pop("name", None)
+        description = args.pop("description", None)  # the test's own, not an argument of its macro
         if spec.column_name is not None:
             args["column_name"] = spec.column_name
         if spec.target_type == "source":
@@ -331,7 +356,7 @@ class ProjectParser:
         test_hash = hashlib.md5((name + repr(_hashable(metadata))).encode("utf-8")).hexdigest()[-10:]  # noqa: S324
         macro = f"{namespace}.test_{short}" if namespace else f"test_{short}"
         fqn = [file.package, *file.folders, name]
-        merged = merge_config(self._config_for("test", fqn), normalize_config(config))
+        merged = merge_config(self._config_for("test", fqn), normalize_config(config, file.original_file_path))
         if isinstance(merged.get("severity"), str):
             merged["severity"] = merged["severity"].upper()
         node = Node(
@@ -340,7 +365,8 @@ class ProjectParser:
             original_file_path=file.original_file_path, fqn=fqn,
             raw_code=f"{{{{ {macro}(**{GENERIC_TEST_KWARGS}) }}}}", checksum="",
             config=merged, unrendered_config=dict(config), test_metadata=metadata,
-            column_name=spec.column_name, file_key_name=file_key, root_path=str(file.root))
+            column_name=spec.column_name, file_key_name=file_key, root_path=str(file.root),
+            description=str(description or ""))
         if spec.target_type != "source":
             node.attached_node = f"{spec.target_type}.{file.package}.{spec.target_name}"
         macros = self.runtime.macros
@@ -416,7 +442,7 @@ class ProjectParser:
             fqn=fqn, type=entry["type"], owner=entry["owner"],
             description=entry.get("description") or "", label=entry.get("label"),
             maturity=entry.get("maturity"), url=entry.get("url"), meta=entry.get("meta") or {},
-            tags=list(config.get("tags") or []), config={"enabled": True, "tags": [], "meta": {}, **config},
+            tags=tag_list(config.get("tags")), config={"enabled": True, "tags": [], "meta": {}, **config},
             refs=capture.refs, sources=capture.sources)
         self.manifest.exposures[exposure.unique_id] = exposure
 

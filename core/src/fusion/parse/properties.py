@@ -7,15 +7,38 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fusion import events
-from fusion.config import normalize_config
+from fusion.config import check_config, normalize_config
 from fusion.errors import ProjectError
 from fusion.parse.files import SourceFile
-from fusion.yamlio import load_yaml_text
+from fusion.shapes import Shapes
+from fusion.yamlio import key_lines, load_yaml_text
 
 PATCHABLE = {"models": "model", "seeds": "seed", "analyses": "analysis", "snapshots": "snapshot"}
 KNOWN_TOP_LEVEL = {"version", "models", "seeds", "sources", "exposures", "macros", "analyses",
                    "snapshots", "metrics", "semantic_models", "saved_queries", "groups",
                    "unit_tests", "data_tests", "functions"}
+
+_TEXT, _MAP, _LIST, _MAPS = ("a string",), ("a mapping",), ("a list",), ("a list of mappings",)
+_TAGS = ("a string", "a list of strings")
+_COMMON = {"name": _TEXT, "description": _TEXT, "config": _MAP, "meta": _MAP, "tags": _TAGS, "docs": _MAP,
+           "columns": _MAPS, "data_tests": _LIST, "tests": _LIST}
+#: the shapes of the keys dbt documents for each kind of properties entry
+ENTRY_SHAPES = {
+    "resource": {**_COMMON, "constraints": _MAPS, "versions": _MAPS, "latest_version": ("a string", "a number"),
+                 "access": _TEXT, "group": _TEXT, "relation": _TEXT},
+    "column": {**_COMMON, "data_type": _TEXT, "constraints": _MAPS, "quote": ("true or false",)},
+    "source": {**_COMMON, "tables": _MAPS, "database": _TEXT, "schema": _TEXT, "loader": _TEXT,
+               "loaded_at_field": _TEXT, "freshness": _MAP, "quoting": _MAP},
+    "table": {**_COMMON, "identifier": _TEXT, "loaded_at_field": _TEXT, "freshness": _MAP, "quoting": _MAP,
+              "external": _MAP},
+    "exposure": {**_COMMON, "type": _TEXT, "owner": _MAP, "depends_on": ("a list of strings",), "label": _TEXT,
+                  "maturity": _TEXT, "url": _TEXT},
+    "unit_test": {**_COMMON, "model": _TEXT, "given": _MAPS, "expect": _MAP, "overrides": _MAP,
+                   "versions": _MAP},
+    "macro": {**_COMMON, "arguments": _MAPS},
+}
+SECTION_KINDS = {**dict.fromkeys(PATCHABLE, "resource"), "sources": "source", "exposures": "exposure",
+                 "unit_tests": "unit_test", "macros": "macro"}
 
 
 @dataclass
@@ -60,15 +83,10 @@ class Properties:
     versions: dict[str, tuple[Patch, dict[str, Any]]] = field(default_factory=dict)
 
 
-def column_entries(raw_columns: Any, file: SourceFile) -> dict[str, dict[str, Any]]:
-    if raw_columns is None:
-        return {}
-    if not isinstance(raw_columns, list):
-        raise ProjectError("`columns` must be a list", path=file.original_file_path)
+def column_entries(raw_columns: Any) -> dict[str, dict[str, Any]]:
+    """``columns:`` of an entry (whose shapes ``read_properties`` checked)."""
     out = {}
-    for col in raw_columns:
-        if not isinstance(col, dict) or not isinstance(col.get("name"), str):
-            raise ProjectError("each column needs a `name`", path=file.original_file_path)
+    for col in raw_columns or []:
         config = col.get("config") or {}
         out[col["name"]] = {
             "name": col["name"],
@@ -78,11 +96,16 @@ def column_entries(raw_columns: Any, file: SourceFile) -> dict[str, dict[str, An
             "constraints": col.get("constraints") or [],
             "quote": col.get("quote"),
             "config": {"meta": config.get("meta") or {}, "tags": config.get("tags") or []},
-            "tags": col.get("tags") or [],
+            "tags": tag_list(col.get("tags")),
             "granularity": col.get("granularity"),
             "doc_blocks": [],
         }
     return out
+
+
+def tag_list(value: str | list[str] | None) -> list[str]:
+    """`tags:` may be one string or a list of them."""
+    return [value] if isinstance(value, str) else list(value or [])
 
 
 def _tests_of(entry: dict[str, Any]) -> list[Any]:
@@ -110,14 +133,17 @@ def read_properties(files: list[SourceFile], memo=None,
     props = Properties()
     for file in files:
         def load(file=file):
-            return load_yaml_text(file.text, file.original_file_path)
+            doc = load_yaml_text(file.text, file.original_file_path)
+            if doc is not None and not isinstance(doc, dict):
+                raise ProjectError("a properties file must be a mapping (version:, models:, ...)",
+                                   path=file.original_file_path)
+            if doc is not None:
+                _check_shapes(doc, file)
+            return doc
 
-        doc = load() if memo is None else memo.capture(("yaml", file.text), load)
-        if doc is None:
+        doc = load() if memo is None else memo.capture(("yaml", file.text), load)  # an unchanged file's
+        if doc is None:                                                              # shapes were checked
             continue
-        if not isinstance(doc, dict):
-            raise ProjectError("a properties file must be a mapping (version:, models:, ...)",
-                               path=file.original_file_path)
         for key in doc:
             if key not in KNOWN_TOP_LEVEL:  # e.g. a holder of YAML anchors: dbt warns and goes on
                 events.emit("UnknownYamlKey", f"Warning: {file.original_file_path}: ignoring unknown top-level "
@@ -129,9 +155,6 @@ def read_properties(files: list[SourceFile], memo=None,
                 _read_patch(props, entry, file, resource_type)
         for entry in _entries(doc, "sources", file, render):
             for table in entry.get("tables") or []:
-                if not isinstance(table, dict) or not isinstance(table.get("name"), str):
-                    raise ProjectError(f"each table of source {entry['name']!r} needs a `name`",
-                                       path=file.original_file_path)
                 props.sources.append((file, entry, table))
                 _add_tests(props, table, file, "source", table["name"], entry["name"])
         for entry in _entries(doc, "exposures", file, render):
@@ -144,16 +167,33 @@ def read_properties(files: list[SourceFile], memo=None,
 
 
 def _entries(doc: dict[str, Any], section: str, file: SourceFile, render) -> list[dict[str, Any]]:
-    entries = doc.get(section) or []
-    if not isinstance(entries, list):
-        raise ProjectError(f"`{section}` must be a list of entries", path=file.original_file_path)
-    rendered = []
-    for entry in entries:
-        entry = render(file, entry) if isinstance(entry, dict) else entry
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            raise ProjectError(f"each entry under `{section}` needs a `name`", path=file.original_file_path)
-        rendered.append(entry)
-    return rendered
+    """The entries of ``section`` (their shapes checked by ``_check_shapes``), templated values rendered."""
+    return [render(file, entry) for entry in doc.get(section) or []]
+
+
+def _check_shapes(doc: dict[str, Any], file: SourceFile) -> None:
+    """Every entry of every section (and its columns, tables) has a name and keys of dbt's shapes."""
+    shapes = Shapes(file.original_file_path, lambda: key_lines(file.text, file.original_file_path))
+
+    def entry(value: Any, keys: tuple[str | int, ...], kind: str, what: str) -> None:
+        shapes.check_keys(value, ENTRY_SHAPES[kind], keys)
+        for key, config in (value.get("config") or {}).items():
+            check_config(shapes, key, config, (*keys, "config", key))
+        if not value.get("name"):
+            raise ProjectError(f"each {what} needs a `name`", path=file.original_file_path,
+                               line=shapes.line(keys), hint="add `name:` to this entry")
+        for index, column in enumerate(value.get("columns") or []):
+            entry(column, (*keys, "columns", index), "column", "column")
+
+    for section in sorted(KNOWN_TOP_LEVEL - {"version"}):
+        for index, value in enumerate(shapes.check(doc.get(section), (section,), *_MAPS) or []):
+            if section not in SECTION_KINDS:
+                continue
+            entry(value, (section, index), SECTION_KINDS[section], f"entry under `{section}`")
+            if section == "sources":
+                for number, table in enumerate(value.get("tables") or []):
+                    entry(table, (section, index, "tables", number), "table",
+                          f"table of source {value['name']!r}")
 
 
 def _read_patch(props: Properties, entry: dict[str, Any], file: SourceFile, resource_type: str) -> None:
@@ -168,7 +208,7 @@ def _read_patch(props: Properties, entry: dict[str, Any], file: SourceFile, reso
             config[legacy] = entry[legacy]
     patch = props.patches[key] = Patch(
         resource_type, entry["name"], file, entry.get("description") or "",
-        column_entries(entry.get("columns"), file), normalize_config(config),
+        column_entries(entry.get("columns")), normalize_config(config, file.original_file_path),
         list(entry.get("versions") or []), entry.get("latest_version"), _time_spine(entry.get("time_spine")))
     for version in patch.versions:
         if not isinstance(version, dict) or version.get("v") is None:

@@ -26,6 +26,7 @@ from packaging.version import InvalidVersion, Version
 
 from fusion.drivers.fetch import http_get
 from fusion.errors import FusionError, ProjectError
+from fusion.fileio import write_atomic
 from fusion.project.packages import declared_packages, install_dir
 from fusion.project.project import PROJECT_FILE, Project
 from fusion.yamlio import load_yaml_file
@@ -235,5 +236,5 @@ def install(project: Project) -> list[dict[str, Any]]:
         staging.rename(target)
     lock = {"packages": locked, "sha1_hash": hashlib.sha1(  # noqa: S324 - dbt's lock field, not security
         json.dumps(entries, sort_keys=True).encode()).hexdigest()}
-    (project.root / LOCK_FILE).write_text(yaml.safe_dump(lock, sort_keys=False))
+    write_atomic(project.root / LOCK_FILE, yaml.safe_dump(lock, sort_keys=False).encode("utf-8"))
     return locked

@@ -9,7 +9,8 @@ from typing import Any
 
 from fusion.errors import ProjectError
 from fusion.project.render import base_members, render_value
-from fusion.yamlio import load_yaml_file
+from fusion.shapes import Shapes
+from fusion.yamlio import load_yaml_with_lines
 
 #: target keys that never reach templates (``target`` in Jinja) or artifacts
 SECRET_KEYS = frozenset({"password", "pass", "token", "private_key", "private_key_passphrase", "secret"})
@@ -54,26 +55,39 @@ def load_profile(profile_name: str, project_dir: Path, profiles_dir: str | None,
                  threads: int | None, env_var, cli_vars: dict[str, Any]) -> Profile:
     path = find_profiles_file(profiles_dir, project_dir)
     shown = str(path)
-    raw = load_yaml_file(path, shown) or {}
-    if not isinstance(raw, dict):
-        raise ProjectError("profiles.yml must be a mapping of profile names", path=shown)
+    raw, lines = load_yaml_with_lines(path, shown)
+    shapes = Shapes(shown, lines, show_values=False)
+    raw = shapes.check(raw, (), "a mapping", hint="profiles.yml maps profile names to their targets") or {}
     profile = raw.get(profile_name)
-    if not isinstance(profile, dict):
-        known = ", ".join(sorted(k for k in raw if k != "config")) or "none"
+    if profile is None:
+        known = ", ".join(sorted(str(k) for k in raw if k != "config")) or "none"
         raise ProjectError(f"profile {profile_name!r} is not defined (profiles found: {known})",
                            path=shown, hint="the `profile:` key of dbt_project.yml names a profile")
+    shapes.check(profile, (profile_name,), "a mapping",
+                 hint=f"profile {profile_name!r} needs `target:` and `outputs:`")
     members = base_members(env_var, cli_vars)
-    target_name = target or render_value(profile.get("target", "default"), members, shown)
-    outputs = profile.get("outputs") or {}
+    target_name = target or render_value(profile.get("target") or "default", members, shown)
+    shapes.check(target_name, (profile_name, "target"), "a string")
+    outputs = shapes.check(profile.get("outputs"), (profile_name, "outputs"), "a mapping",
+                           hint="write each target as `name:` with its settings indented below it") or {}
     if target_name not in outputs:
         raise ProjectError(
             f"target {target_name!r} is not defined in profile {profile_name!r} "
-            f"(targets: {', '.join(outputs) or 'none'})", path=shown)
-    rendered = render_value(dict(outputs[target_name]), members, shown)
+            f"(targets: {', '.join(map(str, outputs)) or 'none'})", path=shown,
+            line=shapes.line((profile_name, "outputs")))
+    keys = (profile_name, "outputs", target_name)
+    rendered = render_value(shapes.check(outputs[target_name], keys, "a mapping") or {}, members, shown)
     if not rendered.get("type"):
         raise ProjectError(f"target {target_name!r} of profile {profile_name!r} has no `type`",
-                           path=shown, hint="set `type: duckdb` (or your warehouse)")
-    chosen_threads = threads if threads is not None else int(rendered.get("threads", 1) or 1)
+                           path=shown, line=shapes.line(keys), hint="set `type: duckdb` (or your warehouse)")
+    shapes.check_keys(rendered, dict.fromkeys(("type", "schema", "database"), ("a string",)), keys)
+    chosen_threads = threads if threads is not None else _threads(rendered.get("threads"), shapes, keys)
     if chosen_threads < 1:
         chosen_threads = os.cpu_count() or 1
     return Profile(profile_name, str(target_name), rendered, shown, chosen_threads)
+
+
+def _threads(value: Any, shapes: Shapes, keys: tuple[str | int, ...]) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return int(shapes.check(value, (*keys, "threads"), "a number") or 1)

@@ -22,7 +22,8 @@ _PLATFORM = re.compile(r"^[a-z0-9]+_[a-z0-9]+(?:_[a-z0-9]+)?$")
 _URL = re.compile(r"^(?!.*//)[A-Za-z0-9_][A-Za-z0-9_.+-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.+-]*)*$")
 _LIB_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,254}$")
 _WHEEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*==[A-Za-z0-9][A-Za-z0-9.+!-]*$")
-SOURCES = frozenset({"https", "pypi", "bundle"})
+#: a driver source's name: a built-in one (https, pypi, bundle) or one a plugin registers
+_SOURCE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 
 
 def check_relative_url(value: Any, what: str) -> str:
@@ -216,8 +217,8 @@ def _parse_artifact(platform: str, doc: Any, what: str) -> Artifact:
     if not _PLATFORM.fullmatch(platform):
         raise TrustError(f"{what}: invalid platform {platform!r}")
     source = doc.get("source")
-    if source not in SOURCES:
-        raise TrustError(f"{what}: unknown source {source!r}")
+    if not isinstance(source, str) or not _SOURCE.fullmatch(source):
+        raise TrustError(f"{what}: invalid source {source!r}")
     for key in ("length", "lib_length"):
         value = doc.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:

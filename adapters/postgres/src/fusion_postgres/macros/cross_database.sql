@@ -4,3 +4,11 @@
   {#- any_value() arrived in PostgreSQL 16; min() picks one of the group's values everywhere -#}
   min({{ expression }})
 {%- endmacro %}
+
+{% macro postgres__current_timestamp_backcompat() -%}
+  {{ return('current_timestamp::' ~ type_timestamp()) }}
+{%- endmacro %}
+
+{% macro postgres__current_timestamp_in_utc_backcompat() -%}
+  {{ return("(current_timestamp at time zone 'utc')::" ~ type_timestamp()) }}
+{%- endmacro %}

@@ -28,6 +28,14 @@
 {% macro current_timestamp() %}{{ return(adapter.dispatch('current_timestamp', 'dbt')()) }}{% endmacro %}
 {% macro default__current_timestamp() %}{{ return('current_timestamp') }}{% endmacro %}
 
+{#- the pre-1.2 timestamps packages still call: a timestamp without time zone -#}
+{% macro current_timestamp_backcompat() %}{{ return(adapter.dispatch('current_timestamp_backcompat', 'dbt')()) }}{% endmacro %}
+{% macro default__current_timestamp_backcompat() %}{{ return('current_timestamp::timestamp') }}{% endmacro %}
+{% macro current_timestamp_in_utc_backcompat() -%}
+  {{ return(adapter.dispatch('current_timestamp_in_utc_backcompat', 'dbt')()) }}
+{%- endmacro %}
+{% macro default__current_timestamp_in_utc_backcompat() %}{{ return(current_timestamp_backcompat()) }}{% endmacro %}
+
 {#- ---- dates ------------------------------------------------------------------------------ -#}
 
 {% macro _as_timestamp_if_literal(expression) %}

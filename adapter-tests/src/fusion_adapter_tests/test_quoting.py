@@ -1,0 +1,19 @@
+"""Quoting: mixed-case and reserved column names (``quote_columns``, ``adapter.quote``) and a
+mixed-case relation name (the project's ``quoting: identifier``)."""
+
+from __future__ import annotations
+
+PROJECT = "name: kit\nprofile: kit\nconfig-version: 2\nquoting:\n  identifier: true\n"
+
+
+def test_quoted_columns_and_identifiers(kit):
+    kit.write({
+        "dbt_project.yml": PROJECT,
+        "seeds/Quoted.csv": "Name,order\nAnn,1\nBob,2\n",
+        "seeds/schema.yml": "version: 2\nseeds:\n  - name: Quoted\n    config: {quote_columns: true}\n",
+        "models/Mixed_Case.sql": "select {{ adapter.quote('Name') }} as name, {{ adapter.quote('order') }} as position "
+                                 "from {{ ref('Quoted') }}\n",
+    })
+    kit.fusion("build")
+    assert kit.rows("Mixed_Case", "name, position") == [("Ann", 1), ("Bob", 2)]
+    assert kit.rows("Quoted", f"{kit.quote('Name')}, {kit.quote('order')}") == [("Ann", 1), ("Bob", 2)]
