@@ -15,7 +15,8 @@ os.umask(_UMASK)
 
 
 def read_text(path: Path | str, shown_as: str | None = None) -> str:
-    """The file's text; a file that is not UTF-8 (dbt reads UTF-8) names the first bad byte."""
+    """The file's text with universal newlines (as ``open()`` gives it, so as dbt reads it); a file
+    that is not UTF-8 (dbt reads UTF-8) names the first bad byte."""
     shown = shown_as or str(path)
     try:
         with open(path, "rb") as handle:
@@ -23,12 +24,13 @@ def read_text(path: Path | str, shown_as: str | None = None) -> str:
     except OSError as exc:
         raise ProjectError(f"cannot read file: {exc.strerror}", path=shown) from exc
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise ProjectError(f"file is not UTF-8 text: byte {exc.start} (0x{data[exc.start]:02x}) cannot be "
                            "decoded", path=shown, line=line,
                            hint="save the file as UTF-8 (dbt reads every project file as UTF-8)") from exc
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def write_atomic(path: Path, data: bytes) -> None:
