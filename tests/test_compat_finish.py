@@ -4,11 +4,10 @@ CTEs go) and dbt-postgres's required ``port``."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import query, run_fusion, write_project
 from fusion.relation import Column
 from fusion_databricks import SparkColumn
-
-import pytest
 
 
 @pytest.mark.parametrize(("column", "rendered"), [

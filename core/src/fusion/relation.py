@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import ClassVar
 from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,8 @@ class PostgresRelation(Relation):
                 object.__setattr__(self, part, fit(value))
 
 
-def _integer(target: dict[str, Any], key: str, default: int | None, path: str, low: int = 0, high: int | None = None) -> int:
+def _integer(target: dict[str, Any], key: str, default: int | None, path: str, low: int = 0,
+             high: int | None = None) -> int:
     value = target.get(key, default)
     try:
         number = int(value)

@@ -147,7 +147,9 @@ def build_sql(invocation, test: UnitTest) -> str:
         extra["this"] = stand_in(("this",), "this")
     for macro, value in (overrides.get("macros") or {}).items():
         package, _, name = macro.rpartition(".")
-        stub = (lambda *a, _v=value, **k: _v)
+        def stub(*_args, _v=value, **_kwargs):
+            return _v
+
         if not package:
             extra[name] = stub  # a bare name wins over a `dbt.` one below, as in dbt
             continue

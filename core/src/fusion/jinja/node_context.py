@@ -56,7 +56,8 @@ class _Config:
         if self._capture is not None:
             values = dict(args[0]) if args and isinstance(args[0], dict) else {}
             values.update(kwargs)
-            self._capture.config = merge_config(self._capture.config, normalize_config(values, self._node.original_file_path))
+            given = normalize_config(values, self._node.original_file_path)
+            self._capture.config = merge_config(self._capture.config, given)
         return ""
 
     def _lookup(self, key: str):

@@ -142,7 +142,8 @@ def metric_body(entry: dict[str, Any]) -> dict[str, Any]:
                 "cumulative_type_params": _cumulative(params, entry.get("type")),
                 "metric_aggregation_params": None, "fill_nulls_with": params.get("fill_nulls_with"),
                 "join_to_timespine": bool(params.get("join_to_timespine", False)), "is_private": None},
-            "filter": where_filters(entry.get("filter")), "metadata": None, "time_granularity": entry.get("time_granularity"),
+            "filter": where_filters(entry.get("filter")), "metadata": None,
+            "time_granularity": entry.get("time_granularity"),
             "sources": [], "metrics": []}
 
 

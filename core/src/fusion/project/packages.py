@@ -30,7 +30,8 @@ def install_dir(project: Project) -> Path:
     return project.root / project.packages_install_path
 
 
-def load_packages(project: Project, env_var, cli_vars: dict[str, Any], target_for=lambda _profile: None) -> list[Project]:
+def load_packages(project: Project, env_var, cli_vars: dict[str, Any],
+                  target_for=lambda _profile: None) -> list[Project]:
     """The installed packages, by name; a declared but missing package is an error.
     ``target_for``: as for ``load_project`` (packages see the root project's target)."""
     entries, declared_in = declared_packages(project)
