@@ -268,7 +268,7 @@ class NodeRunner:
             render_batch=lambda window: self.compiler.compile_isolated(node, None, window),
             defer_relation=invocation.runtime.defer.state_relation(node, relation) if cloning else None)
         chain = (adapter.type_name, *adapter.spec.parents)
-        blocks = jinja_materializations(invocation.runtime.macros, name, chain, {m.name for m in self.materializations})
+        blocks = jinja_materializations(invocation.runtime.macros, name, chain, self.materializations)
         mat = pick_materialization([*self.materializations, *blocks], name, chain)
         if mat is None:
             return MaterializationResult("error", f"no materialization {name!r} for adapter "

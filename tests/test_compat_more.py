@@ -1,0 +1,28 @@
+"""The last dbt Core behaviours the extra corpus relies on, each in a tiny project of its own."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_fusion, write_project
+
+
+def _results(project) -> dict[str, dict]:
+    data = json.loads((project / "target" / "run_results.json").read_text())
+    return {r["unique_id"]: r for r in data["results"]}
+
+
+def test_a_test_materialization_block_can_call_the_builtin_one_as_a_macro(tmp_path):
+    """dbt exposes its materializations as ``dbt.materialization_<name>_<adapter>``; a wrapping
+    block's test keeps the built-in's verdict (pass / fail with the failure count)."""
+    project = write_project(tmp_path, {
+        "macros/mat.sql": "{% materialization test, default %}{{ log('wrapped ' ~ model.name, info=true) }}"
+                          "{% do return(dbt.materialization_test_default()) %}{% endmaterialization %}\n",
+        "models/a.sql": "select 1 as id union all select null\n",
+        "models/s.yml": "models:\n  - name: a\n    columns:\n      - name: id\n"
+                        "        data_tests: [not_null, unique]\n",
+    })
+    result = run_fusion(project, "build")
+    assert "wrapped not_null_a_id" in result.output, result.output
+    statuses = {uid.split(".")[2]: (r["status"], r["failures"]) for uid, r in _results(project).items()}
+    assert statuses == {"a": ("success", None), "not_null_a_id": ("fail", 1), "unique_a_id": ("pass", 0)}
