@@ -26,3 +26,22 @@ def test_a_test_materialization_block_can_call_the_builtin_one_as_a_macro(tmp_pa
     assert "wrapped not_null_a_id" in result.output, result.output
     statuses = {uid.split(".")[2]: (r["status"], r["failures"]) for uid, r in _results(project).items()}
     assert statuses == {"a": ("success", None), "not_null_a_id": ("fail", 1), "unique_a_id": ("pass", 0)}
+
+
+def test_raw_code_is_stripped_and_errors_keep_the_files_line_numbers(tmp_path):
+    """dbt strips each file's raw_code; a model compiling to nothing gets no compiled file; an
+    error still names the line in the file."""
+    project = write_project(tmp_path, {
+        "models/a.sql": "\n\n  select 1 as id  \n\n",
+        "models/empty.sql": "\n{{ config(materialized='view') }}\n",
+    })
+    result = run_fusion(project, "compile")
+    assert result.code == 0, result.output
+    nodes = json.loads((project / "target" / "manifest.json").read_text())["nodes"]
+    assert nodes["model.proj.a"]["raw_code"] == "select 1 as id"
+    assert nodes["model.proj.a"]["compiled_code"] == "select 1 as id"
+    assert not (project / "target" / "compiled" / "proj" / "models" / "empty.sql").exists()
+    (project / "models" / "a.sql").write_text("\n\n\nselect {{ no_such_macro() }}\n")
+    result = run_fusion(project, "compile")
+    assert result.code != 0
+    assert "models/a.sql:4:" in result.output, result.output

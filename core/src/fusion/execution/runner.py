@@ -283,7 +283,7 @@ class NodeRunner:
         return outcome
 
     def _write(self, node: Node, sql: str, folder: str) -> None:
-        if self.write_sql:
+        if self.write_sql and sql:  # as in dbt, an empty compiled SQL leaves no file
             self.invocation.sql_writer.write(artifacts.compiled_file_path(node, folder), sql)
 
     def skip(self, uid: str, cause: str) -> NodeResult:

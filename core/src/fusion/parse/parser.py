@@ -175,7 +175,8 @@ class ProjectParser:
             overrides.append(normalize_config(dict(versioned[1].get("config") or {})))
         for override in overrides:
             config, unrendered = merge_config(config, override), merge_config(unrendered, override)
-        node = self._new_node(file, resource_type, name, text, fqn, config)
+        node = self._new_node(file, resource_type, name, text.strip(), fqn, config)
+        node.raw_code_line = 1 + text[:len(text) - len(text.lstrip())].count("\n")
         node.unrendered_config = unrendered
         if resource_type == "analysis":
             node.path = f"analysis/{file.relative}"
@@ -192,7 +193,7 @@ class ProjectParser:
             capture = python_model_capture(text, file.original_file_path)
             config.setdefault("materialized", "table")  # a Python model makes a table unless configured
         else:
-            capture = self._render_for_parse(node, text)
+            capture = self._render_for_parse(node, node.template_code)
         node.config_call_dict = capture.config
         node.unrendered_config = merge_config(node.unrendered_config, capture.config)
         node.config = with_defaults(resource_type, merge_config(config, capture.config))
