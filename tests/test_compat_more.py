@@ -45,3 +45,27 @@ def test_raw_code_is_stripped_and_errors_keep_the_files_line_numbers(tmp_path):
     result = run_fusion(project, "compile")
     assert result.code != 0
     assert "models/a.sql:4:" in result.output, result.output
+
+
+def test_as_bool_in_a_test_config_is_a_truthy_marker_as_in_dbts_native_rendering(tmp_path):
+    """dbt renders test configs natively, where ``as_bool`` makes a string marker: ``(false |
+    as_bool) and ...`` is truthy, so a test on a disabled model stays in ``nodes`` (disabled by
+    its missing ref); a lone ``false | as_bool`` is still False. SQL rendering is unchanged."""
+    project = write_project(tmp_path, {
+        "dbt_project.yml": "name: proj\nprofile: proj\nconfig-version: 2\nmodels:\n  proj:\n"
+                           "    old:\n      +enabled: false\n",
+        "models/old/b.sql": "select 1 as id\n",
+        "models/a.sql": "select {% if (var('x', false) | as_bool) %}1{% else %}2{% endif %} as a\n",
+        "models/s.yml": "models:\n  - name: b\n    data_tests:\n"
+                        "      - not_null:\n          column_name: id\n          config:\n"
+                        "            enabled: \"{{ (var('x', false) | as_bool) and (var('y', true) | as_bool) }}\"\n"
+                        "      - unique:\n          column_name: id\n          config:\n"
+                        "            enabled: \"{{ var('x', false) | as_bool }}\"\n",
+    })
+    result = run_fusion(project, "compile")
+    assert result.code == 0, result.output
+    manifest = json.loads((project / "target" / "manifest.json").read_text())
+    kept = manifest["nodes"]["test.proj.not_null_b_id.37be81e63b"]
+    assert (kept["config"]["enabled"], kept["depends_on"]["nodes"]) == (False, [])
+    assert "test.proj.unique_b_id.fd91545187" in manifest["disabled"]
+    assert manifest["nodes"]["model.proj.a"]["compiled_code"] == "select 2 as a"

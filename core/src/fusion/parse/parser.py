@@ -17,7 +17,7 @@ from fusion import events
 from fusion.config import merge_config, normalize_config, with_defaults
 from fusion.errors import CompilationError, ProjectError
 from fusion.jinja.context import Runtime
-from fusion.jinja.environment import environment
+from fusion.jinja.environment import environment, native_rendering
 from fusion.jinja.macros import CORE_PACKAGE, MacroFile, MacroRegistry, macros_in_file
 from fusion.jinja.node_context import Capture, node_namespace
 from fusion.manifest.manifest import Manifest
@@ -406,8 +406,9 @@ class ProjectParser:
             return config
         probe = self._new_node(file, "test", file.stem, "", [file.package], {})
         namespace = node_namespace(self.runtime, self.manifest, probe, execute=False, capture=Capture())
-        return {**config, **{k: native_value(namespace.render(environment().compile_source(v, file.original_file_path)))
-                             for k, v in templated.items()}}
+        with native_rendering():
+            return {**config, **{k: native_value(namespace.render(environment().compile_source(v, file.original_file_path)))
+                                 for k, v in templated.items()}}
 
     def _captures_nothing(self, namespace: str | None, short: str) -> bool:
         """Whether test ``short`` is a built-in generic test nobody overrides: its macro calls no
