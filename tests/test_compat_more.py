@@ -69,3 +69,17 @@ def test_as_bool_in_a_test_config_is_a_truthy_marker_as_in_dbts_native_rendering
     assert (kept["config"]["enabled"], kept["depends_on"]["nodes"]) == (False, [])
     assert "test.proj.unique_b_id.fd91545187" in manifest["disabled"]
     assert manifest["nodes"]["model.proj.a"]["compiled_code"] == "select 2 as a"
+
+
+def test_duckdb_rejects_a_partition_by_that_is_not_a_string_or_list_of_strings(tmp_path):
+    """dbt-duckdb's table/incremental materializations check ``partition_by`` (BigQuery's dict
+    shape is an error there) before ignoring it outside DuckLake."""
+    project = write_project(tmp_path, {
+        "models/bad.sql": "{{ config(materialized='table', partition_by={'field': 'id'}) }}select 1 as id\n",
+        "models/ok.sql": "{{ config(materialized='table', partition_by=['id']) }}select 1 as id\n",
+    })
+    result = run_fusion(project, "run")
+    assert result.code != 0
+    assert "models/bad.sql" in result.output and "must be a list of strings or a string" in result.output
+    statuses = {uid: r["status"] for uid, r in _results(project).items()}
+    assert statuses == {"model.proj.bad": "error", "model.proj.ok": "success"}

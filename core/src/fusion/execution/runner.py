@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from fusion import events
 from fusion.analysis.modes import any_enabled
-from fusion.errors import FusionError
+from fusion.errors import CompilationError, FusionError
 from fusion.execution.compiler import Compiler
 from fusion.execution.results import NodeResult, ResultView, node_info, now_iso, run_result_info
 from fusion.execution.scheduler import run_dag
@@ -273,7 +273,11 @@ class NodeRunner:
         if mat is None:
             return MaterializationResult("error", f"no materialization {name!r} for adapter "
                                          f"{adapter.type_name!r} ({node.original_file_path})")
-        hook_context = adapter.pre_model_hook(node.config)
+        try:
+            hook_context = adapter.pre_model_hook(node.config)
+        except CompilationError as exc:  # the adapter's check of the node's config
+            exc.path = exc.path or node.original_file_path
+            raise
         try:
             outcome = mat.run(ctx)
         finally:

@@ -406,8 +406,9 @@ class ProjectParser:
             return config
         probe = self._new_node(file, "test", file.stem, "", [file.package], {})
         namespace = node_namespace(self.runtime, self.manifest, probe, execute=False, capture=Capture())
+        compile_source = environment().compile_source
         with native_rendering():
-            return {**config, **{k: native_value(namespace.render(environment().compile_source(v, file.original_file_path)))
+            return {**config, **{k: native_value(namespace.render(compile_source(v, file.original_file_path)))
                                  for k, v in templated.items()}}
 
     def _captures_nothing(self, namespace: str | None, short: str) -> bool:
