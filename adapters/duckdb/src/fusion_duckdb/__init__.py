@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 from fusion.adapter import Adapter, AdapterSpec
 from fusion.drivers import DriverRequirement
-from fusion.errors import ProjectError
+from fusion.errors import CompilationError, ProjectError
 from fusion.hookspecs import hookimpl
 
 MACROS = Path(__file__).parent / "macros"
@@ -60,6 +60,25 @@ class DuckDBAdapter(Adapter):
     @property
     def default_database(self) -> str:
         return str(self.target["database"])
+
+    def pre_model_hook(self, config: dict[str, Any]) -> None:
+        """dbt-duckdb's table and incremental materializations check ``partitioned_by`` /
+        ``partition_by`` (then ignore it outside DuckLake, as Fusion does)."""
+        if config.get("materialized") in ("table", "incremental"):
+            value = config.get("partitioned_by")
+            _check_columns(config.get("partition_by") if value in (None, "") else value,
+                           "partitioned_by/partition_by")
+
+
+def _check_columns(value: Any, field: str) -> None:
+    if value in (None, ""):
+        return
+    if not isinstance(value, str | list | tuple):
+        raise CompilationError(f"{field} must be a list of strings or a string")
+    if not value:
+        raise CompilationError(f"{field} must contain at least one column")
+    if not isinstance(value, str) and not all(isinstance(item, str) and item for item in value):
+        raise CompilationError(f"{field} list values must be non-empty strings")
 
 
 @hookimpl

@@ -191,7 +191,7 @@ class Analyzer:
         for finding in analysis.findings:
             line, column = locate(node.raw_code, rendered, finding.offset, finding.token)
             out.append(Diagnostic(finding.code, finding.severity, finding.message, finding.hint,
-                                  node.original_file_path, line, column))
+                                  node.original_file_path, line + node.raw_code_line - 1, column))
         return out
 
     def _contract(self, node: Node, schema: TableSchema) -> list[Diagnostic]:

@@ -76,7 +76,7 @@ class Compiler:
             namespace[GENERIC_TEST_KWARGS] = render_test_kwargs(namespace, node.test_metadata["kwargs"],
                                                                  node.original_file_path)
         template = environment().compile_source(
-            node.raw_code, GENERIC_TEST_SOURCE if node.test_metadata is not None else node.original_file_path)
+            node.template_code, GENERIC_TEST_SOURCE if node.test_metadata is not None else node.original_file_path)
         try:
             sql = namespace.render(template)
         except CompilationError as exc:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from fusion import events
 from fusion.analysis.modes import any_enabled
-from fusion.errors import FusionError
+from fusion.errors import CompilationError, FusionError
 from fusion.execution.compiler import Compiler
 from fusion.execution.results import NodeResult, ResultView, node_info, now_iso, run_result_info
 from fusion.execution.scheduler import run_dag
@@ -268,12 +268,16 @@ class NodeRunner:
             render_batch=lambda window: self.compiler.compile_isolated(node, None, window),
             defer_relation=invocation.runtime.defer.state_relation(node, relation) if cloning else None)
         chain = (adapter.type_name, *adapter.spec.parents)
-        blocks = jinja_materializations(invocation.runtime.macros, name, chain, {m.name for m in self.materializations})
+        blocks = jinja_materializations(invocation.runtime.macros, name, chain, self.materializations)
         mat = pick_materialization([*self.materializations, *blocks], name, chain)
         if mat is None:
             return MaterializationResult("error", f"no materialization {name!r} for adapter "
                                          f"{adapter.type_name!r} ({node.original_file_path})")
-        hook_context = adapter.pre_model_hook(node.config)
+        try:
+            hook_context = adapter.pre_model_hook(node.config)
+        except CompilationError as exc:  # the adapter's check of the node's config
+            exc.path = exc.path or node.original_file_path
+            raise
         try:
             outcome = mat.run(ctx)
         finally:
@@ -283,7 +287,7 @@ class NodeRunner:
         return outcome
 
     def _write(self, node: Node, sql: str, folder: str) -> None:
-        if self.write_sql:
+        if self.write_sql and sql:  # as in dbt, an empty compiled SQL leaves no file
             self.invocation.sql_writer.write(artifacts.compiled_file_path(node, folder), sql)
 
     def skip(self, uid: str, cause: str) -> NodeResult:

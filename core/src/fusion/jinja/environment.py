@@ -12,6 +12,8 @@ and format-string tricks raise a SecurityError instead of reaching Python's inte
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import threading
 import types
 from functools import cache
@@ -66,6 +68,22 @@ class DbtBlocks(jinja2.ext.Extension):
         return adapter
 
 
+#: set while a YAML value renders natively (see ``native_rendering``)
+_NATIVE = contextvars.ContextVar("native_rendering", default=False)
+
+
+@contextlib.contextmanager
+def native_rendering():
+    """dbt's native rendering of YAML configs: there ``as_bool``/``as_number``/``as_native``
+    mark their value as text for the final result to be read back as a literal, so within an
+    expression the value is a (truthy) string: ``(false | as_bool) and x`` is ``x``."""
+    token = _NATIVE.set(True)
+    try:
+        yield
+    finally:
+        _NATIVE.reset(token)
+
+
 def as_bool(value):
     return _native(value, bool)
 
@@ -85,6 +103,8 @@ def as_text(value):
 def _native(value, kind):
     import ast
 
+    if _NATIVE.get():
+        return str(value)
     if isinstance(value, kind) and not isinstance(value, str):
         return value
     try:

@@ -36,7 +36,7 @@ class Node:
     path: str
     original_file_path: str
     fqn: list[str]
-    raw_code: str
+    raw_code: str  # the file's text, stripped as dbt does
     checksum: str
     language: str = "sql"
     config: dict[str, Any] = field(default_factory=dict)
@@ -61,6 +61,7 @@ class Node:
     latest_version: str | int | None = None
     time_spine: dict[str, Any] | None = None
     root_path: str = ""  # absolute folder of the package, for reading files
+    raw_code_line: int = 1  # the file line raw_code starts on
     created_at: float = field(default_factory=time.time)
     # filled at compile time
     compiled_code: str | None = None
@@ -68,6 +69,13 @@ class Node:
     extra_ctes: list[dict[str, str]] = field(default_factory=list)
     index: int | None = None  # hooks: position in on-run-start/on-run-end
     inferred_columns: dict[str, str | None] = field(default_factory=dict)  # static analysis: name -> type
+
+    @property
+    def template_code(self) -> str:
+        """``raw_code`` to render: a leading comment spanning the stripped lines keeps the
+        template's line numbers the file's."""
+        skipped = self.raw_code_line - 1
+        return f"{{#{chr(10) * skipped}#}}{self.raw_code}" if skipped else self.raw_code
 
     @property
     def materialized(self) -> str:

@@ -17,7 +17,7 @@ from fusion import events
 from fusion.config import merge_config, normalize_config, with_defaults
 from fusion.errors import CompilationError, ProjectError
 from fusion.jinja.context import Runtime
-from fusion.jinja.environment import environment
+from fusion.jinja.environment import environment, native_rendering
 from fusion.jinja.macros import CORE_PACKAGE, MacroFile, MacroRegistry, macros_in_file
 from fusion.jinja.node_context import Capture, node_namespace
 from fusion.manifest.manifest import Manifest
@@ -175,7 +175,8 @@ class ProjectParser:
             overrides.append(normalize_config(dict(versioned[1].get("config") or {})))
         for override in overrides:
             config, unrendered = merge_config(config, override), merge_config(unrendered, override)
-        node = self._new_node(file, resource_type, name, text, fqn, config)
+        node = self._new_node(file, resource_type, name, text.strip(), fqn, config)
+        node.raw_code_line = 1 + text[:len(text) - len(text.lstrip())].count("\n")
         node.unrendered_config = unrendered
         if resource_type == "analysis":
             node.path = f"analysis/{file.relative}"
@@ -192,7 +193,7 @@ class ProjectParser:
             capture = python_model_capture(text, file.original_file_path)
             config.setdefault("materialized", "table")  # a Python model makes a table unless configured
         else:
-            capture = self._render_for_parse(node, text)
+            capture = self._render_for_parse(node, node.template_code)
         node.config_call_dict = capture.config
         node.unrendered_config = merge_config(node.unrendered_config, capture.config)
         node.config = with_defaults(resource_type, merge_config(config, capture.config))
@@ -405,8 +406,10 @@ class ProjectParser:
             return config
         probe = self._new_node(file, "test", file.stem, "", [file.package], {})
         namespace = node_namespace(self.runtime, self.manifest, probe, execute=False, capture=Capture())
-        return {**config, **{k: native_value(namespace.render(environment().compile_source(v, file.original_file_path)))
-                             for k, v in templated.items()}}
+        compile_source = environment().compile_source
+        with native_rendering():
+            return {**config, **{k: native_value(namespace.render(compile_source(v, file.original_file_path)))
+                                 for k, v in templated.items()}}
 
     def _captures_nothing(self, namespace: str | None, short: str) -> bool:
         """Whether test ``short`` is a built-in generic test nobody overrides: its macro calls no
