@@ -77,13 +77,12 @@ class PreviousState:
 
 def read_source_freshness(path: Path) -> dict[str, datetime.datetime]:
     """``unique_id -> max_loaded_at`` of the sources a sources.json checked."""
+    document = _read_json(path)
+    if document is None:
+        raise FusionError("no sources.json found", path=str(path),
+                          hint="run `fusion source freshness` first (and keep the earlier run's file in --state)")
     try:
-        document = orjson.loads(path.read_bytes())
         return {r["unique_id"]: datetime.datetime.fromisoformat(r["max_loaded_at"])
                 for r in document["results"] if "max_loaded_at" in r}
-    except FileNotFoundError:
-        raise FusionError("no sources.json found", path=str(path),
-                          hint="run `fusion source freshness` first (and keep the earlier run's file in --state)"
-                          ) from None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise FusionError(f"not a readable sources.json: {exc}", path=str(path)) from None
