@@ -38,6 +38,7 @@ class Node:
     fqn: list[str]
     raw_code: str  # the file's text, stripped as dbt does
     checksum: str
+    checksum_name: str = "sha256"  # dbt's FileHash name: "path" for a seed too large to hash
     language: str = "sql"
     config: dict[str, Any] = field(default_factory=dict)
     unrendered_config: dict[str, Any] = field(default_factory=dict)
@@ -122,7 +123,7 @@ class Node:
             "unique_id": self.unique_id,
             "fqn": self.fqn,
             "alias": self.alias,
-            "checksum": {"name": "sha256" if self.checksum else "none", "checksum": self.checksum},
+            "checksum": {"name": self.checksum_name if self.checksum else "none", "checksum": self.checksum},
             "config": manifest_config(self.config),
             "tags": self.tags,
             "description": self.description,

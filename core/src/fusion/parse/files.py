@@ -10,6 +10,9 @@ from pathlib import Path
 
 from fusion.fileio import read_text
 
+#: dbt hashes a seed up to this size; a larger one is identified by its path and not read at parse
+MAX_HASHED_SEED_BYTES = 1024 * 1024
+
 
 @dataclass(frozen=True)
 class SourceFile:
@@ -18,6 +21,7 @@ class SourceFile:
     resource_path: str  # the configured folder it was found under, e.g. "models"
     relative: str  # path below resource_path, e.g. "staging/stg_orders.sql"
     text: str
+    unread: bool = False  # too large to read at parse time (a big seed): ``text`` is empty
 
     @property
     def original_file_path(self) -> str:
@@ -29,9 +33,13 @@ class SourceFile:
         return hashlib.sha256(" ".join(self.text.split()).encode("utf-8")).hexdigest()
 
     @functools.cached_property
-    def seed_checksum(self) -> str:
-        """dbt's checksum of a seed (up to its 1 MiB limit): the text without surrounding whitespace."""
-        return hashlib.sha256(self.text.strip().encode("utf-8")).hexdigest()
+    def seed_checksum(self) -> tuple[str, str]:
+        """dbt's checksum of a seed as (name, value): the sha256 of the text without surrounding
+        whitespace, or, for a seed over dbt's 1 MiB limit, its path (so dbt's state comparison
+        calls it unchanged while it stays where it is)."""
+        if self.unread:
+            return "path", self.original_file_path
+        return "sha256", hashlib.sha256(self.text.strip().encode("utf-8")).hexdigest()
 
     @functools.cached_property
     def stem(self) -> str:
@@ -47,8 +55,9 @@ class SourceFile:
 
 
 def find_files(package: str, root: Path, resource_paths: list[str], suffixes: tuple[str, ...],
-               exclude: tuple[str, ...] = ()) -> list[SourceFile]:
-    """Every file with one of ``suffixes`` under the resource paths, sorted, read as UTF-8."""
+               exclude: tuple[str, ...] = (), read_up_to: int | None = None) -> list[SourceFile]:
+    """Every file with one of ``suffixes`` under the resource paths, sorted, read as UTF-8 (a file
+    over ``read_up_to`` bytes is listed ``unread``)."""
     found = []
     for resource_path in resource_paths:
         base = root / resource_path
@@ -64,6 +73,10 @@ def find_files(package: str, root: Path, resource_paths: list[str], suffixes: tu
             for filename in sorted(filenames):
                 if filename.endswith(suffixes) and not filename.startswith("."):
                     folder = resource_path.rstrip("/")
-                    text = read_text(os.path.join(dirpath, filename), f"{folder}/{prefix}{filename}")
+                    path = os.path.join(dirpath, filename)
+                    if read_up_to is not None and os.path.getsize(path) > read_up_to:
+                        found.append(SourceFile(package, root, folder, prefix + filename, "", unread=True))
+                        continue
+                    text = read_text(path, f"{folder}/{prefix}{filename}")
                     found.append(SourceFile(package, root, folder, prefix + filename, text))
     return found

@@ -33,7 +33,7 @@ from fusion.manifest.semantic import (
 )
 from fusion.parse.cache import RenderMemo
 from fusion.parse.descriptions import render_descriptions
-from fusion.parse.files import SourceFile, find_files
+from fusion.parse.files import MAX_HASHED_SEED_BYTES, SourceFile, find_files
 from fusion.parse.freshness import resolve_freshness, resolve_loaded_at
 from fusion.parse.naming import apply_naming
 from fusion.parse.properties import Properties, TestSpec, column_entries, read_properties, tag_list
@@ -115,7 +115,8 @@ class ProjectParser:
         for file in find_files(project.name, project.root, project.test_paths, (".sql",),
                                exclude=("generic", "fixtures")):
             self._parse_sql(file, "test", props)
-        for file in find_files(project.name, project.root, project.seed_paths, (".csv",)):
+        for file in find_files(project.name, project.root, project.seed_paths, (".csv",),
+                               read_up_to=MAX_HASHED_SEED_BYTES):
             self._parse_seed(file, props)
         for file in find_files(project.name, project.root, project.snapshot_paths, (".sql",)):
             for name, body in snapshot_blocks(file):
@@ -146,11 +147,12 @@ class ProjectParser:
     # --- resources -----------------------------------------------------------------------
     def _new_node(self, file: SourceFile, resource_type: str, name: str, raw_code: str, fqn: list[str],
                   config: dict[str, Any]) -> Node:
+        checksum_name, checksum = file.seed_checksum if resource_type == "seed" else ("sha256", file.checksum)
         return Node(
             unique_id=f"{resource_type}.{file.package}.{name}", resource_type=resource_type,
             package_name=file.package, name=name, path=file.relative,
             original_file_path=file.original_file_path, fqn=fqn, raw_code=raw_code,
-            checksum=file.seed_checksum if resource_type == "seed" else file.checksum,
+            checksum=checksum, checksum_name=checksum_name,
             config=config, unrendered_config=dict(config),
             root_path=str(file.root))
 
