@@ -108,10 +108,11 @@ class MacroRegistry:
     files: list[MacroFile] = field(default_factory=list)
     index: dict[str, list] | None = None  # see macros_in_file
     _overridden: frozenset[str] | None = None
+    _naming_overridden: bool | None = None
 
     def add_file(self, file: MacroFile) -> list[MacroDef]:
         found = macros_in_file(file, self.index)
-        self._overridden = None
+        self._overridden = self._naming_overridden = None
         self.files.append(file)
         package = self.by_package.setdefault(file.package, {})
         for macro in found:
@@ -152,8 +153,10 @@ class MacroRegistry:
     def naming_overridden(self) -> bool:
         """Whether any ``generate_{schema,alias,database}_name`` macro (or a ``<prefix>__`` one it
         dispatches to) is the user's own."""
-        suffixes = tuple(f"generate_{part}_name" for part in ("schema", "alias", "database"))
-        return any(name.endswith(suffixes) for name in self._user_macro_names)
+        if self._naming_overridden is None:  # asked once per node: answered once per macro set
+            suffixes = tuple(f"generate_{part}_name" for part in ("schema", "alias", "database"))
+            self._naming_overridden = any(name.endswith(suffixes) for name in self._user_macro_names)
+        return self._naming_overridden
 
     def is_overridden(self, name: str) -> bool:
         """Whether a project or package replaces a built-in macro of this name."""
