@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # the rest is imported on first use: a no-op command stays fa
     from fusion.manifest.manifest import Manifest
     from fusion.materializations import Materialization
     from fusion.parse.cache import ParseCache
+    from fusion.parse.edits import BodyEdit
 
 
 @dataclass
@@ -277,6 +278,8 @@ class Invocation:
         cache, memo = self.parse_cache, None
         self.selectors  # noqa: B018 - manifest.json lists them: a bad file fails the parse, its env_vars count
         if cache is not None:
+            if self.body_edits is not None:
+                cache.save_edits({edit.unique_id: edit.fields() for edit in self.body_edits})
             cached = cache.load_manifest()
             if cached is not None:
                 cached.macros = self.runtime.macros
@@ -284,11 +287,23 @@ class Invocation:
             base = cache.render_base([*self.packages, self.project], self.adapter_spec.macro_paths)
             memo = RenderMemo(cache.load_renders(), base, self.runtime.env, cache.sealer.digest)
         manifest = Manifest(self.project.name, self.runtime.macros)
-        manifest = ProjectParser(self.project, self.runtime, manifest, self.packages, memo).parse()
+        parser = ProjectParser(self.project, self.runtime, manifest, self.packages, memo)
+        manifest = parser.parse()
         self.__dict__["graph"] = Graph.from_manifest(manifest)  # a cycle is a parse error: never cached
         if cache is not None:
-            cache.save(manifest, memo.entries, self.env.reads, manifest.summary())
+            cache.save(manifest, memo.entries, self.env.reads, manifest.summary(), parser.models)
         return manifest
+
+    @functools.cached_property
+    def body_edits(self) -> list[BodyEdit] | None:
+        """When only model texts changed since the last parse, and nothing they declare: the
+        edits that bring its manifest up to date (see fusion.parse.edits); else None."""
+        from fusion.parse.edits import find_body_edits
+
+        cache = self.parse_cache
+        if cache is None or (self.session is not None and self.session.manifest is not None):
+            return None
+        return find_body_edits(cache, self.runtime)
 
     @functools.cached_property
     def selectors(self) -> NamedSelectors:

@@ -52,6 +52,14 @@ def parse_task(inv: Invocation) -> int:
         return 0
     from fusion.manifest import artifacts
 
+    if (not wanted and cache is not None and cache.artifact_current(path) and inv.body_edits is not None
+            and artifacts.patch_manifest_nodes(path, inv, {edit.unique_id: edit for edit in inv.body_edits})):
+        # only model texts changed: manifest.json was patched rather than written again
+        cache.save_edits({edit.unique_id: edit.fields() for edit in inv.body_edits})
+        cache.remember_artifact(path)
+        events.emit("ParseDone", f"Parsed {cache.counts} in {time.perf_counter() - start:.2f}s "
+                    f"(re-rendered {len(inv.body_edits)} edited model(s))", level="result")
+        return 0
     manifest = inv.manifest
     inv.graph  # noqa: B018 - cycles are parse errors
     written = artifacts.write_manifest(manifest, inv)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import queue
 import threading
@@ -48,12 +49,8 @@ def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
                 "description": "", "meta": {}, "docs": {"show": True, "node_color": None},
                 "patch_path": None, "arguments": [], "created_at": 0.0, "supported_languages": None,
             }
-    metadata = _metadata("manifest", 12, invocation)
-    metadata.update(project_name=manifest.root_package, adapter_type=invocation.adapter_spec.name,
-                    quoting={**dataclasses.asdict(invocation.adapter.relation_quoting), "column": None},
-                    run_started_at=metadata["invocation_started_at"])
     return {
-        "metadata": metadata,
+        "metadata": _manifest_metadata(manifest.root_package, invocation),
         "nodes": {uid: node.to_dict() for uid, node in manifest.nodes.items()},
         "sources": {uid: src.to_dict() for uid, src in manifest.sources.items()},
         "macros": macros,
@@ -69,6 +66,69 @@ def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
         "group_map": {},
         "unit_tests": {uid: u.to_dict() for uid, u in manifest.unit_tests.items()},
     }
+
+
+def _manifest_metadata(project_name: str, invocation) -> dict[str, Any]:
+    metadata = _metadata("manifest", 12, invocation)
+    metadata.update(project_name=project_name, adapter_type=invocation.adapter_spec.name,
+                    quoting={**dataclasses.asdict(invocation.adapter.relation_quoting), "column": None},
+                    run_started_at=metadata["invocation_started_at"])
+    return metadata
+
+
+def patch_manifest_nodes(path: Path, invocation, edits: dict[str, Any]) -> bool:
+    """Rewrite manifest.json with new metadata and each edited node's text, checksum and
+    creation time (``edits``: unique id -> fusion.parse.edits.BodyEdit), decoding only those
+    entries; False (and nothing written) when the file is not laid out as ``write_manifest``
+    wrote it."""
+    try:
+        return _patch_nodes(path, invocation, edits)
+    except (OSError, ValueError):  # not the file write_manifest wrote: write it again
+        return False
+
+
+def _patch_nodes(path: Path, invocation, edits: dict[str, Any]) -> bool:
+    data = path.read_bytes()
+    head = b'{"metadata":'
+    if not data.startswith(head):
+        return False
+    _, done = _json_object_at(data, len(head))
+    parts = [head, orjson.dumps(_manifest_metadata(invocation.project.name, invocation))]
+    if not data.startswith(b',"nodes":{', done):
+        return False
+    keys = {unique_id: orjson.dumps(unique_id) + b":" for unique_id in edits}
+    for unique_id in sorted(edits, key=lambda uid: data.find(keys[uid], done)):
+        start = data.find(keys[unique_id], done)
+        if start < 0:
+            return False
+        start += len(keys[unique_id])
+        node, stop = _json_object_at(data, start)
+        if not isinstance(node, dict) or node.get("unique_id") != unique_id:
+            return False
+        edit = edits[unique_id]
+        node.update(raw_code=edit.raw_code, checksum={"name": "sha256", "checksum": edit.checksum},
+                    created_at=edit.created_at)
+        parts += [data[done:start], orjson.dumps(node, option=orjson.OPT_NON_STR_KEYS, default=str)]
+        done = stop
+    parts.append(data[done:])
+    write_atomic(path, b"".join(parts))
+    return True
+
+
+def _json_object_at(data: bytes, start: int) -> tuple[Any, int]:
+    """The JSON value starting at byte ``start`` of ``data`` and the byte offset after it,
+    decoding a growing window rather than the whole file."""
+    decoder, window = json.JSONDecoder(), 1 << 16
+    while True:
+        chunk = data[start:start + window].decode("utf-8", errors="ignore")  # a cut character at the end
+        try:
+            value, end = decoder.raw_decode(chunk)
+        except json.JSONDecodeError:
+            if start + window >= len(data):
+                raise
+            window *= 4
+            continue
+        return value, start + len(chunk[:end].encode("utf-8"))
 
 
 def write_manifest(manifest: Manifest, invocation) -> Path:

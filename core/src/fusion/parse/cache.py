@@ -5,6 +5,9 @@ Two levels, both keyed by content hashes:
 - the whole parse: every file the parser reads (project and packages, adapter and built-in
   macros, Fusion's own code), the target, ``--vars`` and the values of the environment
   variables the last parse read. If all are unchanged, the pickled manifest is reused as is.
+- one edit: when only model files changed and each still declares what it did, the last
+  manifest is patched with their text (see fusion.parse.edits); the patches are kept in the
+  state file beside the pickled manifest they apply to.
 - one render: a SQL file's (or a generic test's) parse-time render is keyed by its text, its
   configuration before rendering and a digest of everything a render can see (macros, vars,
   target, project config). A changed model re-renders only itself; the rest of the parse
@@ -36,6 +39,7 @@ CACHE_VERSION = 1
 STATE_FILE = "fusion_parse_state.json"
 MANIFEST_FILE = "fusion_parse_manifest.pickle"
 RENDERS_FILE = "fusion_parse_renders.pickle"
+MODELS_FILE = "fusion_parse_models.pickle"  # model files and their nodes before rendering (edits.py)
 #: files changed this recently (seconds) are re-hashed even when their stamp looks unchanged
 RACY_SECONDS = 2.0
 FUSION_CODE = Path(__file__).resolve().parent.parent
@@ -158,7 +162,19 @@ class ParseCache:
         """Same inputs as the last parse, and the environment variables it read are unchanged."""
         if not self.previous or self.previous.get("inputs") != self.inputs:
             return False
+        return self._same_env(env)
+
+    def _same_env(self, env: dict[str, str]) -> bool:
         return all(self.sealer.digest(env.get(name)) == seen for name, seen in self.previous["env"].items())
+
+    def changed_paths(self) -> set[str] | None:
+        """The files added, changed or removed since the last parse; None when more than files
+        changed (the target, vars, the environment variables it read) or there was none."""
+        if not self.previous or self.previous.get("settings") != self.settings or not self._same_env(os.environ):
+            return None
+        before = self.previous.get("files") or {}
+        changed = {path for path, stamp in self.files.items() if (before.get(path) or [None] * 3)[2] != stamp[2]}
+        return changed | (before.keys() - self.files.keys())
 
     def artifact_current(self, path: Path) -> bool:
         """Whether ``path`` (manifest.json) is still the file the last parse wrote."""
@@ -173,11 +189,19 @@ class ParseCache:
         return self.previous.get("counts", "")
 
     def load_manifest(self):
-        """The last parse's manifest if no input changed since, else None."""
+        """The last parse's manifest (with the edits made since) if no input changed since, else None."""
         if not self.unchanged(os.environ):
             return None
         stored = self._read_pickle(MANIFEST_FILE)
-        if not isinstance(stored, tuple) or stored[0] != self.inputs:
+        if not isinstance(stored, tuple) or stored[0] != self.previous.get("manifest_inputs"):
+            return None
+        return patch_nodes(stored[1], self.previous.get("edits") or {})
+
+    def load_model_index(self) -> dict[str, tuple[str, bytes, str]] | None:
+        """Model files of the manifest the edits apply to: path -> (unique id, node before
+        rendering, digest of what its render declared)."""
+        stored = self._read_pickle(MODELS_FILE)
+        if not isinstance(stored, tuple) or stored[0] != self.previous.get("manifest_inputs"):
             return None
         return stored[1]
 
@@ -186,7 +210,8 @@ class ParseCache:
         stored = self._read_pickle(RENDERS_FILE)
         return stored if isinstance(stored, dict) else {}
 
-    def save(self, manifest, renders: dict[str, Any], env_reads: dict[str, str | None], counts: str) -> None:
+    def save(self, manifest, renders: dict[str, Any], env_reads: dict[str, str | None], counts: str,
+             models: dict[str, tuple[str, bytes, str]]) -> None:
         """Write the cache atomically; ``manifest.macros`` is not stored (rebuilt each run)."""
         macros, manifest.macros = manifest.macros, None
         try:
@@ -195,9 +220,19 @@ class ParseCache:
             manifest.macros = macros
         self.sealer.write(self.folder / MANIFEST_FILE, payload)
         self.sealer.write(self.folder / RENDERS_FILE, pickle.dumps(renders, protocol=pickle.HIGHEST_PROTOCOL))
+        self.sealer.write(self.folder / MODELS_FILE, pickle.dumps((self.inputs, models),
+                                                                  protocol=pickle.HIGHEST_PROTOCOL))
         self.env_reads = {name: self.sealer.digest(value) for name, value in env_reads.items()}
-        self.previous = {"version": CACHE_VERSION, "inputs": self.inputs, "files": self.files,
-                         "env": self.env_reads, "counts": counts, "macros": self.macro_index}
+        self.previous = {"version": CACHE_VERSION, "inputs": self.inputs, "manifest_inputs": self.inputs,
+                         "settings": self.settings, "files": self.files, "env": self.env_reads,
+                         "counts": counts, "macros": self.macro_index, "edits": {}}
+        self._write_state()
+
+    def save_edits(self, edits: dict[str, dict[str, Any]]) -> None:
+        """Record a one-edit parse: these inputs are the last manifest with ``edits`` applied."""
+        self.previous.update(inputs=self.inputs, files=self.files,
+                             edits={**(self.previous.get("edits") or {}), **edits})
+        self.previous.pop("artifact", None)
         self._write_state()
 
     def remember_artifact(self, path: Path) -> None:
@@ -216,6 +251,17 @@ class ParseCache:
             return pickle.loads(payload)  # noqa: S301 - written by this user (the tag proves it)
         except Exception:  # a cache from another Fusion version is only a cache miss
             return None
+
+
+def patch_nodes(manifest, edits: dict[str, dict[str, Any]]):
+    """``manifest`` with each edited node's fields replaced (see fusion.parse.edits)."""
+    for unique_id, fields in edits.items():
+        node = manifest.nodes[unique_id]
+        for name, value in fields.items():
+            setattr(node, name, value)
+    if edits:
+        manifest.forget_flat_graph()
+    return manifest
 
 
 class RenderMemo:

@@ -14,6 +14,11 @@ from fusion.fileio import read_text
 MAX_HASHED_SEED_BYTES = 1024 * 1024
 
 
+def text_checksum(text: str) -> str:
+    """dbt's checksum of a parsed file: its text with every run of whitespace made one space."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class SourceFile:
     package: str
@@ -29,8 +34,7 @@ class SourceFile:
 
     @functools.cached_property
     def checksum(self) -> str:
-        """dbt's checksum of a parsed file: its text with every run of whitespace made one space."""
-        return hashlib.sha256(" ".join(self.text.split()).encode("utf-8")).hexdigest()
+        return text_checksum(self.text)
 
     @functools.cached_property
     def seed_checksum(self) -> tuple[str, str]:

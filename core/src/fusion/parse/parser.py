@@ -7,7 +7,9 @@ properties (they configure nodes), then SQL/CSV resources rendered in parse mode
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +35,7 @@ from fusion.manifest.semantic import (
 )
 from fusion.parse.cache import RenderMemo
 from fusion.parse.descriptions import render_descriptions
+from fusion.parse.edits import index_entry
 from fusion.parse.files import MAX_HASHED_SEED_BYTES, SourceFile, find_files
 from fusion.parse.freshness import resolve_freshness, resolve_loaded_at
 from fusion.parse.naming import apply_naming
@@ -82,6 +85,8 @@ class ProjectParser:
     # --- entry point ---------------------------------------------------------------------
     packages: list[Project] = field(default_factory=list)
     memo: RenderMemo | None = None  # renders of the last parse, reused for unchanged inputs
+    #: with a memo: each enabled SQL model's file -> what a one-edit parse needs (see parse.edits)
+    models: dict[str, tuple[str, bytes, str]] = field(default_factory=dict)
     _builtin_tests: dict = field(default_factory=dict)  # see _captures_nothing
     _naming_answers: dict = field(default_factory=dict)  # see naming.apply_naming
 
@@ -195,12 +200,17 @@ class ProjectParser:
             capture = python_model_capture(text, file.original_file_path)
             config.setdefault("materialized", "table")  # a Python model makes a table unless configured
         else:
+            before_render = copy.copy(node)
             capture = self._render_for_parse(node, node.template_code)
         node.config_call_dict = capture.config
         node.unrendered_config = merge_config(node.unrendered_config, capture.config)
         node.config = with_defaults(resource_type, merge_config(config, capture.config))
         node.refs, node.sources = capture.refs, capture.sources
         self._add(node)
+        if (self.memo is not None and resource_type == "model" and node.language == "sql"
+                and self.manifest.nodes.get(node.unique_id) is node):
+            path = os.path.join(file.root, file.resource_path, file.relative)
+            self.models[path] = index_entry(before_render, capture)
 
     def _render_for_parse(self, node: Node, text: str) -> Capture:
         def render() -> Capture:
