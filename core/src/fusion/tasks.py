@@ -50,7 +50,7 @@ def parse_task(inv: Invocation) -> int:
         events.emit("ParseDone", f"Parsed {cache.counts} in {time.perf_counter() - start:.2f}s (nothing changed)",
                     level="result")
         return 0
-    from fusion.manifest import artifacts
+    from fusion import artifacts
 
     manifest = inv.manifest
     inv.graph  # noqa: B018 - cycles are parse errors
@@ -64,7 +64,7 @@ def parse_task(inv: Invocation) -> int:
 
 def compile_task(inv: Invocation, inline: str | None) -> int:
     from fusion.execution.runner import COMMAND_TYPES, NodeRunner, plan, selected_ephemerals
-    from fusion.manifest import artifacts
+    from fusion import artifacts
 
     if inline is not None:
         events.emit("CompiledInline", _compile_inline(inv, inline).sql, level="result")
@@ -111,7 +111,7 @@ def _compile_inline(inv: Invocation, sql: str):
 def execute_task(inv: Invocation, selected: set[str] | None = None) -> int:
     """Run, seed, test, snapshot or build the selection (else the --select/--exclude one)."""
     from fusion.execution.runner import execute
-    from fusion.manifest import artifacts
+    from fusion import artifacts
 
     start = time.perf_counter()
     if selected is None:
@@ -133,7 +133,7 @@ def freshness_task(inv: Invocation, output: str | None) -> int:
     from pathlib import Path
 
     from fusion.execution.freshness import check_all
-    from fusion.manifest import artifacts
+    from fusion import artifacts
 
     start = time.perf_counter()
     selected = _selected(inv)
@@ -173,7 +173,7 @@ def retry_task(inv: Invocation) -> int:
         todo = {uid for uid, status in statuses.items() if status in RETRYABLE and uid in known
                 and not uid.startswith("operation.")}
         if not todo:  # as dbt, an empty run is recorded: retrying again finds nothing either
-            from fusion.manifest import artifacts
+            from fusion import artifacts
 
             artifacts.write_run_results([], 0.0, again)
             events.emit("NothingToDo", "Nothing to retry: the last run had no errors, failures or skips",

@@ -19,8 +19,8 @@ names are spelled as the dialect resolves them (upper case for Snowflake's unquo
 from __future__ import annotations
 
 from fusion.errors import SelectionError
-from fusion.execution.results import now_iso
-from fusion.manifest.artifacts import write_json_atomic
+from fusion.fileio import write_json_atomic
+from fusion.timestamps import now_iso
 
 FILE = "lineage.json"
 

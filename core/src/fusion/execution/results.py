@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,10 +9,6 @@ from fusion.adapter import AdapterResponse
 from fusion.project.env import scrub
 
 FAILED = frozenset({"error", "fail", "partial success"})
-
-
-def now_iso() -> str:
-    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass

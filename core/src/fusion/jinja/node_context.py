@@ -406,7 +406,7 @@ def _writer(runtime: Runtime, node: Node, execute: bool):
     def write(payload) -> str:
         if execute and runtime.target_path:
             from fusion.fileio import write_atomic
-            from fusion.manifest.artifacts import compiled_file_path
+            from fusion.sql_files import compiled_file_path
 
             write_atomic(Path(runtime.target_path) / compiled_file_path(node, "run"), str(payload).encode("utf-8"))
         return ""

@@ -1,22 +1,18 @@
-"""Writing dbt's artifacts: manifest.json (v12), run_results.json (v6), compiled SQL files."""
+"""Writing dbt's artifacts after a command's work: manifest.json (v12), run_results.json (v6), sources.json (v3)."""
 
 from __future__ import annotations
 
 import dataclasses
 import os
-import queue
-import threading
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from fusion import __version__
-from fusion.errors import FusionError
-from fusion.execution.results import NodeResult, now_iso
-from fusion.fileio import write_atomic
+from fusion.execution.results import NodeResult
+from fusion.fileio import write_json_atomic
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.semantic import KINDS, node_relation, semantic_manifest
+from fusion.timestamps import now_iso
 
 SCHEMAS = "https://schemas.getdbt.com/dbt"
 
@@ -31,10 +27,6 @@ def _metadata(kind: str, version: int, invocation) -> dict[str, Any]:
         "env": {k[len("DBT_ENV_CUSTOM_ENV_"):]: v for k, v in os.environ.items()
                 if k.startswith("DBT_ENV_CUSTOM_ENV_")},
     }
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    write_atomic(path, orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS, default=str))
 
 
 def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
@@ -118,43 +110,3 @@ def write_sources(results, elapsed: float, invocation, path: Path) -> Path:
         "elapsed_time": elapsed,
     })
     return path
-
-
-def compiled_file_path(node, folder: str) -> str:
-    """``<folder>/<package>/<original path>[/<test file>]`` as dbt lays out compiled/ and run/."""
-    if node.resource_type == "test" and node.test_metadata is not None:
-        return f"{folder}/{node.package_name}/{node.original_file_path}/{node.path}"
-    return f"{folder}/{node.package_name}/{node.original_file_path}"
-
-
-class SqlWriter:
-    """Writes compiled SQL files on a background thread, so rendering never waits on the disk."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._error: FusionError | None = None
-
-    def write(self, relative: str, sql: str) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._work, name="fusion-sql-writer", daemon=True)
-            self._thread.start()
-        self._queue.put((relative, sql))
-
-    def _work(self) -> None:
-        while (item := self._queue.get()) is not None:
-            try:
-                write_atomic(self.root / item[0], item[1].encode("utf-8"))
-            except FusionError as exc:
-                self._error = self._error or exc
-
-    def close(self) -> None:
-        """Wait for every queued file; raise the first write error."""
-        if self._thread is not None:
-            self._queue.put(None)
-            self._thread.join()
-            self._thread = None
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
