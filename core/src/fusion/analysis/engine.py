@@ -160,7 +160,7 @@ class Analyzer:
             self.catalog.add(relation, obj.unique_id, name or obj.name, schema)
 
     def _add_seed(self, node: Node) -> None:
-        from fusion.materializations.seed_csv import read_seed
+        from fusion.seed_csv import read_seed
 
         overrides = dict(node.config.get("column_types") or {})
         try:

@@ -20,7 +20,7 @@ from fusion.jinja.node_context import node_namespace, relation_for, resource_vie
 from fusion.manifest.nodes import Node
 from fusion.materializations import PLUGIN, MaterializationContext, MaterializationResult, pick_materialization
 from fusion.materializations.jinja_materialization import jinja_materializations
-from fusion.materializations.seed_csv import load_seed
+from fusion.seed_csv import load_seed
 from fusion.sql_files import compiled_file_path
 from fusion.timestamps import now_iso
 
