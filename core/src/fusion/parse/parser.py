@@ -20,6 +20,7 @@ from fusion.jinja.context import Runtime
 from fusion.jinja.environment import environment, native_rendering
 from fusion.jinja.macros import CORE_PACKAGE, MacroFile, MacroRegistry, macros_in_file
 from fusion.jinja.node_context import Capture, node_namespace
+from fusion.manifest.columns import column_entries, tag_list
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.nodes import DocBlock, Exposure, Node, RefCall, Source
 from fusion.manifest.semantic import (
@@ -36,7 +37,7 @@ from fusion.parse.descriptions import render_descriptions
 from fusion.parse.files import SourceFile, find_files
 from fusion.parse.freshness import resolve_freshness, resolve_loaded_at
 from fusion.parse.naming import apply_naming
-from fusion.parse.properties import Properties, TestSpec, column_entries, read_properties, tag_list
+from fusion.parse.properties import Properties, TestSpec, read_properties
 from fusion.parse.python_models import python_model_capture
 from fusion.parse.unit_tests import parse_unit_test
 from fusion.project.project import Project
