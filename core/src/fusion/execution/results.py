@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fusion.adapter import AdapterResponse
-from fusion.project.env import scrub
+from fusion.secret_env import scrub
 
 FAILED = frozenset({"error", "fail", "partial success"})
 
