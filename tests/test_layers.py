@@ -1,5 +1,6 @@
-"""One direction of flow: the import-linter layers contract in pyproject.toml holds for fusion-core,
-breaks on an import that points up (a lazy one inside a function included), and names every module."""
+"""One direction of flow: the import-linter contracts in pyproject.toml hold for fusion-core and break
+on an import that points up or closes a cycle (lazy ones inside functions included); every module
+has a layer."""
 
 from __future__ import annotations
 
@@ -28,19 +29,31 @@ def _lint(cwd: Path, pythonpath: Path | None = None) -> subprocess.CompletedProc
 def test_fusion_core_keeps_the_layers_contract(tmp_path):
     result = _lint(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 kept, 0 broken" in result.stdout
+    assert "2 kept, 0 broken" in result.stdout
+
+
+def _lint_with_late_import(tmp_path: Path, module: str, imported: str) -> subprocess.CompletedProcess:
+    """Lint a copy of fusion-core in which ``module`` imports ``imported`` inside a function."""
+    shutil.copytree(PACKAGE, tmp_path / "fusion", ignore=shutil.ignore_patterns("__pycache__"))
+    path = tmp_path.joinpath(*module.split(".")).with_suffix(".py")
+    path.write_text(path.read_text() + f"\n\ndef _late():\n    import {imported}\n\n    return {imported}\n")
+    return _lint(tmp_path, pythonpath=tmp_path)
 
 
 def test_an_import_pointing_up_breaks_the_contract(tmp_path):
-    """The manifest reaching into execution from inside a function, as artifacts.py once did."""
-    shutil.copytree(PACKAGE, tmp_path / "fusion", ignore=shutil.ignore_patterns("__pycache__"))
-    nodes = tmp_path / "fusion" / "manifest" / "nodes.py"
-    nodes.write_text(nodes.read_text() + "\n\ndef _late():\n    from fusion.execution.results import NodeResult\n"
-                     "    return NodeResult\n")
-    result = _lint(tmp_path, pythonpath=tmp_path)
+    """The manifest reaching into execution, as manifest/artifacts.py once did."""
+    result = _lint_with_late_import(tmp_path, "fusion.manifest.nodes", "fusion.execution.results")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "fusion.manifest is not allowed to import fusion.execution" in result.stdout
     assert "fusion.manifest.nodes -> fusion.execution.results" in result.stdout
+
+
+def test_a_cycle_inside_one_layer_breaks_the_contract(tmp_path):
+    """execution.runner imports execution.results; the way back closes a cycle."""
+    result = _lint_with_late_import(tmp_path, "fusion.execution.results", "fusion.execution.runner")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "1 kept, 1 broken" in result.stdout
+    assert "No cycles are allowed in fusion.execution" in result.stdout
 
 
 def _layer_modules() -> set[str]:
