@@ -63,8 +63,8 @@ def parse_task(inv: Invocation) -> int:
 
 
 def compile_task(inv: Invocation, inline: str | None) -> int:
-    from fusion.execution.runner import COMMAND_TYPES, NodeRunner, plan, selected_ephemerals
     from fusion import artifacts
+    from fusion.execution.runner import COMMAND_TYPES, NodeRunner, plan, selected_ephemerals
 
     if inline is not None:
         events.emit("CompiledInline", _compile_inline(inv, inline).sql, level="result")
@@ -110,8 +110,8 @@ def _compile_inline(inv: Invocation, sql: str):
 
 def execute_task(inv: Invocation, selected: set[str] | None = None) -> int:
     """Run, seed, test, snapshot or build the selection (else the --select/--exclude one)."""
-    from fusion.execution.runner import execute
     from fusion import artifacts
+    from fusion.execution.runner import execute
 
     start = time.perf_counter()
     if selected is None:
@@ -132,8 +132,8 @@ def execute_task(inv: Invocation, selected: set[str] | None = None) -> int:
 def freshness_task(inv: Invocation, output: str | None) -> int:
     from pathlib import Path
 
-    from fusion.execution.freshness import check_all
     from fusion import artifacts
+    from fusion.execution.freshness import check_all
 
     start = time.perf_counter()
     selected = _selected(inv)

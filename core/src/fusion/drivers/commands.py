@@ -176,8 +176,8 @@ def trust_list():
 def trust_add(url, name, root_sha256, delegate):
     """Trust a community or enterprise repository, pinned by the hash of its first root."""
     from fusion.drivers.cache import DriverCache
-    from fusion.policy import load_policy
     from fusion.drivers.repositories import TrustedRepository, parse_entries
+    from fusion.policy import load_policy
 
     entry = {"name": name, "url": url, "root_sha256": root_sha256.lower(), "delegate": list(delegate)}
     cache, fresh = DriverCache(), False
