@@ -297,7 +297,8 @@ def lineage_task(inv: Invocation, column: str, directions: list[str]) -> int:
     analyzer = Analyzer(inv, Compiler(inv.runtime, inv.manifest), report=False)
     analyzer.analyse_all(inv.graph.order)
     analyzer.finish()
-    graph = ColumnGraph(lineage_document(inv, analyzer.catalog.dialect_name, analyzer.results), inv.manifest)
+    document = lineage_document(inv.manifest, inv.invocation_id, analyzer.catalog.dialect_name, analyzer.results)
+    graph = ColumnGraph(document, inv.manifest)
     for line in graph.describe(column, directions):
         events.emit("Lineage", line, level="result")
     return 0
