@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fusion import __version__
 from fusion.execution.results import NodeResult
@@ -14,10 +14,14 @@ from fusion.manifest.manifest import Manifest
 from fusion.manifest.semantic import KINDS, node_relation, semantic_manifest
 from fusion.timestamps import now_iso
 
+if TYPE_CHECKING:
+    from fusion.execution.freshness import FreshnessResult
+    from fusion.invocation import Invocation
+
 SCHEMAS = "https://schemas.getdbt.com/dbt"
 
 
-def _metadata(kind: str, version: int, invocation) -> dict[str, Any]:
+def _metadata(kind: str, version: int, invocation: Invocation) -> dict[str, Any]:
     return {
         "dbt_schema_version": f"{SCHEMAS}/{kind}/v{version}.json",
         "dbt_version": __version__,
@@ -29,7 +33,7 @@ def _metadata(kind: str, version: int, invocation) -> dict[str, Any]:
     }
 
 
-def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
+def manifest_dict(manifest: Manifest, invocation: Invocation) -> dict[str, Any]:
     macros = {}
     for package, by_name in manifest.macros.by_package.items():
         for name, macro in by_name.items():
@@ -63,7 +67,7 @@ def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
     }
 
 
-def write_manifest(manifest: Manifest, invocation) -> Path:
+def write_manifest(manifest: Manifest, invocation: Invocation) -> Path:
     path = invocation.target_path / "manifest.json"
     write_json_atomic(path, manifest_dict(manifest, invocation))
     write_json_atomic(invocation.target_path / "semantic_manifest.json",
@@ -91,7 +95,7 @@ def _time_spines(manifest: Manifest) -> list[dict[str, Any]]:
     return spines
 
 
-def write_run_results(results: list[NodeResult], elapsed: float, invocation) -> Path:
+def write_run_results(results: list[NodeResult], elapsed: float, invocation: Invocation) -> Path:
     path = invocation.target_path / "run_results.json"
     write_json_atomic(path, {
         "metadata": _metadata("run-results", 6, invocation),
@@ -102,7 +106,7 @@ def write_run_results(results: list[NodeResult], elapsed: float, invocation) -> 
     return path
 
 
-def write_sources(results, elapsed: float, invocation, path: Path) -> Path:
+def write_sources(results: list[FreshnessResult], elapsed: float, invocation: Invocation, path: Path) -> Path:
     """sources.json (v3): the freshness results; dbt leaves out the sources that failed to run."""
     write_json_atomic(path, {
         "metadata": _metadata("sources", 3, invocation),
