@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from fusion.drivers import policy as policy_module
+from fusion import policy as policy_module
 from fusion.drivers.cache import DriverCache
 from fusion.drivers.manager import DriverManager
-from fusion.drivers.policy import load_policy
+from fusion.policy import load_policy
 from fusion.trust.envelope import INDEX_TYPE, ROOT_TYPE, key_id, public_key_bytes, sign_envelope
 from fusion.trust.metadata import format_time
 

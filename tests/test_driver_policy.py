@@ -14,8 +14,8 @@ from conftest import run_fusion, write_project
 from driver_repo import DRIVER, manager
 from fusion.drivers import safe_options
 from fusion.drivers.bundle import import_bundle, write_bundle
-from fusion.drivers.policy import load_policy
 from fusion.errors import ProjectError
+from fusion.policy import load_policy
 from fusion.trust.errors import TrustError
 from fusion.trust.metadata import check_lib_name, check_relative_url
 from fusion.trust.strict_json import loads_strict

@@ -15,7 +15,7 @@ import pytest
 from driver_repo import DRIVER, SignedRepo, cached_files, driver_entry, later, manager, new_key
 from fusion.drivers.cache import DriverCache
 from fusion.drivers.loader import VerifiedLibrary, _open_checked
-from fusion.drivers.policy import load_policy
+from fusion.policy import load_policy
 from fusion.trust.envelope import ROOT_TYPE
 from fusion.trust.errors import TrustError
 

@@ -357,8 +357,8 @@ def plugins_group():
 @plugins_group.command("list")
 def plugins_list():
     """Each plugin: distribution, version, hooks; for adapters the driver and whether policy allows it."""
-    from fusion.drivers.policy import load_policy
     from fusion.plugins import get_plugins
+    from fusion.policy import load_policy
 
     try:
         plugins = get_plugins()

@@ -10,9 +10,12 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from fusion.events import Event, Listener, OutputSettings
 from fusion.hookspecs import hookimpl
+
+if TYPE_CHECKING:  # only for annotations: events imports this module for its fallback listener
+    from fusion.events import Event, Listener, OutputSettings
 
 _lock = threading.Lock()  # one line at a time from every worker thread
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from fusion.project.env import scrub
+from fusion.secret_env import scrub
 
 LEVELS = ("debug", "info", "warn", "error", "result")  # result: a command's output, shown even with --quiet
 

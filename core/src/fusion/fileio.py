@@ -6,6 +6,9 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from fusion.errors import FusionError, ProjectError
 
@@ -50,3 +53,7 @@ def write_atomic(path: Path, data: bytes) -> None:
                 os.unlink(tmp)
         raise FusionError(f"could not write {path}: {exc.strerror or exc}",
                           hint="check that the target folder is writable and the disk is not full") from exc
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    write_atomic(path, orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS, default=str))

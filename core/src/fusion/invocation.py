@@ -320,7 +320,7 @@ class Invocation:
 
     @functools.cached_property
     def sql_writer(self):
-        from fusion.manifest.artifacts import SqlWriter
+        from fusion.sql_files import SqlWriter
 
         return SqlWriter(self.target_path)
 

@@ -159,7 +159,7 @@ def load_plugins() -> Plugins:
     plugins.manager.add_hookspecs(hookspecs)
     for module_name in DEFAULT_PLUGINS:
         plugins.register(importlib.import_module(module_name), module_name, "fusion-core", __version__)
-    from fusion.drivers.policy import load_policy
+    from fusion.policy import load_policy
 
     policy = load_policy()  # system and user levels: plugins load before any project is known
     for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):

@@ -50,7 +50,7 @@ def parse_task(inv: Invocation) -> int:
         events.emit("ParseDone", f"Parsed {cache.counts} in {time.perf_counter() - start:.2f}s (nothing changed)",
                     level="result")
         return 0
-    from fusion.manifest import artifacts
+    from fusion import artifacts
 
     if (not wanted and cache is not None and cache.artifact_current(path) and inv.body_edits is not None
             and artifacts.patch_manifest_nodes(path, inv, {edit.unique_id: edit for edit in inv.body_edits})):
@@ -71,8 +71,8 @@ def parse_task(inv: Invocation) -> int:
 
 
 def compile_task(inv: Invocation, inline: str | None) -> int:
+    from fusion import artifacts
     from fusion.execution.runner import COMMAND_TYPES, NodeRunner, plan, selected_ephemerals
-    from fusion.manifest import artifacts
 
     if inline is not None:
         events.emit("CompiledInline", _compile_inline(inv, inline).sql, level="result")
@@ -101,7 +101,7 @@ def compile_task(inv: Invocation, inline: str | None) -> int:
 def _compile_inline(inv: Invocation, sql: str):
     from fusion.execution.compiler import Compiler
     from fusion.manifest.nodes import Node
-    from fusion.parse.parser import capture_dependencies
+    from fusion.parse.capture import capture_dependencies
 
     node = Node(unique_id=f"sql_operation.{inv.project.name}.inline_query", resource_type="sql_operation",
                 package_name=inv.project.name, name="inline_query", path="inline_query.sql",
@@ -118,8 +118,8 @@ def _compile_inline(inv: Invocation, sql: str):
 
 def execute_task(inv: Invocation, selected: set[str] | None = None) -> int:
     """Run, seed, test, snapshot or build the selection (else the --select/--exclude one)."""
+    from fusion import artifacts
     from fusion.execution.runner import execute
-    from fusion.manifest import artifacts
 
     start = time.perf_counter()
     if selected is None:
@@ -140,8 +140,8 @@ def execute_task(inv: Invocation, selected: set[str] | None = None) -> int:
 def freshness_task(inv: Invocation, output: str | None) -> int:
     from pathlib import Path
 
+    from fusion import artifacts
     from fusion.execution.freshness import check_all
-    from fusion.manifest import artifacts
 
     start = time.perf_counter()
     selected = _selected(inv)
@@ -181,7 +181,7 @@ def retry_task(inv: Invocation) -> int:
         todo = {uid for uid, status in statuses.items() if status in RETRYABLE and uid in known
                 and not uid.startswith("operation.")}
         if not todo:  # as dbt, an empty run is recorded: retrying again finds nothing either
-            from fusion.manifest import artifacts
+            from fusion import artifacts
 
             artifacts.write_run_results([], 0.0, again)
             events.emit("NothingToDo", "Nothing to retry: the last run had no errors, failures or skips",
@@ -305,7 +305,8 @@ def lineage_task(inv: Invocation, column: str, directions: list[str]) -> int:
     analyzer = Analyzer(inv, Compiler(inv.runtime, inv.manifest), report=False)
     analyzer.analyse_all(inv.graph.order)
     analyzer.finish()
-    graph = ColumnGraph(lineage_document(inv, analyzer.catalog.dialect_name, analyzer.results), inv.manifest)
+    document = lineage_document(inv.manifest, inv.invocation_id, analyzer.catalog.dialect_name, analyzer.results)
+    graph = ColumnGraph(document, inv.manifest)
     for line in graph.describe(column, directions):
         events.emit("Lineage", line, level="result")
     return 0

@@ -14,7 +14,7 @@ import orjson
 from sqlglot import __version__ as sqlglot_version
 
 from fusion import __version__ as fusion_version
-from fusion.manifest.artifacts import write_json_atomic
+from fusion.fileio import write_json_atomic
 
 VERSION = 2  # bump when what analysis finds changes
 FILE = "analysis_cache.json"

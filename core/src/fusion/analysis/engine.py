@@ -16,7 +16,7 @@ from fusion.analysis.cache import AnalysisCache, cache_key
 from fusion.analysis.catalog import UNKNOWN, Catalog, TableSchema
 from fusion.analysis.diagnostics import Diagnostic, locate
 from fusion.analysis.inference import Analysis, analyse, type_family
-from fusion.analysis.lineage import write_lineage
+from fusion.analysis.lineage import lineage_document, write_lineage
 from fusion.analysis.warehouse import WarehouseSchemas
 from fusion.errors import CompilationError, FusionError
 from fusion.fileio import read_text
@@ -91,7 +91,8 @@ class Analyzer:
         self.cache.save()
         if self.warehouse is not None:
             self.warehouse.save()
-        write_lineage(self.invocation, self.catalog.dialect_name, self.results)
+        write_lineage(self.invocation.target_path, lineage_document(
+            self.manifest, self.invocation.invocation_id, self.catalog.dialect_name, self.results))
 
     # --- per node -------------------------------------------------------------------------
     def _inlined(self, node: Node) -> list[str]:
@@ -160,7 +161,7 @@ class Analyzer:
             self.catalog.add(relation, obj.unique_id, name or obj.name, schema)
 
     def _add_seed(self, node: Node) -> None:
-        from fusion.materializations.seed_csv import read_seed
+        from fusion.seed_csv import read_seed
 
         overrides = dict(node.config.get("column_types") or {})
         try:

@@ -18,27 +18,33 @@ names are spelled as the dialect resolves them (upper case for Snowflake's unquo
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from fusion.errors import SelectionError
-from fusion.execution.results import now_iso
-from fusion.manifest.artifacts import write_json_atomic
+from fusion.fileio import write_json_atomic
+from fusion.timestamps import now_iso
+
+if TYPE_CHECKING:
+    from fusion.analysis.engine import NodeResult
+    from fusion.manifest.manifest import Manifest
 
 FILE = "lineage.json"
 
 
-def lineage_document(invocation, dialect: str, results) -> dict:
-    manifest = invocation.manifest
+def lineage_document(manifest: Manifest, invocation_id: str, dialect: str, results: dict[str, NodeResult]) -> dict:
     nodes = {}
     for uid, result in results.items():
         node = manifest.nodes.get(uid)
         nodes[uid] = {"name": node.name if node else uid, "columns": {
             name: {"data_type": data_type, "depends_on": result.lineage.get(name, [])}
             for name, data_type in result.schema.columns.items()}}
-    return {"metadata": {"generated_at": now_iso(), "invocation_id": invocation.invocation_id, "dialect": dialect},
+    return {"metadata": {"generated_at": now_iso(), "invocation_id": invocation_id, "dialect": dialect},
             "nodes": nodes}
 
 
-def write_lineage(invocation, dialect: str, results) -> None:
-    write_json_atomic(invocation.target_path / FILE, lineage_document(invocation, dialect, results))
+def write_lineage(target_path: Path, document: dict) -> None:
+    write_json_atomic(target_path / FILE, document)
 
 
 class ColumnGraph:

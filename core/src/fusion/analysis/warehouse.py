@@ -11,7 +11,7 @@ import orjson
 from fusion import events
 from fusion.analysis.catalog import Catalog, TableSchema
 from fusion.errors import FusionError
-from fusion.manifest.artifacts import write_json_atomic
+from fusion.fileio import write_json_atomic
 
 FILE = "warehouse_schemas.json"
 

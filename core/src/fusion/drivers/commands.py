@@ -135,7 +135,7 @@ def trust():
 
 
 def _repos_file() -> Path:
-    from fusion.drivers.policy import user_config_dir
+    from fusion.policy import user_config_dir
 
     return user_config_dir() / "repositories.json"
 
@@ -176,8 +176,8 @@ def trust_list():
 def trust_add(url, name, root_sha256, delegate):
     """Trust a community or enterprise repository, pinned by the hash of its first root."""
     from fusion.drivers.cache import DriverCache
-    from fusion.drivers.policy import load_policy
     from fusion.drivers.repositories import TrustedRepository, parse_entries
+    from fusion.policy import load_policy
 
     entry = {"name": name, "url": url, "root_sha256": root_sha256.lower(), "delegate": list(delegate)}
     cache, fresh = DriverCache(), False
@@ -232,7 +232,7 @@ def policy_show(effective):
     """The policy files consulted (or, with --effective, the merged policy)."""
     from dataclasses import asdict
 
-    from fusion.drivers.policy import load_policy, policy_files
+    from fusion.policy import load_policy, policy_files
 
     if not effective:
         for path, level in policy_files(Path.cwd()):

@@ -15,8 +15,8 @@ from fusion import events
 from fusion.drivers.cache import DriverCache
 from fusion.drivers.loader import VerifiedLibrary, load_entrypoint
 from fusion.drivers.platforms import current_platforms
-from fusion.drivers.policy import Policy, load_policy
 from fusion.drivers.repositories import TrustedRepository, configured_repositories
+from fusion.policy import Policy, load_policy
 from fusion.trust.errors import TrustError
 from fusion.trust.metadata import Artifact, DriverVersion
 

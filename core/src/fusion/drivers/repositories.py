@@ -19,7 +19,7 @@ from importlib import resources
 
 from fusion.drivers.cache import DriverCache
 from fusion.drivers.fetch import NotFound, http_get
-from fusion.drivers.policy import Policy, user_config_dir
+from fusion.policy import Policy, user_config_dir
 from fusion.trust.errors import TrustError
 from fusion.trust.metadata import (
     Index,

@@ -12,7 +12,7 @@ from fusion.jinja.environment import environment
 from fusion.jinja.node_context import EPHEMERAL_PREFIX, Resolution, node_namespace
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.nodes import Node
-from fusion.parse.parser import GENERIC_TEST_KWARGS, GENERIC_TEST_SOURCE, render_test_kwargs
+from fusion.parse.test_kwargs import GENERIC_TEST_KWARGS, GENERIC_TEST_SOURCE, render_test_kwargs
 
 _LEADING_NOISE = re.compile(r"\A(?:\s+|--[^\n]*\n|/\*.*?\*/)*", re.S)
 _WITH = re.compile(r"with\b", re.I)

@@ -17,10 +17,10 @@ from typing import Any
 from fusion import events
 from fusion.adapter import AdapterResponse
 from fusion.errors import FusionError
-from fusion.execution.results import now_iso
 from fusion.invocation import Invocation
 from fusion.manifest.nodes import Node, Source
 from fusion.parse.freshness import is_active, status
+from fusion.timestamps import now_iso
 
 #: dbt's age for a source without rows: since 0001-01-01 UTC
 _NEVER = datetime.datetime(1, 1, 1, tzinfo=datetime.UTC)

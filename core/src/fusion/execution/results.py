@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
 from fusion.adapter import AdapterResponse
-from fusion.project.env import scrub
+from fusion.secret_env import scrub
 
 FAILED = frozenset({"error", "fail", "partial success"})
-
-
-def now_iso() -> str:
-    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass

@@ -12,16 +12,17 @@ from fusion import events
 from fusion.analysis.modes import any_enabled
 from fusion.errors import CompilationError, FusionError
 from fusion.execution.compiler import Compiler
-from fusion.execution.results import NodeResult, ResultView, node_info, now_iso, run_result_info
+from fusion.execution.results import NodeResult, ResultView, node_info, run_result_info
 from fusion.execution.scheduler import run_dag
 from fusion.invocation import Invocation, registered_materializations
 from fusion.jinja.environment import environment
 from fusion.jinja.node_context import node_namespace, relation_for, resource_view
-from fusion.manifest import artifacts
 from fusion.manifest.nodes import Node
 from fusion.materializations import PLUGIN, MaterializationContext, MaterializationResult, pick_materialization
 from fusion.materializations.jinja_materialization import jinja_materializations
-from fusion.materializations.seed_csv import load_seed
+from fusion.seed_csv import load_seed
+from fusion.sql_files import compiled_file_path
+from fusion.timestamps import now_iso
 
 #: which resource types each command executes
 COMMAND_TYPES = {
@@ -288,7 +289,7 @@ class NodeRunner:
 
     def _write(self, node: Node, sql: str, folder: str) -> None:
         if self.write_sql and sql:  # as in dbt, an empty compiled SQL leaves no file
-            self.invocation.sql_writer.write(artifacts.compiled_file_path(node, folder), sql)
+            self.invocation.sql_writer.write(compiled_file_path(node, folder), sql)
 
     def skip(self, uid: str, cause: str) -> NodeResult:
         manifest = self.invocation.manifest

@@ -445,7 +445,7 @@ def _warn(msg, node=None):
 
 def _raise_contract_error(yaml_columns, sql_columns):
     """The declared columns (``yaml_columns``) and the query's differ: say how."""
-    from fusion.materializations.contracts import contract_problems
+    from fusion.contract_sql import contract_problems
 
     def as_column(column):
         return Column(column["name"], column["data_type"]) if isinstance(column, dict) else column

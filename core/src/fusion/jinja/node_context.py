@@ -227,18 +227,18 @@ class AdapterWrapper:
         return self._adapter.standardize_grants_dict(grants_table)
 
     def render_raw_columns_constraints(self, raw_columns) -> list[str]:
-        from fusion.materializations.contracts import render_columns
+        from fusion.contract_sql import render_columns
 
         return render_columns(self._adapter, list((raw_columns or {}).values()), with_constraints=True)
 
     def render_raw_model_constraints(self, raw_constraints) -> list[str]:
-        from fusion.materializations.contracts import render_model_constraints
+        from fusion.contract_sql import render_model_constraints
 
         return render_model_constraints(self._adapter, raw_constraints)
 
     def convert_type(self, agate_table, col_idx: int) -> str:
         """The SQL type a seed column gets (what Fusion infers from the CSV)."""
-        from fusion.materializations.seed_csv import kind_of
+        from fusion.seed_csv import kind_of
 
         return self._adapter.seed_types[kind_of(agate_table.column_types[col_idx])]
 
@@ -406,7 +406,7 @@ def _writer(runtime: Runtime, node: Node, execute: bool):
     def write(payload) -> str:
         if execute and runtime.target_path:
             from fusion.fileio import write_atomic
-            from fusion.manifest.artifacts import compiled_file_path
+            from fusion.sql_files import compiled_file_path
 
             write_atomic(Path(runtime.target_path) / compiled_file_path(node, "run"), str(payload).encode("utf-8"))
         return ""
@@ -420,7 +420,7 @@ def _seed_loader(runtime: Runtime, node: Node):
         if node.resource_type != "seed":
             raise CompilationError(f"load_agate_table() is only available to seeds, not to a {node.resource_type}",
                                    path=node.original_file_path)
-        from fusion.materializations.seed_csv import load_seed
+        from fusion.seed_csv import load_seed
 
         return ResultTable(load_seed(node, runtime.adapter.seed_types)[2])
 

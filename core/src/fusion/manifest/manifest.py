@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from fusion.jinja.macros import MacroRegistry
 from fusion.manifest.nodes import REFABLE, DocBlock, Exposure, Node, RefCall, Source, UnitTest
 from fusion.manifest.semantic import KINDS, SemanticResource
+
+if TYPE_CHECKING:  # the registry is built by parse, from jinja's macro files
+    from fusion.jinja.macros import MacroRegistry
 
 
 @dataclass

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fusion.config import manifest_config
-from fusion.parse.properties import column_entries
+from fusion.manifest.columns import column_entries
 
 REFABLE = frozenset({"model", "seed", "snapshot"})
 EXECUTABLE = frozenset({"model", "seed", "snapshot", "test", "analysis", "operation"})

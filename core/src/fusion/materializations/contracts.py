@@ -8,14 +8,9 @@ column list), so ``int``/``integer``/``int4`` compare equal wherever the databas
 
 from __future__ import annotations
 
+from fusion.contract_sql import contract_problems, render_columns, render_model_constraints
 from fusion.errors import CompilationError
 from fusion.materializations import MaterializationContext
-
-CONSTRAINT_SQL = {
-    "not_null": "not null",
-    "unique": "unique",
-    "primary_key": "primary key",
-}
 
 
 def _where(ctx: MaterializationContext) -> str:
@@ -39,60 +34,11 @@ def _declared(ctx: MaterializationContext) -> list[dict]:
     return columns
 
 
-def column_name(adapter, column: dict) -> str:
-    """A declared column as DDL names it: quoted only when its properties say ``quote: true`` (as in
-    dbt), so that a warehouse folding unquoted names (Snowflake) stores it as it stores the rest."""
-    return adapter.quote(column["name"]) if column.get("quote") else column["name"]
-
-
-def render_columns(adapter, columns, with_constraints: bool) -> list[str]:
-    """``name type [constraints]`` for each declared column."""
-    parts = []
-    for column in columns:
-        text = f"{column_name(adapter, column)} {column['data_type']}"
-        if with_constraints:
-            for constraint in column.get("constraints") or []:
-                kind = constraint.get("type")
-                if kind in CONSTRAINT_SQL:
-                    text += f" {CONSTRAINT_SQL[kind]}"
-                elif kind == "check" and constraint.get("expression"):
-                    text += f" check ({constraint['expression']})"
-        parts.append(text)
-    return parts
-
-
-def render_model_constraints(adapter, constraints) -> list[str]:
-    """Table-level ``primary key (...)``, ``unique (...)`` and ``check (...)`` clauses."""
-    parts = []
-    for constraint in constraints or []:
-        columns = ", ".join(constraint.get("columns") or [])  # as written, like column names
-        if constraint.get("type") in ("primary_key", "unique") and columns:
-            parts.append(f"{CONSTRAINT_SQL[constraint['type']]} ({columns})")
-        elif constraint.get("type") == "check" and constraint.get("expression"):
-            parts.append(f"check ({constraint['expression']})")
-    return parts
-
-
 def column_ddl(ctx: MaterializationContext, with_constraints: bool) -> str:
     parts = render_columns(ctx.adapter, _declared(ctx), with_constraints)
     if with_constraints:
         parts += render_model_constraints(ctx.adapter, ctx.config.get("constraints"))
     return ", ".join(parts)
-
-
-def contract_problems(declared, actual) -> list[str]:
-    """How the query's columns (``actual``) differ from the contract's (``declared``)."""
-    want = {c.name.lower(): c for c in declared}
-    have = {c.name.lower(): c for c in actual}
-    problems = []
-    for name, column in want.items():
-        if name not in have:
-            problems.append(f"{column.name}: declared {column.dtype}, missing from the query")
-        elif have[name].dtype.lower() != column.dtype.lower():
-            problems.append(f"{column.name}: declared {column.dtype}, the query returns {have[name].dtype}")
-    problems += [f"{c.name}: returned by the query ({c.dtype}) but not in the contract"
-                 for name, c in have.items() if name not in want]
-    return problems
 
 
 def assert_contract(ctx: MaterializationContext) -> None:

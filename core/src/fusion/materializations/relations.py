@@ -6,8 +6,9 @@ import contextlib
 from collections.abc import Callable
 
 from fusion.adapter import AdapterResponse
+from fusion.contract_sql import column_name
 from fusion.materializations import MaterializationContext
-from fusion.materializations.contracts import column_ddl, column_name, contract_enforced
+from fusion.materializations.contracts import column_ddl, contract_enforced
 from fusion.relation import Relation
 
 

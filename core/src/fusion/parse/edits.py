@@ -25,6 +25,7 @@ from fusion.jinja.node_context import Capture
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.nodes import Node
 from fusion.parse.cache import ParseCache, digest
+from fusion.parse.capture import capture_dependencies
 from fusion.parse.files import text_checksum
 
 
@@ -91,8 +92,6 @@ def find_body_edits(cache: ParseCache, runtime: Runtime) -> list[BodyEdit] | Non
 
 
 def _render(runtime: Runtime, node: Node) -> Capture | None:
-    from fusion.parse.parser import capture_dependencies
-
     runtime.env.tracker = {}
     try:
         capture = capture_dependencies(runtime, _NoGraph(runtime.project_name, runtime.macros), node,

@@ -22,6 +22,7 @@ from fusion.jinja.context import Runtime
 from fusion.jinja.environment import environment, native_rendering
 from fusion.jinja.macros import CORE_PACKAGE, MacroFile, MacroRegistry, macros_in_file
 from fusion.jinja.node_context import Capture, node_namespace
+from fusion.manifest.columns import column_entries, tag_list
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.nodes import DocBlock, Exposure, Node, RefCall, Source
 from fusion.manifest.semantic import (
@@ -34,21 +35,20 @@ from fusion.manifest.semantic import (
     semantic_model_body,
 )
 from fusion.parse.cache import RenderMemo
+from fusion.parse.capture import capture_dependencies
 from fusion.parse.descriptions import render_descriptions
 from fusion.parse.edits import index_entry
 from fusion.parse.files import MAX_HASHED_SEED_BYTES, SourceFile, find_files
 from fusion.parse.freshness import resolve_freshness, resolve_loaded_at
 from fusion.parse.naming import apply_naming
-from fusion.parse.properties import Properties, TestSpec, column_entries, read_properties, tag_list
+from fusion.parse.properties import Properties, TestSpec, read_properties
 from fusion.parse.python_models import python_model_capture
+from fusion.parse.test_kwargs import GENERIC_TEST_KWARGS, GENERIC_TEST_SOURCE, render_test_kwargs
 from fusion.parse.unit_tests import parse_unit_test
 from fusion.project.project import Project
 from fusion.project.render import DEFERRED_KEYS, native_value, render_value
 
 BUILTIN_MACROS = Path(__file__).resolve().parent.parent / "jinja" / "macros"
-GENERIC_TEST_KWARGS = "_dbt_generic_test_kwargs"
-#: generic tests' synthesized raw code is compiled once per distinct text, whatever file declares it
-GENERIC_TEST_SOURCE = "<generic test>"
 TEST_CONFIG_ARGS = ("severity", "tags", "enabled", "where", "limit", "warn_if", "error_if",
                     "fail_calc", "store_failures", "store_failures_as", "meta", "database",
                     "schema", "alias")
@@ -552,16 +552,6 @@ def snapshot_blocks(file: SourceFile) -> list[tuple[str, str]]:
     return blocks
 
 
-def capture_dependencies(runtime: Runtime, manifest: Manifest, node: Node, text: str) -> Capture:
-    """Render ``text`` in parse mode and return the refs, sources and config it declares."""
-    capture = Capture()
-    if "{" not in text:
-        return capture  # plain SQL: nothing to render
-    template = environment().compile_source(text, node.original_file_path)
-    node_namespace(runtime, manifest, node, execute=False, capture=capture).render(template)
-    return capture
-
-
 def _missing_ref_message(manifest: Manifest, node, ref: RefCall) -> str:
     disabled = any(n.name == ref.name for nodes in manifest.disabled.values() for n in nodes)
     state = "which is disabled" if disabled else "which was not found"
@@ -634,43 +624,3 @@ def _hashable(value):
     if isinstance(value, list):
         return [_hashable(v) for v in value]
     return str(value)
-
-
-_LOOKS_LIKE_CALL = re.compile(r"^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$")
-#: ``ref('m')``, ``source('s', 't')``, optionally inside ``get_where_subquery(...)``, with plain literals:
-#: evaluated directly instead of compiling a template per test (thousands of tests share the shape)
-_SIMPLE_TARGET = re.compile(
-    r"""^\s*(?P<where>get_where_subquery\(\s*)?(?P<fn>ref|source)\(\s*(?P<args>(?:'[^'\\]*'|"[^"\\]*")"""
-    r"""(?:\s*,\s*(?:'[^'\\]*'|"[^"\\]*"))?)\s*\)(?(where)\s*\))\s*$""")
-
-
-def _evaluate_expression(namespace, expression: str, path: str):
-    simple = _SIMPLE_TARGET.match(expression)
-    if simple is None:
-        return namespace.evaluate(expression, path)
-    args = [a.strip()[1:-1] for a in re.findall(r"'[^']*'|\"[^\"]*\"", simple.group("args"))]
-    target = namespace[simple.group("fn")](*args)
-    return namespace["get_where_subquery"](target) if simple.group("where") else target
-
-
-def render_test_kwargs(namespace, args: dict[str, Any], path: str) -> dict[str, Any]:
-    """Test arguments as the test macro receives them: ``ref(...)`` strings become relations.
-    ``path``: the YAML file that gives them (errors name it)."""
-
-    def convert(value, key=None):
-        if isinstance(value, str) and key != "column_name":
-            if _LOOKS_LIKE_CALL.match(value):
-                return _evaluate_expression(namespace, value.strip(), path)
-            if "{{" in value or "{%" in value:
-                stripped = value.strip()
-                if stripped.startswith("{{") and stripped.endswith("}}") and stripped.count("{{") == 1:
-                    return _evaluate_expression(namespace, stripped[2:-2].strip(), path)
-                return namespace.render(environment().compile_source(value, path))
-            return value
-        if isinstance(value, dict):
-            return {k: convert(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [convert(v) for v in value]
-        return value
-
-    return {key: convert(value, key) for key, value in args.items()}

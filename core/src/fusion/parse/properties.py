@@ -9,6 +9,7 @@ from typing import Any
 from fusion import events
 from fusion.config import check_config, normalize_config
 from fusion.errors import ProjectError
+from fusion.manifest.columns import column_entries
 from fusion.parse.files import SourceFile
 from fusion.shapes import Shapes
 from fusion.yamlio import key_lines, load_yaml_text
@@ -81,31 +82,6 @@ class Properties:
     semantic: dict[str, list[tuple[SourceFile, dict[str, Any]]]] = field(default_factory=dict)
     #: file stem -> (model patch, its ``versions:`` entry): the SQL files of versioned models
     versions: dict[str, tuple[Patch, dict[str, Any]]] = field(default_factory=dict)
-
-
-def column_entries(raw_columns: Any) -> dict[str, dict[str, Any]]:
-    """``columns:`` of an entry (whose shapes ``read_properties`` checked)."""
-    out = {}
-    for col in raw_columns or []:
-        config = col.get("config") or {}
-        out[col["name"]] = {
-            "name": col["name"],
-            "description": col.get("description") or "",
-            "meta": col.get("meta") or config.get("meta") or {},
-            "data_type": col.get("data_type"),
-            "constraints": col.get("constraints") or [],
-            "quote": col.get("quote"),
-            "config": {"meta": config.get("meta") or {}, "tags": config.get("tags") or []},
-            "tags": tag_list(col.get("tags")),
-            "granularity": col.get("granularity"),
-            "doc_blocks": [],
-        }
-    return out
-
-
-def tag_list(value: str | list[str] | None) -> list[str]:
-    """`tags:` may be one string or a list of them."""
-    return [value] if isinstance(value, str) else list(value or [])
 
 
 def _tests_of(entry: dict[str, Any]) -> list[Any]:

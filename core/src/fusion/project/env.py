@@ -6,16 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 from fusion.errors import CompilationError
-
-SECRET_PREFIX = "DBT_ENV_SECRET_"
-
-
-def scrub(text: str) -> str:
-    """Hide the values of ``DBT_ENV_SECRET_*`` variables from logs and artifacts."""
-    for name, value in os.environ.items():
-        if name.startswith(SECRET_PREFIX) and value:
-            text = text.replace(value, "*****")
-    return text
+from fusion.secret_env import SECRET_PREFIX
 
 
 @dataclass

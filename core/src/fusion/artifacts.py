@@ -1,28 +1,30 @@
-"""Writing dbt's artifacts: manifest.json (v12), run_results.json (v6), compiled SQL files."""
+"""Writing dbt's artifacts after a command's work: manifest.json (v12), run_results.json (v6), sources.json (v3)."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
 import os
-import queue
-import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from fusion import __version__
-from fusion.errors import FusionError
-from fusion.execution.results import NodeResult, now_iso
-from fusion.fileio import write_atomic
+from fusion.execution.results import NodeResult
+from fusion.fileio import write_atomic, write_json_atomic
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.semantic import KINDS, node_relation, semantic_manifest
+from fusion.timestamps import now_iso
+
+if TYPE_CHECKING:
+    from fusion.execution.freshness import FreshnessResult
+    from fusion.invocation import Invocation
 
 SCHEMAS = "https://schemas.getdbt.com/dbt"
 
 
-def _metadata(kind: str, version: int, invocation) -> dict[str, Any]:
+def _metadata(kind: str, version: int, invocation: Invocation) -> dict[str, Any]:
     return {
         "dbt_schema_version": f"{SCHEMAS}/{kind}/v{version}.json",
         "dbt_version": __version__,
@@ -34,11 +36,7 @@ def _metadata(kind: str, version: int, invocation) -> dict[str, Any]:
     }
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    write_atomic(path, orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS, default=str))
-
-
-def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
+def manifest_dict(manifest: Manifest, invocation: Invocation) -> dict[str, Any]:
     macros = {}
     for package, by_name in manifest.macros.by_package.items():
         for name, macro in by_name.items():
@@ -68,7 +66,7 @@ def manifest_dict(manifest: Manifest, invocation) -> dict[str, Any]:
     }
 
 
-def _manifest_metadata(project_name: str, invocation) -> dict[str, Any]:
+def _manifest_metadata(project_name: str, invocation: Invocation) -> dict[str, Any]:
     metadata = _metadata("manifest", 12, invocation)
     metadata.update(project_name=project_name, adapter_type=invocation.adapter_spec.name,
                     quoting={**dataclasses.asdict(invocation.adapter.relation_quoting), "column": None},
@@ -76,7 +74,7 @@ def _manifest_metadata(project_name: str, invocation) -> dict[str, Any]:
     return metadata
 
 
-def patch_manifest_nodes(path: Path, invocation, edits: dict[str, Any]) -> bool:
+def patch_manifest_nodes(path: Path, invocation: Invocation, edits: dict[str, Any]) -> bool:
     """Rewrite manifest.json with new metadata and each edited node's text, checksum and
     creation time (``edits``: unique id -> fusion.parse.edits.BodyEdit), decoding only those
     entries; False (and nothing written) when the file is not laid out as ``write_manifest``
@@ -87,7 +85,7 @@ def patch_manifest_nodes(path: Path, invocation, edits: dict[str, Any]) -> bool:
         return False
 
 
-def _patch_nodes(path: Path, invocation, edits: dict[str, Any]) -> bool:
+def _patch_nodes(path: Path, invocation: Invocation, edits: dict[str, Any]) -> bool:
     data = path.read_bytes()
     head = b'{"metadata":'
     if not data.startswith(head):
@@ -131,7 +129,7 @@ def _json_object_at(data: bytes, start: int) -> tuple[Any, int]:
         return value, start + len(chunk[:end].encode("utf-8"))
 
 
-def write_manifest(manifest: Manifest, invocation) -> Path:
+def write_manifest(manifest: Manifest, invocation: Invocation) -> Path:
     path = invocation.target_path / "manifest.json"
     write_json_atomic(path, manifest_dict(manifest, invocation))
     write_json_atomic(invocation.target_path / "semantic_manifest.json",
@@ -159,7 +157,7 @@ def _time_spines(manifest: Manifest) -> list[dict[str, Any]]:
     return spines
 
 
-def write_run_results(results: list[NodeResult], elapsed: float, invocation) -> Path:
+def write_run_results(results: list[NodeResult], elapsed: float, invocation: Invocation) -> Path:
     path = invocation.target_path / "run_results.json"
     write_json_atomic(path, {
         "metadata": _metadata("run-results", 6, invocation),
@@ -170,7 +168,7 @@ def write_run_results(results: list[NodeResult], elapsed: float, invocation) -> 
     return path
 
 
-def write_sources(results, elapsed: float, invocation, path: Path) -> Path:
+def write_sources(results: list[FreshnessResult], elapsed: float, invocation: Invocation, path: Path) -> Path:
     """sources.json (v3): the freshness results; dbt leaves out the sources that failed to run."""
     write_json_atomic(path, {
         "metadata": _metadata("sources", 3, invocation),
@@ -178,43 +176,3 @@ def write_sources(results, elapsed: float, invocation, path: Path) -> Path:
         "elapsed_time": elapsed,
     })
     return path
-
-
-def compiled_file_path(node, folder: str) -> str:
-    """``<folder>/<package>/<original path>[/<test file>]`` as dbt lays out compiled/ and run/."""
-    if node.resource_type == "test" and node.test_metadata is not None:
-        return f"{folder}/{node.package_name}/{node.original_file_path}/{node.path}"
-    return f"{folder}/{node.package_name}/{node.original_file_path}"
-
-
-class SqlWriter:
-    """Writes compiled SQL files on a background thread, so rendering never waits on the disk."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._error: FusionError | None = None
-
-    def write(self, relative: str, sql: str) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._work, name="fusion-sql-writer", daemon=True)
-            self._thread.start()
-        self._queue.put((relative, sql))
-
-    def _work(self) -> None:
-        while (item := self._queue.get()) is not None:
-            try:
-                write_atomic(self.root / item[0], item[1].encode("utf-8"))
-            except FusionError as exc:
-                self._error = self._error or exc
-
-    def close(self) -> None:
-        """Wait for every queued file; raise the first write error."""
-        if self._thread is not None:
-            self._queue.put(None)
-            self._thread.join()
-            self._thread = None
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
