@@ -120,6 +120,14 @@ def write_sources(results, elapsed: float, invocation, path: Path) -> Path:
     return path
 
 
+def write_catalog(nodes: dict, sources: dict, errors: list[str], invocation) -> Path:
+    """catalog.json (v1); ``errors`` null when there were none, as dbt writes it."""
+    path = invocation.target_path / "catalog.json"
+    write_json_atomic(path, {"metadata": _metadata("catalog", 1, invocation), "nodes": nodes,
+                             "sources": sources, "errors": errors or None})
+    return path
+
+
 def compiled_file_path(node, folder: str) -> str:
     """``<folder>/<package>/<original path>[/<test file>]`` as dbt lays out compiled/ and run/."""
     if node.resource_type == "test" and node.test_metadata is not None:
