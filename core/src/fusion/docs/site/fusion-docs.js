@@ -40,6 +40,62 @@ async function loadJson(name, required) {
   }
 }
 
+// --- descriptions: a small markdown subset, built as DOM nodes ------------------------------
+// Paragraphs, "-"/"*" lists, headings, fenced code, `code`, **bold**, *italic* and http(s) links;
+// anything else stays as the text it is.
+const INLINE = /(`[^`]+`)|(\*\*[^*]+\*\*)|(\*[^*\s][^*]*\*)|(\[[^\]]+\]\([^)\s]+\))/;
+
+function inline(text) {
+  const out = [];
+  let rest = text;
+  while (rest) {
+    const match = INLINE.exec(rest);
+    if (!match) { out.push(rest); break; }
+    if (match.index) out.push(rest.slice(0, match.index));
+    const token = match[0];
+    if (match[1]) out.push(el("code", {}, token.slice(1, -1)));
+    else if (match[2]) out.push(el("strong", {}, ...inline(token.slice(2, -2))));
+    else if (match[3]) out.push(el("em", {}, ...inline(token.slice(1, -1))));
+    else {
+      const [, words, url] = /^\[([^\]]+)\]\(([^)\s]+)\)$/.exec(token);
+      out.push(/^https?:\/\//i.test(url) ? el("a", {href: url, rel: "noopener noreferrer"}, words) : token);
+    }
+    rest = rest.slice(match.index + token.length);
+  }
+  return out;
+}
+
+function markdown(text) {
+  const box = el("div", {class: "markdown"});
+  const lines = String(text).replace(/\r\n?/g, "\n").split("\n");
+  let paragraph = [], list = null, fence = null;
+  const flush = () => {
+    if (paragraph.length) box.append(el("p", {}, ...inline(paragraph.join(" "))));
+    paragraph = [];
+    list = null;
+  };
+  for (const line of lines) {
+    if (fence !== null) {
+      if (/^\s*```/.test(line)) { box.append(el("pre", {}, el("code", {}, fence.join("\n")))); fence = null; }
+      else fence.push(line);
+      continue;
+    }
+    const item = /^\s*[-*]\s+(.*)$/.exec(line), heading = /^(#{1,4})\s+(.*)$/.exec(line);
+    if (/^\s*```/.test(line)) { flush(); fence = []; }
+    else if (!line.trim()) flush();
+    else if (heading) { flush(); box.append(el(`h${Math.min(6, heading[1].length + 2)}`, {}, ...inline(heading[2]))); }
+    else if (item) {
+      if (paragraph.length) { const keep = list; flush(); list = keep; }
+      if (!list) { list = el("ul"); box.append(list); }
+      list.append(el("li", {}, ...inline(item[1])));
+    } else if (list && /^\s+/.test(line)) list.lastChild.append(" ", ...inline(line.trim()));
+    else { list = null; paragraph.push(line.trim()); }
+  }
+  if (fence !== null) box.append(el("pre", {}, el("code", {}, fence.join("\n"))));
+  flush();
+  return box;
+}
+
 // --- the project's objects ------------------------------------------------------------------
 function objects() {
   const m = data.manifest;
@@ -273,7 +329,7 @@ function columnsTable(uid, obj, selected) {
     const row = el("tr", {"data-column": col.name, class: selected && selected.toLowerCase() === col.name.toLowerCase() ? "selected" : "",
                           onclick: () => { location.hash = link(uid, col.name); }},
                    el("td", {}, el("a", {href: link(uid, col.name)}, col.name)), el("td", {}, col.type),
-                   el("td", {class: "description"}, col.description), el("td", {}, names.join(", ")));
+                   el("td", {}, markdown(col.description)), el("td", {}, names.join(", ")));
     body.append(row);
   }
   const head = el("thead", {}, el("tr", {}, el("th", {}, "Column"), el("th", {}, "Type"),
@@ -290,8 +346,9 @@ function nodePage(uid, column) {
                    el("code", {}, obj.relation_name || ""));
   const out = [el("h1", {"data-testid": "title"}, label(uid)), facts,
                el("p", {class: "muted"}, obj.original_file_path || "")];
-  out.push(...section("Description", el("div", {class: "description", "data-testid": "description"},
-                                        obj.description || "No description.")));
+  const description = markdown(obj.description || "No description.");
+  description.dataset.testid = "description";
+  out.push(...section("Description", description));
   out.push(...section("Columns", columnsTable(uid, obj, column)));
   if (column) {
     const {graph, count} = columnGraph(uid, column);
