@@ -158,7 +158,7 @@ function testsOn(uid) {
     const test = data.manifest.nodes[child];
     if (test && test.resource_type === "test") tests.push(test);
   }
-  return tests;
+  return tests.sort((a, b) => testName(a).localeCompare(testName(b)) || a.name.localeCompare(b.name));
 }
 
 function testName(test) {

@@ -1,0 +1,126 @@
+"""``fusion docs serve`` in a real headless Chromium (Debian's, driven by Playwright): the tree,
+a model's columns, tests, code and lineage (model and column level), and no HTML injection from
+the project's descriptions."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import run_fusion, start_fusion, wait_until, write_project
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENS = Path("/work/screens")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ATTACK = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
+
+FILES = {
+    "seeds/raw_orders.csv": "id,amount_cents,status\n1,1050,placed\n2,2000,shipped\n",
+    "models/stg_orders.sql": "select id as order_id, amount_cents from {{ ref('raw_orders') }}\n",
+    "models/orders.sql": ("{{ config(materialized='table') }}\n"
+                          "select order_id, amount_cents / 100.0 as amount from {{ ref('stg_orders') }}\n"),
+    "models/schema.yml": ("version: 2\nmodels:\n  - name: orders\n"
+                          f"    description: 'One row per **order**. {ATTACK}'\n"
+                          "    columns:\n      - name: order_id\n        description: The order's key\n"
+                          "        data_tests: [unique, not_null]\n"
+                          "      - name: amount\n        description: Paid, in dollars\n"),
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1):
+            return True
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A built project's docs, served by `fusion docs serve` in a child process; its URL."""
+    project = write_project(tmp_path / "proj", FILES)
+    assert run_fusion(project, "build").code == 0
+    generated = run_fusion(project, "docs", "generate")
+    assert generated.code == 0, generated.output
+    port = _free_port()
+    server = start_fusion(project, "docs", "serve", "--no-browser", "--port", str(port))
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        assert wait_until(lambda: _answers(url) or server.poll() is not None), "the server did not answer"
+        assert server.poll() is None, server.communicate()
+        yield url
+    finally:
+        server.terminate()
+        server.communicate(timeout=20)
+
+
+def test_served_site_headers_and_files(served):
+    with urllib.request.urlopen(served + "catalog.json") as response:
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    with pytest.raises(urllib.error.HTTPError) as listing:  # no folder listings
+        urllib.request.urlopen(served + "compiled/")
+    assert listing.value.code == 404
+
+
+def test_model_page_in_chromium(served, tmp_path):
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed and could not be installed (make test installs it as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS,
+            viewport={"width": 1280, "height": 900})
+        try:
+            page = browser.new_page()
+            problems = []
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            page.goto(served)
+            page.wait_for_selector("body[data-ready=true]")
+            page.click("nav a[data-uid='model.proj.orders']")
+            assert page.text_content("[data-testid=title]") == "orders"
+
+            rows = page.locator("table[data-testid=columns] tbody tr")
+            assert rows.count() == 2
+            cells = [[c.strip() for c in row.split("\t")] for row in rows.all_inner_texts()]
+            assert cells[0][:4] == ["order_id", "INTEGER", "The order's key", "not_null, unique"]
+            assert cells[1][0] == "amount" and cells[1][2] == "Paid, in dollars"
+
+            description = page.locator("[data-testid=description]")
+            assert description.locator("strong").inner_text() == "order"
+            assert ATTACK in description.inner_text()  # shown as text, never run
+            assert description.locator("img, script").count() == 0
+            assert page.evaluate("window.pwned") is None
+
+            graph = page.locator("svg[data-testid=model-lineage]")
+            assert graph.locator("g.box text").all_text_contents() == ["stg_orders", "orders"]
+            assert '"materialized": "table"' in page.text_content("[data-testid=config]")
+            assert "ref('stg_orders')" in page.text_content("[data-testid=code]")
+            page.click("button[data-tab=Compiled]")
+            assert "ref(" not in page.text_content("[data-testid=code]")
+            assert [t.strip() for t in page.locator("[data-testid=tests] li").all_inner_texts()][0].startswith("not_null on order_id")
+
+            page.click("tr[data-column=amount] a")
+            columns = page.locator("svg[data-testid=column-lineage] g.box text")
+            columns.first.wait_for()
+            assert sorted(columns.all_text_contents()) == ["orders.amount", "raw_orders.amount_cents",
+                                                         "stg_orders.amount_cents"]
+            assert problems == []
+
+            shot = tmp_path / "docs-site.png"
+            page.screenshot(path=str(shot), full_page=True)
+            SCREENS.mkdir(parents=True, exist_ok=True)
+            shutil.copy(shot, SCREENS / "docs-site.png")
+        finally:
+            browser.close()
