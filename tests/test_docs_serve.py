@@ -109,7 +109,8 @@ def test_model_page_in_chromium(served, tmp_path):
             assert "ref('stg_orders')" in page.text_content("[data-testid=code]")
             page.click("button[data-tab=Compiled]")
             assert "ref(" not in page.text_content("[data-testid=code]")
-            assert [t.strip() for t in page.locator("[data-testid=tests] li").all_inner_texts()][0].startswith("not_null on order_id")
+            tests = page.locator("[data-testid=tests] li").all_inner_texts()
+            assert [t.split(" (")[0] for t in tests] == ["not_null on order_id", "unique on order_id"]
 
             page.click("tr[data-column=amount] a")
             columns = page.locator("svg[data-testid=column-lineage] g.box text")

@@ -242,7 +242,10 @@ function modelGraph(uid) {
 }
 
 // Every column the selected one is computed from (left) and that is computed from it (right).
+let edgesCache = null;
+
 function columnEdges() {
+  if (edgesCache) return edgesCache;
   const up = new Map(), down = new Map();
   const nodes = (data.lineage && data.lineage.nodes) || {};
   for (const [uid, node] of Object.entries(nodes)) {
@@ -257,7 +260,8 @@ function columnEdges() {
       }
     }
   }
-  return {up, down};
+  edgesCache = {up, down};
+  return edgesCache;
 }
 
 function findColumnKey(uid, column, keys) {
