@@ -130,3 +130,14 @@ def test_compile_error_writes_no_catalog(tmp_path):
     assert result.code == 1
     assert "broken" in result.output and "Traceback" not in result.output
     assert not (project / "target" / "catalog.json").exists()
+
+
+def test_asset_paths_are_copied_without_links(tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("private")
+    project = write_project(tmp_path / "proj", {**FILES, "assets/logo.svg": "<svg/>",
+                                                "dbt_project.yml": "name: proj\nprofile: proj\nasset-paths: [assets]\n"})
+    (project / "assets" / "link.txt").symlink_to(outside)
+    assert run_fusion(project, "docs", "generate", "--empty-catalog").code == 0
+    copied = project / "target" / "assets"
+    assert (copied / "logo.svg").read_text() == "<svg/>" and not (copied / "link.txt").exists()

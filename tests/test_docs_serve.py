@@ -59,18 +59,30 @@ def served(tmp_path):
     try:
         assert wait_until(lambda: _answers(url) or server.poll() is not None), "the server did not answer"
         assert server.poll() is None, server.communicate()
-        yield url
+        yield url, project
     finally:
         server.terminate()
         server.communicate(timeout=20)
 
 
-def test_served_site_headers_and_files(served):
-    with urllib.request.urlopen(served + "catalog.json") as response:
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_served_site_headers_and_files(served, tmp_path):
+    url, project = served
+    with urllib.request.urlopen(url + "catalog.json") as response:
         assert "script-src 'self'" in response.headers["Content-Security-Policy"]
-    with pytest.raises(urllib.error.HTTPError) as listing:  # no folder listings
-        urllib.request.urlopen(served + "compiled/")
-    assert listing.value.code == 404
+    assert _status(url + "compiled/") == 404  # no folder listings
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the docs")
+    (project / "target" / "leak.txt").symlink_to(secret)
+    assert _status(url + "leak.txt") == 404  # nothing outside target/, even through a link
+    assert _status(url + "..%2fproj%2fprofiles.yml") == 404
 
 
 def test_model_page_in_chromium(served, tmp_path):
@@ -86,7 +98,7 @@ def test_model_page_in_chromium(served, tmp_path):
             page = browser.new_page()
             problems = []
             page.on("pageerror", lambda error: problems.append(str(error)))
-            page.goto(served)
+            page.goto(served[0])
             page.wait_for_selector("body[data-ready=true]")
             page.click("nav a[data-uid='model.proj.orders']")
             assert page.text_content("[data-testid=title]") == "orders"

@@ -341,7 +341,7 @@ def docs_generate_task(inv: Invocation, compile: bool, empty_catalog: bool) -> i
     """As ``dbt docs generate``: compile (manifest.json, run_results.json), then the site's files
     and catalog.json read from the warehouse; a compile error writes no catalog."""
     from fusion.docs.catalog import catalog_objects, read_catalog
-    from fusion.docs.site import write_site
+    from fusion.docs.site import copy_assets, write_site
     from fusion.manifest import artifacts
 
     start = time.perf_counter()
@@ -355,6 +355,7 @@ def docs_generate_task(inv: Invocation, compile: bool, empty_catalog: bool) -> i
             return 1
         objects = {uid: obj for uid, obj in objects.items() if uid in selected}
     write_site(inv.target_path)
+    copy_assets(inv.project_dir, inv.project.asset_paths, inv.target_path)
     nodes: dict = {}
     sources: dict = {}
     errors: list[str] = []

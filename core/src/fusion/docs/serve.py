@@ -24,6 +24,15 @@ class DocsHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
+    def send_head(self):  # noqa: ANN201 - the standard library's signature
+        """Only files inside the served folder: a link out of it is not found."""
+        local = Path(self.translate_path(self.path)).resolve()
+        root = Path(self.directory).resolve()
+        if local != root and root not in local.parents:
+            self.send_error(404, "Not found")
+            return None
+        return super().send_head()
+
     def list_directory(self, path):  # noqa: ANN001 - the standard library's signature
         self.send_error(404, "Not found")
         return None
