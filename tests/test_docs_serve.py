@@ -25,7 +25,7 @@ FILES = {
     "models/orders.sql": ("{{ config(materialized='table') }}\n"
                           "select order_id, amount_cents / 100.0 as amount from {{ ref('stg_orders') }}\n"),
     "models/schema.yml": ("version: 2\nmodels:\n  - name: orders\n"
-                          f"    description: 'One row per **order**. {ATTACK}'\n"
+                          f"    description: 'One row per **order**. {ATTACK} [x](javascript:alert(1))'\n"
                           "    columns:\n      - name: order_id\n        description: The order's key\n"
                           "        data_tests: [unique, not_null]\n"
                           "      - name: amount\n        description: Paid, in dollars\n"),
@@ -85,7 +85,10 @@ def test_served_site_headers_and_files(served, tmp_path):
     assert _status(url + "..%2fproj%2fprofiles.yml") == 404
 
 
-def test_model_page_in_chromium(served, tmp_path):
+@pytest.fixture
+def page(tmp_path):
+    """A page of a real headless Chromium (Debian's, a fresh profile); its script errors are
+    collected in ``page.problems``."""
     if CHROMIUM is None:
         pytest.skip("chromium is not installed and could not be installed (make test installs it as root)")
     from playwright.sync_api import sync_playwright
@@ -95,45 +98,64 @@ def test_model_page_in_chromium(served, tmp_path):
             str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS,
             viewport={"width": 1280, "height": 900})
         try:
-            page = browser.new_page()
-            problems = []
-            page.on("pageerror", lambda error: problems.append(str(error)))
-            page.goto(served[0])
-            page.wait_for_selector("body[data-ready=true]")
-            page.click("nav a[data-uid='model.proj.orders']")
-            assert page.text_content("[data-testid=title]") == "orders"
-
-            rows = page.locator("table[data-testid=columns] tbody tr")
-            assert rows.count() == 2
-            cells = [[c.strip() for c in row.split("\t")] for row in rows.all_inner_texts()]
-            assert cells[0][:4] == ["order_id", "INTEGER", "The order's key", "not_null, unique"]
-            assert cells[1][0] == "amount" and cells[1][2] == "Paid, in dollars"
-
-            description = page.locator("[data-testid=description]")
-            assert description.locator("strong").inner_text() == "order"
-            assert ATTACK in description.inner_text()  # shown as text, never run
-            assert description.locator("img, script").count() == 0
-            assert page.evaluate("window.pwned") is None
-
-            graph = page.locator("svg[data-testid=model-lineage]")
-            assert graph.locator("g.box text").all_text_contents() == ["stg_orders", "orders"]
-            assert '"materialized": "table"' in page.text_content("[data-testid=config]")
-            assert "ref('stg_orders')" in page.text_content("[data-testid=code]")
-            page.click("button[data-tab=Compiled]")
-            assert "ref(" not in page.text_content("[data-testid=code]")
-            tests = page.locator("[data-testid=tests] li").all_inner_texts()
-            assert [t.split(" (")[0] for t in tests] == ["not_null on order_id", "unique on order_id"]
-
-            page.click("tr[data-column=amount] a")
-            columns = page.locator("svg[data-testid=column-lineage] g.box text")
-            columns.first.wait_for()
-            assert sorted(columns.all_text_contents()) == ["orders.amount", "raw_orders.amount_cents",
-                                                         "stg_orders.amount_cents"]
-            assert problems == []
-
-            shot = tmp_path / "docs-site.png"
-            page.screenshot(path=str(shot), full_page=True)
-            SCREENS.mkdir(parents=True, exist_ok=True)
-            shutil.copy(shot, SCREENS / "docs-site.png")
+            tab = browser.new_page()
+            tab.problems = []
+            tab.on("pageerror", lambda error: tab.problems.append(str(error)))
+            yield tab
         finally:
             browser.close()
+
+
+def test_model_page_in_chromium(served, page, tmp_path):
+    page.goto(served[0])
+    page.wait_for_selector("body[data-ready=true]")
+    page.click("nav a[data-uid='model.proj.orders']")
+    assert page.text_content("[data-testid=title]") == "orders"
+
+    rows = page.locator("table[data-testid=columns] tbody tr")
+    assert rows.count() == 2
+    cells = [[c.strip() for c in row.split("\t")] for row in rows.all_inner_texts()]
+    assert cells[0][:4] == ["order_id", "INTEGER", "The order's key", "not_null, unique"]
+    assert cells[1][0] == "amount" and cells[1][2] == "Paid, in dollars"
+
+    description = page.locator("[data-testid=description]")
+    assert description.locator("strong").inner_text() == "order"
+    assert ATTACK in description.inner_text()  # shown as text, never run
+    assert description.locator("img, script").count() == 0
+    assert description.locator("a").count() == 0  # a javascript: link stays text
+    assert page.evaluate("window.pwned") is None
+
+    graph = page.locator("svg[data-testid=model-lineage]")
+    assert graph.locator("g.box text").all_text_contents() == ["stg_orders", "orders"]
+    assert '"materialized": "table"' in page.text_content("[data-testid=config]")
+    assert "ref('stg_orders')" in page.text_content("[data-testid=code]")
+    page.click("button[data-tab=Compiled]")
+    assert "ref(" not in page.text_content("[data-testid=code]")
+    tests = page.locator("[data-testid=tests] li").all_inner_texts()
+    assert [t.split(" (")[0] for t in tests] == ["not_null on order_id", "unique on order_id"]
+
+    page.click("tr[data-column=amount] a")
+    columns = page.locator("svg[data-testid=column-lineage] g.box text")
+    columns.first.wait_for()
+    assert sorted(columns.all_text_contents()) == ["orders.amount", "raw_orders.amount_cents",
+                                                   "stg_orders.amount_cents"]
+    assert page.problems == []
+
+    shot = tmp_path / "docs-site.png"
+    page.screenshot(path=str(shot), full_page=True)
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(shot, SCREENS / "docs-site.png")
+
+
+def test_static_page_opens_as_a_file(tmp_path, page):
+    project = write_project(tmp_path / "proj", FILES)
+    assert run_fusion(project, "build").code == 0
+    assert run_fusion(project, "docs", "generate", "--static").code == 0
+    page.goto((project / "target" / "static_index.html").as_uri())
+    page.wait_for_selector("body[data-ready=true]")
+    page.click("nav a[data-uid='model.proj.orders']")
+    assert ATTACK in page.locator("[data-testid=description]").inner_text()
+    assert page.evaluate("window.pwned") is None and page.problems == []
+    assert page.locator("svg[data-testid=column-lineage]").count() == 0
+    page.click("tr[data-column=amount] a")
+    assert page.locator("svg[data-testid=column-lineage] g.box").count() == 3

@@ -246,12 +246,13 @@ def docs_group():
 @click.option("--compile/--no-compile", "compile_first", default=True,
               help="Compile the project first (default); --no-compile uses target/ as it is.")
 @click.option("--empty-catalog", is_flag=True, help="Write an empty catalog without querying the warehouse.")
+@click.option("--static", is_flag=True, help="Also write target/static_index.html, the site in one file.")
 @command
-def docs_generate_command(inv: Invocation, compile_first, empty_catalog):
+def docs_generate_command(inv: Invocation, compile_first, empty_catalog, static):
     """Write target/catalog.json from the warehouse, and the documentation site beside it."""
     from fusion.tasks import docs_generate_task
 
-    return docs_generate_task(inv, compile_first, empty_catalog)
+    return docs_generate_task(inv, compile_first, empty_catalog, static)
 
 
 @docs_group.command("serve")

@@ -337,11 +337,12 @@ def run_operation_task(inv: Invocation, macro_name: str, args: dict) -> int:
     return 0
 
 
-def docs_generate_task(inv: Invocation, compile: bool, empty_catalog: bool) -> int:
+def docs_generate_task(inv: Invocation, compile: bool, empty_catalog: bool, static: bool) -> int:
     """As ``dbt docs generate``: compile (manifest.json, run_results.json), then the site's files
-    and catalog.json read from the warehouse; a compile error writes no catalog."""
+    and catalog.json read from the warehouse (and, with ``static``, static_index.html holding
+    them all); a compile error writes no catalog."""
     from fusion.docs.catalog import catalog_objects, read_catalog
-    from fusion.docs.site import copy_assets, write_site
+    from fusion.docs.site import copy_assets, write_site, write_static
     from fusion.manifest import artifacts
 
     start = time.perf_counter()
@@ -363,6 +364,8 @@ def docs_generate_task(inv: Invocation, compile: bool, empty_catalog: bool) -> i
         events.emit("BuildingCatalog", "Building catalog")
         nodes, sources, errors = read_catalog(inv.adapter, objects)
     path = artifacts.write_catalog(nodes, sources, errors, inv)
+    if static:
+        events.emit("StaticWritten", f"Static site written to {write_static(inv.target_path)}")
     for error in errors:
         events.emit("CatalogError", f"Error: {error}", level="error")
     events.emit("CatalogWritten", f"Catalog written to {path}", level="result")

@@ -15,14 +15,41 @@ from fusion.fileio import write_atomic
 
 #: the site's files, as package data in fusion/docs/site/
 ASSETS = ("index.html", "fusion-docs.js", "fusion-docs.css")
+#: the artifacts the page reads
+DATA = ("manifest.json", "catalog.json", "lineage.json")
+
+
+def _asset(name: str) -> bytes:
+    return (resources.files("fusion.docs") / "site" / name).read_bytes()
 
 
 def write_site(target_path: Path) -> None:
     """Write (or refresh) the site's files in ``target_path``."""
-    folder = resources.files("fusion.docs") / "site"
     target_path.mkdir(parents=True, exist_ok=True)
     for name in ASSETS:
-        write_atomic(target_path / name, (folder / name).read_bytes())
+        write_atomic(target_path / name, _asset(name))
+
+
+def write_static(target_path: Path) -> Path:
+    """static_index.html: the page with its script, style and the artifacts inside, to open as a file.
+
+    Artifacts go into ``<script type="application/json">`` blocks with every ``<`` written as
+    ``\\u003c``, so that no text from the project can close the block.
+    """
+    page = _asset("index.html").decode()
+    page = page.replace('<link rel="stylesheet" href="fusion-docs.css">',
+                        f"<style>\n{_asset('fusion-docs.css').decode()}</style>")
+    page = page.replace('<script src="fusion-docs.js" defer></script>\n', "")
+    blocks = []
+    for name in DATA:
+        if (target_path / name).is_file():
+            text = (target_path / name).read_text(encoding="utf-8").replace("<", "\\u003c")
+            blocks.append(f'<script type="application/json" id="data-{name}">{text}</script>')
+    script = f"<script>\n{_asset('fusion-docs.js').decode()}</script>"
+    page = page.replace("</body>", "\n".join([*blocks, script, "</body>"]))
+    path = target_path / "static_index.html"
+    write_atomic(path, page.encode())
+    return path
 
 
 def copy_assets(project_dir: Path, asset_paths: list[str], target_path: Path) -> None:

@@ -30,6 +30,8 @@ function svg(tag, attrs, text) {
 }
 
 async function loadJson(name, required) {
+  const inline = document.getElementById(`data-${name}`);  // static_index.html carries its data
+  if (inline) return JSON.parse(inline.textContent);
   try {
     const response = await fetch(name, {cache: "no-store"});
     if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
