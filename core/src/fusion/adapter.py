@@ -188,8 +188,8 @@ class Adapter:
     def catalog_sql(self, database: str, schemas: list[str]) -> str:
         """SQL giving catalog.json's rows for every relation of ``schemas`` in ``database``, one row
         per column: table_database, table_schema, table_name, table_type, table_comment,
-        column_name, column_index, column_type, column_comment, table_owner (and optionally
-        ``stats:<id>:<label|value|description|include>``). One query for all the schemas."""
+        column_name, column_index, column_type, column_comment, table_owner. One query for all
+        the schemas."""
         names = ", ".join(self.string_literal(s.upper()) for s in schemas)
         return (
             "select t.table_catalog as table_database, t.table_schema, t.table_name, t.table_type, "

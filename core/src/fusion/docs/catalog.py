@@ -37,18 +37,9 @@ def used_schemas(objects: Iterable[Any]) -> dict[str, list[str]]:
     return {database: sorted(names.values()) for database, names in schemas.items()}
 
 
-def _stats(row: dict[str, Any]) -> dict[str, Any]:
-    """``stats:<id>:<label|value|description|include>`` columns as dbt's stats (only included ones),
-    plus ``has_stats``."""
-    ids = sorted({k.split(":")[1] for k in row if k.startswith("stats:")})
-    stats = {}
-    for stat in ids:
-        item = {"id": stat, **{f: row.get(f"stats:{stat}:{f}") for f in ("label", "value", "description", "include")}}
-        if item["include"]:
-            stats[stat] = item
-    stats["has_stats"] = {"id": "has_stats", "label": "Has Stats?", "value": bool(stats), "include": False,
-                          "description": "Indicates whether there are statistics for this table"}
-    return stats
+#: what dbt reports for a relation its adapter gives no statistics of (DuckDB, PostgreSQL)
+NO_STATS = {"has_stats": {"id": "has_stats", "label": "Has Stats?", "value": False, "include": False,
+                          "description": "Indicates whether there are statistics for this table"}}
 
 
 def tables_from_rows(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, str, str], dict[str, Any]]:
@@ -62,7 +53,7 @@ def tables_from_rows(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, str, str
                 "metadata": {f: row.get(f"table_{f}") for f in _TABLE_FIELDS} | {
                     "schema": str(row["table_schema"]), "name": str(row["table_name"]),
                     "database": None if row["table_database"] is None else str(row["table_database"])},
-                "columns": {}, "stats": _stats(row), "unique_id": None}
+                "columns": {}, "stats": NO_STATS, "unique_id": None}
         column = {f: row.get(f"column_{f}") for f in _COLUMN_FIELDS}
         column["index"] = int(column["index"])
         table["columns"][str(column["name"])] = column
