@@ -46,6 +46,7 @@ def tables_from_rows(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, str, str
     """One catalog table per relation from the adapter's rows (one row per column)."""
     tables: dict[tuple[str, str, str], dict[str, Any]] = {}
     for row in rows:
+        row = {name.lower(): value for name, value in row.items()}  # Snowflake names them in upper case
         key = _key(row["table_database"], row["table_schema"], row["table_name"])
         table = tables.get(key)
         if table is None:
