@@ -114,14 +114,21 @@ def test_empty_catalog_never_touches_the_warehouse(tmp_path):
 
 
 def test_no_compile_writes_only_catalog_and_site(tmp_path):
-    project = write_project(tmp_path, FILES)
+    was_view = "{{ config(materialized=var('kind', 'view')) }}\nselect 1 as x\n"
+    project = write_project(tmp_path, {**FILES, "models/was_view.sql": was_view})
+    assert run_fusion(project, "run", "-s", "was_view").code == 0
     assert run_fusion(project, "seed").code == 0
-    result = run_fusion(project, "docs", "generate", "--no-compile")
+    now_ephemeral = ("--vars", "{kind: ephemeral}")
+    result = run_fusion(project, "docs", "generate", "--no-compile", *now_ephemeral)
     assert result.code == 0, result.output
-    assert set(_valid_catalog(_json(project, "catalog.json"))["nodes"]) == {"seed.proj.people"}
+    # as dbt: without compiling, every node of the manifest is matched, so the relation an
+    # ephemeral model left behind is listed; compiled, only the selected relations are read
+    catalog = _valid_catalog(_json(project, "catalog.json"))
+    assert set(catalog["nodes"]) == {"seed.proj.people", "model.proj.was_view"}
     assert (project / "target" / "index.html").is_file()
     assert _json(project, "run_results.json")["args"]["which"] == "seed"  # nothing was compiled
-    assert not (project / "target" / "compiled").exists()
+    assert run_fusion(project, "docs", "generate", *now_ephemeral).code == 0
+    assert "model.proj.was_view" not in _json(project, "catalog.json")["nodes"]
 
 
 def test_compile_error_writes_no_catalog(tmp_path):

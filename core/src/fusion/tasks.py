@@ -347,6 +347,7 @@ def docs_generate_task(inv: Invocation, compile: bool, empty_catalog: bool, stat
 
     start = time.perf_counter()
     objects = catalog_objects(inv.manifest)
+    match = {**inv.manifest.nodes, **inv.manifest.sources}
     if compile:
         selected = _selected(inv)
         results, failed = _compile_selected(inv, selected)
@@ -354,7 +355,7 @@ def docs_generate_task(inv: Invocation, compile: bool, empty_catalog: bool, stat
         if failed:
             events.emit("CannotGenerateDocs", "compile errors: the catalog is not written", level="error")
             return 1
-        objects = {uid: obj for uid, obj in objects.items() if uid in selected}
+        objects = match = {uid: obj for uid, obj in objects.items() if uid in selected}
     write_site(inv.target_path)
     copy_assets(inv.project_dir, inv.project.asset_paths, inv.target_path)
     nodes: dict = {}
@@ -362,7 +363,7 @@ def docs_generate_task(inv: Invocation, compile: bool, empty_catalog: bool, stat
     errors: list[str] = []
     if not empty_catalog:
         events.emit("BuildingCatalog", "Building catalog")
-        nodes, sources, errors = read_catalog(inv.adapter, objects)
+        nodes, sources, errors = read_catalog(inv.adapter, objects, match)
     path = artifacts.write_catalog(nodes, sources, errors, inv)
     if static:
         events.emit("StaticWritten", f"Static site written to {write_static(inv.target_path)}")

@@ -61,8 +61,11 @@ def tables_from_rows(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, str, str
     return tables
 
 
-def read_catalog(adapter, objects: dict[str, Any]) -> tuple[dict, dict, list[str]]:
-    """(nodes, sources, errors) as catalog.json holds them, for ``objects`` (unique id -> node/source).
+def read_catalog(adapter, objects: dict[str, Any], match: dict[str, Any] | None = None) -> tuple[dict, dict, list[str]]:
+    """(nodes, sources, errors) as catalog.json holds them: the relations of the schemas of
+    ``objects`` (unique id -> node/source), each given to the node or source of ``match``
+    (default: ``objects``) that names it. dbt matches every node of the manifest when it does
+    not compile first, so an ephemeral model whose relation is left from before is listed too.
 
     A database whose catalog cannot be read becomes an entry of ``errors``; the others are kept.
     """
@@ -79,7 +82,7 @@ def read_catalog(adapter, objects: dict[str, Any]) -> tuple[dict, dict, list[str
     tables = tables_from_rows(rows)
     nodes: dict[str, Any] = {}
     sources: dict[str, Any] = {}
-    for uid, obj in objects.items():
+    for uid, obj in (objects if match is None else match).items():
         is_source = uid.startswith("source.")
         found = tables.get(_key(obj.database, obj.schema, obj.identifier if is_source else obj.alias))
         if found is not None:
