@@ -142,8 +142,8 @@ def test_compile_error_writes_no_catalog(tmp_path):
 def test_asset_paths_are_copied_without_links(tmp_path):
     outside = tmp_path / "outside.txt"
     outside.write_text("private")
-    project = write_project(tmp_path / "proj", {**FILES, "assets/logo.svg": "<svg/>",
-                                                "dbt_project.yml": "name: proj\nprofile: proj\nasset-paths: [assets]\n"})
+    config = "name: proj\nprofile: proj\nasset-paths: [assets]\n"
+    project = write_project(tmp_path / "proj", {**FILES, "assets/logo.svg": "<svg/>", "dbt_project.yml": config})
     (project / "assets" / "link.txt").symlink_to(outside)
     assert run_fusion(project, "docs", "generate", "--empty-catalog").code == 0
     copied = project / "target" / "assets"
