@@ -4,9 +4,14 @@ with one query per database; --empty-catalog, --no-compile, selection, and error
 from __future__ import annotations
 
 import json
+import shutil
 
 import jsonschema
-from conftest import SCHEMAS, run_fusion, write_project
+import pytest
+from conftest import EXAMPLES, REPO, SCHEMAS, run_fusion, write_project
+from servers import profile_yaml
+
+EXPECTED = REPO / "tests" / "expected" / "docs"
 
 FILES = {
     "seeds/people.csv": "id,name\n1,ann\n2,bob\n",
@@ -148,3 +153,24 @@ def test_asset_paths_are_copied_without_links(tmp_path):
     assert run_fusion(project, "docs", "generate", "--empty-catalog").code == 0
     copied = project / "target" / "assets"
     assert (copied / "logo.svg").read_text() == "<svg/>" and not (copied / "link.txt").exists()
+
+
+@pytest.mark.parametrize("adapter", ["duckdb", "postgres"])
+def test_shop_catalog_is_dbt_cores(adapter, request, tmp_path):
+    """examples/shop's catalog is what dbt Core with dbt-duckdb / dbt-postgres writes
+    (tests/expected/docs/regenerate.py); only the database's name differs on PostgreSQL."""
+    if adapter == "duckdb":
+        project = request.getfixturevalue("shop")
+    else:
+        server, database = request.getfixturevalue("postgres"), request.getfixturevalue("pg_database")
+        project = tmp_path / "shop"
+        shutil.copytree(EXAMPLES / "shop", project, ignore=shutil.ignore_patterns("target", "logs", "*.duckdb*"))
+        (project / "profiles.yml").write_text(profile_yaml(server.target(database, "main"), profile="shop"))
+    assert run_fusion(project, "build").code == 0
+    result = run_fusion(project, "docs", "generate")
+    assert result.code == 0, result.output
+    catalog = _valid_catalog(_json(project, "catalog.json"))
+    for table in [*catalog["nodes"].values(), *catalog["sources"].values()]:
+        table["metadata"]["database"] = "shop"
+    expected = json.loads((EXPECTED / f"catalog_{adapter}.json").read_text())
+    assert {key: catalog[key] for key in ("nodes", "sources", "errors")} == expected
