@@ -159,3 +159,17 @@ def test_static_page_opens_as_a_file(tmp_path, page):
     assert page.locator("svg[data-testid=column-lineage]").count() == 0
     page.click("tr[data-column=amount] a")
     assert page.locator("svg[data-testid=column-lineage] g.box").count() == 3
+
+
+def test_serve_errors_are_clear(tmp_path):
+    project = write_project(tmp_path / "proj", FILES)
+    missing = run_fusion(project, "docs", "serve", "--no-browser", "--port", str(_free_port()))
+    assert missing.code == 2 and "Error: no documentation site in" in missing.output
+    assert "fusion docs generate" in missing.output
+    assert run_fusion(project, "docs", "generate", "--empty-catalog").code == 0
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = run_fusion(project, "docs", "serve", "--no-browser", "--port", str(taken.getsockname()[1]))
+    assert busy.code == 2 and "Error: cannot serve the docs on 127.0.0.1:" in busy.output
+    assert "Traceback" not in busy.output
