@@ -154,6 +154,11 @@ def test_asset_paths_are_copied_without_links(tmp_path):
     copied = project / "target" / "assets"
     assert (copied / "logo.svg").read_text() == "<svg/>" and not (copied / "link.txt").exists()
 
+    (project / "dbt_project.yml").write_text(config.replace("[assets]", "['../proj/assets', target]"))
+    refused = run_fusion(project, "docs", "generate", "--empty-catalog")
+    assert refused.code == 2 and "asset-paths entry 'target' is not a folder of the project" in refused.output
+    assert (project / "assets" / "logo.svg").is_file()  # '../proj/assets' was copied to target/, not onto itself
+
 
 @pytest.mark.parametrize("adapter", ["duckdb", "postgres"])
 def test_shop_catalog_is_dbt_cores(adapter, request, tmp_path):

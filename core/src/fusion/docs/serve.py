@@ -24,7 +24,7 @@ class DocsHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
-    def send_head(self):  # noqa: ANN201 - the standard library's signature
+    def send_head(self):
         """Only files inside the served folder: a link out of it is not found."""
         local = Path(self.translate_path(self.path)).resolve()
         root = Path(self.directory).resolve()
@@ -33,11 +33,11 @@ class DocsHandler(SimpleHTTPRequestHandler):
             return None
         return super().send_head()
 
-    def list_directory(self, path):  # noqa: ANN001 - the standard library's signature
+    def list_directory(self, path):
         self.send_error(404, "Not found")
         return None
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the standard library's name
+    def log_message(self, format: str, *args) -> None:
         events.emit("DocsRequest", format % args, level="debug")
 
 

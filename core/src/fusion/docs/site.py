@@ -56,12 +56,13 @@ def copy_assets(project_dir: Path, asset_paths: list[str], target_path: Path) ->
     """Each of dbt_project.yml's ``asset-paths`` folders replaces its copy in ``target_path`` (as dbt
     does). Symbolic links are left out: the copy holds only the project's own files."""
     root = project_dir.resolve()
+    target = target_path.resolve()
     for name in asset_paths:
         source = (root / name).resolve()
-        if root not in source.parents:
-            raise ProjectError(f"asset-paths entry {name!r} is not a folder inside the project",
+        if root not in source.parents or source == target or {source, target} & {*target.parents, *source.parents}:
+            raise ProjectError(f"asset-paths entry {name!r} is not a folder of the project outside its target path",
                                path="dbt_project.yml", hint="list folders of the project, e.g. assets")
-        copy = target_path / name
+        copy = target / source.relative_to(root)
         if copy.is_dir() and not copy.is_symlink():
             shutil.rmtree(copy)
         if source.is_dir():
