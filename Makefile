@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 FAKESNOW := .venv-fakesnow/bin/python
 DEMO_DIR := examples/shop
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench clean browser
 
 $(BIN)/fusion: core/pyproject.toml adapters/duckdb/pyproject.toml adapters/postgres/pyproject.toml \
 		adapters/databricks/pyproject.toml adapters/snowflake/pyproject.toml signing/pyproject.toml adapter-tests/pyproject.toml requirements-dev.txt
@@ -35,7 +35,14 @@ $(FAKESNOW): tests/snowflake/requirements-fakesnow.txt
 	.venv-fakesnow/bin/pip install --quiet -r tests/snowflake/requirements-fakesnow.txt
 	touch $(FAKESNOW)
 
-test: $(BIN)/fusion .venv-sail/bin/sail .venv-spark/bin/pyspark $(FAKESNOW)
+# Debian's chromium for tests/test_docs_serve.py, installed when missing and we are root (CI is);
+# where it cannot be installed that test skips and says why
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } \
+		|| echo "chromium cannot be installed here: tests/test_docs_serve.py will skip its browser test"
+
+test: $(BIN)/fusion .venv-sail/bin/sail .venv-spark/bin/pyspark $(FAKESNOW) browser
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/fusion

@@ -185,6 +185,23 @@ class Adapter:
             + " order by ordinal_position"
         )
 
+    def catalog_sql(self, database: str, schemas: list[str]) -> str:
+        """SQL giving catalog.json's rows for every relation of ``schemas`` in ``database``, one row
+        per column: table_database, table_schema, table_name, table_type, table_comment,
+        column_name, column_index, column_type, column_comment, table_owner. One query for all
+        the schemas."""
+        names = ", ".join(self.string_literal(s.upper()) for s in schemas)
+        return (
+            "select t.table_catalog as table_database, t.table_schema, t.table_name, t.table_type, "
+            "null as table_comment, c.column_name, c.ordinal_position as column_index, "
+            "c.data_type as column_type, null as column_comment, null as table_owner "
+            "from information_schema.tables t join information_schema.columns c "
+            "on c.table_catalog = t.table_catalog and c.table_schema = t.table_schema "
+            f"and c.table_name = t.table_name where upper(t.table_schema) in ({names})"
+            + (f" and upper(t.table_catalog) = upper({self.string_literal(database)})" if database else "")
+            + " order by t.table_schema, t.table_name, c.ordinal_position"
+        )
+
     # --- relations and quoting ----------------------------------------------------------
     def relation(self, database: str | None, schema: str | None, identifier: str | None,
                  type: str | None = None) -> Relation:

@@ -176,3 +176,11 @@ def write_sources(results: list[FreshnessResult], elapsed: float, invocation: In
         "elapsed_time": elapsed,
     })
     return path
+
+
+def write_catalog(nodes: dict, sources: dict, errors: list[str], invocation: Invocation) -> Path:
+    """catalog.json (v1); ``errors`` null when there were none, as dbt writes it."""
+    path = invocation.target_path / "catalog.json"
+    write_json_atomic(path, {"metadata": _metadata("catalog", 1, invocation), "nodes": nodes,
+                             "sources": sources, "errors": errors or None})
+    return path

@@ -235,6 +235,39 @@ def source_freshness_command(inv: Invocation, output):
     return freshness_task(inv, output)
 
 
+@cli.group("docs")
+def docs_group():
+    """The project's documentation: catalog and site."""
+
+
+@docs_group.command("generate")
+@common_options
+@selection_options
+@click.option("--compile/--no-compile", "compile_first", default=True,
+              help="Compile the project first (default); --no-compile uses target/ as it is.")
+@click.option("--empty-catalog", is_flag=True, help="Write an empty catalog without querying the warehouse.")
+@click.option("--static", is_flag=True, help="Also write target/static_index.html, the site in one file.")
+@command
+def docs_generate_command(inv: Invocation, compile_first, empty_catalog, static):
+    """Write target/catalog.json from the warehouse, and the documentation site beside it."""
+    from fusion.tasks import docs_generate_task
+
+    return docs_generate_task(inv, compile_first, empty_catalog, static)
+
+
+@docs_group.command("serve")
+@common_options
+@click.option("--port", type=int, default=8080, help="Port to serve on (default 8080).")
+@click.option("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1: this machine only).")
+@click.option("--browser/--no-browser", default=True, help="Open the site in a web browser.")
+@command
+def docs_serve_command(inv: Invocation, port, host, browser):
+    """Serve the documentation site from target/ (after `fusion docs generate`)."""
+    from fusion.tasks import docs_serve_task
+
+    return docs_serve_task(inv, host, port, browser)
+
+
 @cli.command("clone")
 @common_options
 @selection_options

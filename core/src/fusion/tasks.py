@@ -71,31 +71,43 @@ def parse_task(inv: Invocation) -> int:
 
 
 def compile_task(inv: Invocation, inline: str | None) -> int:
-    from fusion import artifacts
-    from fusion.execution.runner import COMMAND_TYPES, NodeRunner, plan, selected_ephemerals
-
     if inline is not None:
         events.emit("CompiledInline", _compile_inline(inv, inline).sql, level="result")
         return 0
-    selected = _selected(inv)
+    _, errors = _compile_selected(inv, _selected(inv))
+    return 1 if errors else 0
+
+
+def _compile_selected(inv: Invocation, selected: set[str]) -> tuple[list[NodeResult], int]:
+    """Compile the selection (target/compiled, lineage.json, manifest.json): a result per node
+    (as dbt reports them) and the number of errors (ephemeral models' included)."""
+    from fusion import artifacts
+    from fusion.execution.results import NodeResult
+    from fusion.execution.runner import COMMAND_TYPES, NodeRunner, plan, selected_ephemerals
+
     the_plan = plan(inv, selected, "compile")
     runner = NodeRunner(inv, len(the_plan.order))
     ephemerals = selected_ephemerals(inv, selected, "compile")
     errors = runner.write_ephemerals(ephemerals)
+    results = []
     for uid in the_plan.order:
         node = inv.manifest.nodes[uid]
-        if node.resource_type not in COMMAND_TYPES["compile"] or node.resource_type == "seed":
+        if node.resource_type == "seed":  # nothing to compile; dbt still reports it
+            results.append(NodeResult(uid, "success", None))
+            continue
+        if node.resource_type not in COMMAND_TYPES["compile"]:
             continue
         try:
-            runner.compile_only(uid)
+            results.append(runner.compile_only(uid))
         except FusionError as exc:
             errors += 1
+            results.append(NodeResult(uid, "error", str(exc)))
             events.emit("CompileError", f"Error: {exc}", level="error", unique_id=uid)
     runner.finish()
     artifacts.write_manifest(inv.manifest, inv)
     events.emit("CompileDone", f"Compiled {len(the_plan.order) + len(ephemerals) - errors} node(s), {errors} error(s)",
                 level="result")
-    return 1 if errors else 0
+    return results, errors
 
 
 def _compile_inline(inv: Invocation, sql: str):
@@ -331,4 +343,50 @@ def run_operation_task(inv: Invocation, macro_name: str, args: dict) -> int:
     namespace = node_namespace(inv.runtime, manifest, node, execute=True)
     MacroFunction(macro, namespace)(**args)
     events.emit("OperationDone", f"Ran operation {macro_name}", level="result")
+    return 0
+
+
+def docs_generate_task(inv: Invocation, compile: bool, empty_catalog: bool, static: bool) -> int:
+    """As ``dbt docs generate``: compile (manifest.json, run_results.json), then the site's files
+    and catalog.json read from the warehouse (and, with ``static``, static_index.html holding
+    them all); a compile error writes no catalog."""
+    from fusion import artifacts
+    from fusion.docs.catalog import catalog_objects, read_catalog
+    from fusion.docs.site import copy_assets, write_site, write_static
+
+    start = time.perf_counter()
+    objects = catalog_objects(inv.manifest)
+    match = {**inv.manifest.nodes, **inv.manifest.sources}
+    if compile:
+        selected = _selected(inv)
+        results, failed = _compile_selected(inv, selected)
+        artifacts.write_run_results(results, time.perf_counter() - start, inv)
+        if failed:
+            events.emit("CannotGenerateDocs", "compile errors: the catalog is not written", level="error")
+            return 1
+        objects = match = {uid: obj for uid, obj in objects.items() if uid in selected}
+    write_site(inv.target_path)
+    copy_assets(inv.project_dir, inv.project.asset_paths, inv.target_path)
+    nodes: dict = {}
+    sources: dict = {}
+    errors: list[str] = []
+    if not empty_catalog:
+        events.emit("BuildingCatalog", "Building catalog")
+        nodes, sources, errors = read_catalog(inv.adapter, objects, match)
+    path = artifacts.write_catalog(nodes, sources, errors, inv)
+    if static:
+        events.emit("StaticWritten", f"Static site written to {write_static(inv.target_path)}")
+    for error in errors:
+        events.emit("CatalogError", f"Error: {error}", level="error")
+    events.emit("CatalogWritten", f"Catalog written to {path}", level="result")
+    return 1 if errors else 0
+
+
+def docs_serve_task(inv: Invocation, host: str, port: int, browser: bool) -> int:
+    from fusion.docs.serve import serve
+    from fusion.docs.site import write_site
+
+    if (inv.target_path / "index.html").is_file():
+        write_site(inv.target_path)  # this version's page for the artifacts there
+    serve(inv.target_path, host, port, browser)
     return 0

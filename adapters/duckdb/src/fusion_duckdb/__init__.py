@@ -61,6 +61,23 @@ class DuckDBAdapter(Adapter):
     def default_database(self) -> str:
         return str(self.target["database"])
 
+    def catalog_sql(self, database: str, schemas: list[str]) -> str:
+        """dbt-duckdb's catalog: DuckDB's own metadata functions (views as 'VIEW', the rest 'BASE TABLE')."""
+        names = ", ".join(self.string_literal(s.upper()) for s in schemas)
+        return (
+            "with relations as (select database_name, schema_name, table_name, 'BASE TABLE' as table_type, comment "
+            "from duckdb_tables() union all select database_name, schema_name, view_name, 'VIEW', comment "
+            "from duckdb_views()) "
+            "select r.database_name as table_database, r.schema_name as table_schema, r.table_name, r.table_type, "
+            "r.comment as table_comment, c.column_name, c.column_index, c.data_type as column_type, "
+            "c.comment as column_comment, null as table_owner "
+            "from relations r join duckdb_columns() c on c.database_name = r.database_name "
+            "and c.schema_name = r.schema_name and c.table_name = r.table_name "
+            f"where upper(r.database_name) = upper({self.string_literal(database)}) "
+            f"and upper(r.schema_name) in ({names}) "
+            "order by r.schema_name, r.table_name, c.column_index"
+        )
+
     def pre_model_hook(self, config: dict[str, Any]) -> None:
         """dbt-duckdb's table and incremental materializations check ``partitioned_by`` /
         ``partition_by`` (then ignore it outside DuckLake, as Fusion does)."""

@@ -306,6 +306,24 @@ class PostgresAdapter(Adapter):
             "and a.attnum > 0 and not a.attisdropped order by a.attnum"
         )
 
+    def catalog_sql(self, database: str, schemas: list[str]) -> str:
+        """dbt-postgres's catalog: pg_catalog, types as ``format_type`` spells them, comments, owner."""
+        names = ", ".join(self.string_literal(s.upper()) for s in schemas)
+        return (
+            f"select {self.string_literal(database)}::text as table_database, n.nspname::text as table_schema, "
+            "c.relname::text as table_name, case c.relkind when 'v' then 'VIEW' when 'm' then 'MATERIALIZED VIEW' "
+            "else 'BASE TABLE' end as table_type, td.description as table_comment, a.attname::text as column_name, "
+            "a.attnum::integer as column_index, pg_catalog.format_type(a.atttypid, a.atttypmod) as column_type, "
+            "cd.description as column_comment, pg_catalog.pg_get_userbyid(c.relowner)::text as table_owner "
+            "from pg_catalog.pg_namespace n join pg_catalog.pg_class c on c.relnamespace = n.oid "
+            "join pg_catalog.pg_attribute a on a.attrelid = c.oid "
+            "left join pg_catalog.pg_description td on td.objoid = c.oid and td.objsubid = 0 "
+            "left join pg_catalog.pg_description cd on cd.objoid = c.oid and cd.objsubid = a.attnum "
+            f"where upper(n.nspname) in ({names}) and not pg_catalog.pg_is_other_temp_schema(n.oid) "
+            "and c.relpersistence in ('p', 'u') and c.relkind in ('r', 'v', 'f', 'p', 'm') "
+            "and a.attnum > 0 and not a.attisdropped order by n.nspname, c.relname, a.attnum"
+        )
+
     def dependents_sql(self, relation: Relation) -> str:
         """(schema, name) of every view built on ``relation``, directly or through other views."""
         qualified = self.quote(relation.identifier or "")

@@ -39,6 +39,7 @@ class Project:
     analysis_paths: list[str] = field(default_factory=lambda: ["analyses"])
     snapshot_paths: list[str] = field(default_factory=lambda: ["snapshots"])
     docs_paths: list[str] | None = None
+    asset_paths: list[str] = field(default_factory=list)  # copied into target/ by docs generate
     target_path: str = "target"
     log_path: str = "logs"
     packages_install_path: str = "dbt_packages"
@@ -186,6 +187,7 @@ def load_project(project_dir: Path, env_var, cli_vars: dict[str, Any],
         analysis_paths=_str_list(raw, "analysis-paths", ["analyses"]),
         snapshot_paths=_str_list(raw, "snapshot-paths", ["snapshots"]),
         docs_paths=_str_list(raw, "docs-paths", []) or None,
+        asset_paths=_str_list(raw, "asset-paths", []),
         target_path=raw.get("target-path") or "target",
         log_path=raw.get("log-path") or "logs",
         packages_install_path=raw.get("packages-install-path") or "dbt_packages",
