@@ -353,7 +353,7 @@ def _describe(node, command: str) -> str:
         return f"unit_test {node.model}::{node.name}"
     if node.resource_type == "snapshot":
         return f"snapshotted {node.schema}.{node.alias}"
-    return f"created sql {node.materialized} model {node.schema}.{node.alias}"
+    return f"created {node.language} {node.materialized} model {node.schema}.{node.alias}"
 
 
 def run_hooks(invocation: Invocation, hook_type: str, results: list[NodeResult]) -> list[NodeResult]:

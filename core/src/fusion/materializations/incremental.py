@@ -69,8 +69,13 @@ def run_incremental(ctx: MaterializationContext) -> MaterializationResult:
         else:
             staged = with_suffix(ctx.relation.incorporate(type="table"), "__dbt_tmp", "table")
             drop_if_exists(ctx, staged)
-            adapter.execute(ctx.macro("create_table_as", False, staged, ctx.sql))
-            adapter.cache_added(staged)
+            if ctx.node.language == "python":
+                from fusion.materializations.python_model import stage_python_result
+
+                stage_python_result(ctx, staged)
+            else:
+                adapter.execute(ctx.macro("create_table_as", False, staged, ctx.sql))
+                adapter.cache_added(staged)
             arguments = {
                 "target_relation": existing, "temp_relation": staged, "unique_key": ctx.config.get("unique_key"),
                 "dest_columns": dest_columns(ctx, existing, staged),

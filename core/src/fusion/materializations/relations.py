@@ -47,9 +47,15 @@ def prepare_schema(ctx: MaterializationContext) -> None:
 def build_beside_and_swap(ctx: MaterializationContext, target: Relation, existing: Relation | None,
                           ddl: Callable[[Relation], str]) -> AdapterResponse:
     """Create ``<name>__dbt_tmp`` with ``ddl(temp)``, then swap it in for ``existing``."""
+    return create_beside_and_swap(ctx, target, existing, lambda temp: ctx.adapter.execute(ddl(temp))[0])
+
+
+def create_beside_and_swap(ctx: MaterializationContext, target: Relation, existing: Relation | None,
+                           create: Callable[[Relation], AdapterResponse]) -> AdapterResponse:
+    """Build ``<name>__dbt_tmp`` with ``create(temp)``, then swap it in for ``existing``."""
     temp = with_suffix(target, "__dbt_tmp", target.type)
     drop_if_exists(ctx, temp)
-    response, _ = ctx.adapter.execute(ddl(temp))
+    response = create(temp)
     ctx.adapter.cache_added(temp)
     swap_in(ctx, temp, existing)
     return response
@@ -67,6 +73,10 @@ def replace_in_place(ctx: MaterializationContext, target: Relation, existing: Re
 
 
 def build_table(ctx: MaterializationContext, existing: Relation | None) -> AdapterResponse:
+    if ctx.node.language == "python":
+        from fusion.materializations.python_model import build_python_table
+
+        return build_python_table(ctx, existing)
     if contract_enforced(ctx):  # checked by the caller before its transaction began
         names = [column_name(ctx.adapter, c) for c in ctx.node.columns.values()]
 

@@ -1,0 +1,58 @@
+"""Python models in the ``table`` and ``incremental`` materializations: the model's Arrow
+result is written with the adapter's bulk ingest (or batched INSERTs) into a new relation, which
+the materialization then swaps in or merges from, as it does with a SQL model's query."""
+
+from __future__ import annotations
+
+from fusion.adapter import AdapterResponse
+from fusion.materializations import MaterializationContext
+from fusion.materializations.python_runner import run_python_model
+from fusion.materializations.relations import create_beside_and_swap
+from fusion.relation import Relation
+
+
+def build_python_table(ctx: MaterializationContext, existing: Relation | None) -> AdapterResponse:
+    """Run the model, write its result beside the old table and swap it in (in the caller's
+    transaction: a failed or killed model leaves the previous table)."""
+    table = run_python_model(ctx, is_incremental=False)
+    target = ctx.relation.incorporate(type="table")
+    return create_beside_and_swap(ctx, target, existing, lambda temp: write_arrow(ctx, temp, table))
+
+
+def stage_python_result(ctx: MaterializationContext, staged: Relation) -> None:
+    """An incremental run: the model's new rows into ``staged`` (``dbt.is_incremental`` is true)."""
+    write_arrow(ctx, staged, run_python_model(ctx, is_incremental=True))
+
+
+def write_arrow(ctx: MaterializationContext, relation: Relation, table) -> AdapterResponse:
+    """Create ``relation`` holding ``table``'s rows."""
+    adapter = ctx.adapter
+    if adapter.supports_bulk_ingest:
+        adapter.ingest(relation, table, mode="create")
+    else:
+        columns = [adapter.quote(name) for name in table.column_names]
+        types = [_sql_type(adapter, field.type) for field in table.schema]
+        ddl = ", ".join(f"{c} {t}" for c, t in zip(columns, types, strict=True))
+        adapter.execute(f"create table {relation} ({ddl})")
+        adapter.insert_values(relation, columns, types, table)
+    adapter.cache_added(relation)
+    return AdapterResponse(f"INSERT {table.num_rows}", rows_affected=table.num_rows)
+
+
+def _sql_type(adapter, kind) -> str:
+    """The adapter's seed type for an Arrow type (the types it loads CSV text into)."""
+    import pyarrow.types as t
+
+    if t.is_boolean(kind):
+        key = "boolean"
+    elif t.is_integer(kind):
+        key = "integer"
+    elif t.is_floating(kind) or t.is_decimal(kind):
+        key = "number"
+    elif t.is_date(kind):
+        key = "date"
+    elif t.is_timestamp(kind):
+        key = "datetime"
+    else:
+        key = "text"
+    return adapter.seed_types[key]
