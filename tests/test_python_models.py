@@ -14,7 +14,6 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 from conftest import REPO, run_fusion, write_project
-
 from fusion.errors import ProjectError
 from fusion.materializations import python_child
 from fusion.parse.python_models import inspect_python_model
@@ -94,7 +93,8 @@ def test_a_killed_or_crashed_python_model_leaves_the_previous_table(tmp_path):
 
 
 def test_a_project_policy_can_turn_python_models_off(tmp_path):
-    code = "from pathlib import Path\n\ndef model(dbt, session):\n    Path('RAN').touch()\n    return dbt.ref('src').df()\n"
+    code = ("from pathlib import Path\n\ndef model(dbt, session):\n    Path('RAN').touch()\n"
+            "    return dbt.ref('src').df()\n")
     project = _one_model(tmp_path, code, **{".fusion/policy.toml": "allow_python_models = false\n"})
     result = run_fusion(project, "build")
     assert result.code == 1 and "turned off by policy" in result.output and "models/py.py" in result.output
@@ -141,3 +141,25 @@ def test_without_duckdb_refs_offer_the_methods_dbt_duckdb_models_call():
         assert converted.column("id").to_pylist() == [1, 2]
     with pytest.raises(TypeError, match="returned list"):
         python_child.to_arrow([1, 2])
+
+
+def test_models_downstream_of_python_models_keep_their_diagnostics(tmp_path):
+    frame = "def model(dbt, session):\n    return dbt.ref('src').df().assign(name='x')\n"
+    project = _one_model(tmp_path, frame, **{
+        "models/typed.py": frame,
+        "models/typed.yml": "models:\n  - name: typed\n    columns:\n      - {name: id, data_type: integer}\n"
+                            "      - {name: name, data_type: varchar}\n",
+        "models/after_py.sql": "select id, nope from {{ ref('py') }}\n",
+        "models/after_typed.sql": "select id, nam from {{ ref('typed') }}\n",
+    })
+    result = run_fusion(project, "compile")
+    assert "models/after_typed.sql:1:12: warning[unknown-column] column 'nam'" in result.output, result.output
+    assert "after_py.sql" not in result.output  # py has no declared columns and has not run yet
+    result = run_fusion(project, "build")  # its last run tells the columns
+    assert "models/after_py.sql:1:12: warning[unknown-column] column 'nope'" in result.output, result.output
+    result = run_fusion(project, "compile")  # ... kept for commands that do not run it
+    assert "models/after_py.sql:1:12: warning[unknown-column]" in result.output, result.output
+    nodes = json.loads((project / "target" / "manifest.json").read_text())["nodes"]
+    assert {c["name"]: c["schema_origin"] for c in nodes["model.proj.py"]["columns"].values()} == {
+        "id": "last_run", "name": "last_run"}
+    assert {c["schema_origin"] for c in nodes["model.proj.typed"]["columns"].values()} == {"yaml"}
