@@ -4,8 +4,12 @@ the materialization then swaps in or merges from, as it does with a SQL model's 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fusion.adapter import AdapterResponse
+from fusion.errors import CompilationError
 from fusion.materializations import MaterializationContext
+from fusion.materializations.python_job import python_job
 from fusion.materializations.python_runner import run_python_model
 from fusion.materializations.relations import create_beside_and_swap
 from fusion.relation import Relation
@@ -14,14 +18,30 @@ from fusion.relation import Relation
 def build_python_table(ctx: MaterializationContext, existing: Relation | None) -> AdapterResponse:
     """Run the model, write its result beside the old table and swap it in (in the caller's
     transaction: a failed or killed model leaves the previous table)."""
-    table = run_python_model(ctx, is_incremental=False)
     target = ctx.relation.incorporate(type="table")
-    return create_beside_and_swap(ctx, target, existing, lambda temp: write_arrow(ctx, temp, table))
+    return create_beside_and_swap(ctx, target, existing, _creator(ctx, is_incremental=False))
 
 
 def stage_python_result(ctx: MaterializationContext, staged: Relation) -> None:
     """An incremental run: the model's new rows into ``staged`` (``dbt.is_incremental`` is true)."""
-    write_arrow(ctx, staged, run_python_model(ctx, is_incremental=True))
+    _creator(ctx, is_incremental=True)(staged)
+    ctx.adapter.cache_added(staged)
+
+
+def _creator(ctx: MaterializationContext, is_incremental: bool) -> Callable[[Relation], AdapterResponse]:
+    """What saves the model's result as a given relation: run here (``local``, the model runs at
+    once, before anything is replaced) or in the warehouse (``submission_method``)."""
+    adapter = ctx.adapter
+    methods = adapter.python_submission_methods
+    method = ctx.config.get("submission_method") or methods[0]
+    if method not in methods:
+        raise CompilationError(f"submission_method {method!r} is not available on {adapter.type_name}",
+                               path=ctx.node.original_file_path, hint=f"use one of: {', '.join(methods)}")
+    if method == "local":
+        table = run_python_model(ctx, is_incremental)
+        return lambda relation: write_arrow(ctx, relation, table)
+    job = python_job(ctx.node, ctx.namespace)
+    return lambda relation: adapter.submit_python_model(method, ctx.node, job, relation, is_incremental)
 
 
 def write_arrow(ctx: MaterializationContext, relation: Relation, table) -> AdapterResponse:
@@ -35,7 +55,6 @@ def write_arrow(ctx: MaterializationContext, relation: Relation, table) -> Adapt
         ddl = ", ".join(f"{c} {t}" for c, t in zip(columns, types, strict=True))
         adapter.execute(f"create table {relation} ({ddl})")
         adapter.insert_values(relation, columns, types, table)
-    adapter.cache_added(relation)
     return AdapterResponse(f"INSERT {table.num_rows}", rows_affected=table.num_rows)
 
 
