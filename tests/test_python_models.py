@@ -92,6 +92,26 @@ def test_a_killed_or_crashed_python_model_leaves_the_previous_table(tmp_path):
                                         "where table_name like 'py_%'") == []
 
 
+def test_sigterm_stops_a_running_python_model_and_keeps_the_previous_table(tmp_path):
+    import signal
+    import time
+
+    from conftest import query, start_fusion, wait_until
+
+    project = _one_model(tmp_path, "def model(dbt, session):\n    return dbt.ref('src').df()\n")
+    assert run_fusion(project, "build").code == 0
+    (project / "models" / "py.py").write_text(
+        "import time\nfrom pathlib import Path\n\ndef model(dbt, session):\n    Path('STARTED').touch()\n"
+        "    time.sleep(60)\n    return dbt.ref('src').df()\n")
+    proc = start_fusion(project, "run", "-s", "py")
+    assert wait_until(lambda: (project / "STARTED").exists(), 30)
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 143 and time.monotonic() - started < 10, stderr
+    assert query(project / "db.duckdb", "select id from py order by id") == [(1,), (2,)]
+
+
 def test_a_project_policy_can_turn_python_models_off(tmp_path):
     code = ("from pathlib import Path\n\ndef model(dbt, session):\n    Path('RAN').touch()\n"
             "    return dbt.ref('src').df()\n")

@@ -301,6 +301,11 @@ class Adapter:
                 self._running.discard(statement)
             cur.close()
 
+    @property
+    def cancelled(self) -> bool:
+        """Whether ``cancel()`` was called: work outside the driver (a Python model) stops too."""
+        return self._cancelled
+
     def cancel(self) -> list[str]:
         """Stop every running statement (from any thread) and refuse new ones; return the
         driver's errors for statements it could not cancel."""

@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,14 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 
 from fusion import events
-from fusion.errors import CompilationError, DatabaseError, FusionError
+from fusion.errors import CompilationError, DatabaseError, FusionError, Interrupted
 from fusion.materializations.python_job import python_job
 from fusion.relation import Relation
 
 #: seconds a model may run when its config sets no ``timeout``
 DEFAULT_TIMEOUT = 3600
+#: how often a running model checks its timeout and whether the run was interrupted
+POLL_SECONDS = 0.2
 
 
 def run_python_model(ctx, is_incremental: bool) -> pa.Table:
@@ -48,7 +51,7 @@ def run_python_model(ctx, is_incremental: bool) -> pa.Table:
         (folder / "job.json").write_text(json.dumps({
             "model_path": path, **inputs, "this": this, "is_incremental": is_incremental,
             "config": job.config, "meta": job.meta}, default=str), encoding="utf-8")
-        _run_child(folder, path, timeout, Path(node.root_path or "."))
+        _run_child(adapter, folder, path, timeout, Path(node.root_path or "."))
         if (folder / "error.json").is_file():
             raise _model_error(json.loads((folder / "error.json").read_text(encoding="utf-8")), path)
         with pa.memory_map(str(folder / "result.arrow")) as source:
@@ -86,19 +89,31 @@ def _stage_input(adapter, relation: Relation, folder: Path, name: str) -> dict[s
     return {**_describe(relation), "file": name}
 
 
-def _run_child(folder: Path, path: str, timeout: float, cwd: Path) -> None:
+def _run_child(adapter, folder: Path, path: str, timeout: float, cwd: Path) -> None:
+    """Run the child; stop it at its timeout, or when the run is interrupted (SIGINT/SIGTERM)."""
     command = [sys.executable, "-P", "-m", "fusion.materializations.python_child", str(folder)]
-    try:
-        proc = subprocess.run(command, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                              timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:  # subprocess.run kills the child
-        raise DatabaseError(f"the Python model ran longer than its timeout ({timeout:g} s) and was stopped",
-                            path=path, hint="raise config(timeout=...) or make the model faster") from None
-    for line in (proc.stdout + proc.stderr).splitlines():
+    deadline = time.monotonic() + timeout
+    with subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as proc:
+        while True:
+            try:
+                stdout, stderr = proc.communicate(timeout=POLL_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                if adapter.cancelled or time.monotonic() > deadline:
+                    proc.kill()
+                    proc.communicate()
+                    if adapter.cancelled:
+                        raise Interrupted("the run was interrupted: the Python model was stopped",
+                                          path=path) from None
+                    raise DatabaseError(f"the Python model ran longer than its timeout ({timeout:g} s) and was "
+                                        "stopped", path=path, hint="raise config(timeout=...) or make the model "
+                                        "faster") from None
+    for line in (stdout + stderr).splitlines():
         events.emit("PythonModelOutput", line, level="debug", path=path)
     if proc.returncode != 0 and not (folder / "error.json").is_file():
         raise DatabaseError(f"the Python model's process ended with exit code {proc.returncode}: "
-                            f"{(proc.stderr.strip().splitlines() or ['no output'])[-1]}", path=path)
+                            f"{(stderr.strip().splitlines() or ['no output'])[-1]}", path=path)
 
 
 def _model_error(error: dict[str, Any], path: str) -> FusionError:
