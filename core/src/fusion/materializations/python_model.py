@@ -11,7 +11,7 @@ from fusion.errors import CompilationError
 from fusion.materializations import MaterializationContext
 from fusion.materializations.python_job import python_job
 from fusion.materializations.python_runner import run_python_model
-from fusion.materializations.relations import create_beside_and_swap
+from fusion.materializations.relations import create_beside_and_swap, drop_if_exists, replace_in_place, with_suffix
 from fusion.relation import Relation
 
 
@@ -19,7 +19,19 @@ def build_python_table(ctx: MaterializationContext, existing: Relation | None) -
     """Run the model, write its result beside the old table and swap it in (in the caller's
     transaction: a failed or killed model leaves the previous table)."""
     target = ctx.relation.incorporate(type="table")
-    return create_beside_and_swap(ctx, target, existing, _creator(ctx, is_incremental=False))
+    create = _creator(ctx, is_incremental=False)
+    if not ctx.adapter.replace_table_in_place:
+        return create_beside_and_swap(ctx, target, existing, create)
+    # where `create or replace table` swaps atomically (and renames may not exist): stage, then
+    # replace the target from the stage with the model's table configs (file format, clustering...)
+    staged = with_suffix(target, "__dbt_python", "table")
+    drop_if_exists(ctx, staged)
+    response = create(staged)
+    ctx.adapter.cache_added(staged)
+    replace_in_place(ctx, target, existing,
+                     lambda relation: ctx.macro("create_table_as", False, relation, f"select * from {staged}"))
+    ctx.adapter.drop_relation(staged)
+    return response
 
 
 def stage_python_result(ctx: MaterializationContext, staged: Relation) -> None:
