@@ -183,3 +183,12 @@ def test_models_downstream_of_python_models_keep_their_diagnostics(tmp_path):
     assert {c["name"]: c["schema_origin"] for c in nodes["model.proj.py"]["columns"].values()} == {
         "id": "last_run", "name": "last_run"}
     assert {c["schema_origin"] for c in nodes["model.proj.typed"]["columns"].values()} == {"yaml"}
+
+
+def test_an_enforced_contract_on_a_python_model_is_a_parse_error_as_in_dbt(tmp_path):
+    project = _one_model(tmp_path, "def model(dbt, session):\n    return dbt.ref('src').df()\n", **{
+        "models/py.yml": "models:\n  - name: py\n    config: {contract: {enforced: true}}\n"
+                         "    columns: [{name: id, data_type: integer}]\n"})
+    result = run_fusion(project, "parse")
+    assert result.code == 2 and "models/py.py: a Python model's contract cannot be enforced" in result.output, \
+        result.output

@@ -1,9 +1,9 @@
 """The output schema of a Python model, which no SQL describes.
 
-In order: its YAML columns when every one has a ``data_type`` (``contract`` when the contract
-is enforced, else ``yaml``); else the columns its last run left in the warehouse (``last_run``:
-read after the model ran in this ``run``/``build``, and kept in ``target/python_model_schemas.json``
-for commands that do not touch the warehouse); else ``unknown``. Models downstream are analysed
+In order: its YAML columns when every one has a ``data_type`` (``yaml``); else the columns its
+last run left in the warehouse (``last_run``: read after the model ran in this ``run``/``build``,
+and kept in ``target/python_model_schemas.json`` for commands that do not touch the warehouse);
+else ``unknown``. Models downstream are analysed
 against it, and the manifest says which it was (each column's ``schema_origin``).
 """
 
@@ -32,9 +32,8 @@ class PythonSchemas:
     def schema(self, node, catalog: Catalog) -> tuple[TableSchema, str]:
         declared = list(node.columns.values())
         if declared and all(c.get("data_type") for c in declared):
-            origin = "contract" if (node.config.get("contract") or {}).get("enforced") else "yaml"
             return TableSchema({catalog.column_name(c["name"]): catalog.type_sql(c["data_type"])
-                                for c in declared}, True), origin
+                                for c in declared}, True), "yaml"
         found = (self._read(node) if self.live else None) or self.columns.get(node.relation_name or "")
         if not found:
             return UNKNOWN, "unknown"

@@ -69,7 +69,7 @@ class Node:
     extra_ctes: list[dict[str, str]] = field(default_factory=list)
     index: int | None = None  # hooks: position in on-run-start/on-run-end
     inferred_columns: dict[str, str | None] = field(default_factory=dict)  # static analysis: name -> type
-    schema_origin: str | None = None  # a Python model's columns: contract | yaml | last_run | unknown
+    schema_origin: str | None = None  # a Python model's columns: yaml | last_run | unknown
 
     @property
     def template_code(self) -> str:

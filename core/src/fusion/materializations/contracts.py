@@ -24,8 +24,7 @@ def _where(ctx: MaterializationContext) -> str:
 
 
 def contract_enforced(ctx: MaterializationContext) -> bool:
-    """Whether the SQL model's contract is checked (as in dbt, a Python model's is not)."""
-    return ctx.node.language == "sql" and bool((ctx.config.get("contract") or {}).get("enforced"))
+    return bool((ctx.config.get("contract") or {}).get("enforced"))
 
 
 def _declared(ctx: MaterializationContext) -> list[dict]:
