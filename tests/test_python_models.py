@@ -192,3 +192,10 @@ def test_an_enforced_contract_on_a_python_model_is_a_parse_error_as_in_dbt(tmp_p
     result = run_fusion(project, "parse")
     assert result.code == 2 and "models/py.py: a Python model's contract cannot be enforced" in result.output, \
         result.output
+
+
+def test_a_python_view_is_an_error_naming_the_file(tmp_path):
+    project = _one_model(tmp_path, "def model(dbt, session):\n    dbt.config(materialized='view')\n"
+                                   "    return dbt.ref('src').df()\n")
+    result = run_fusion(project, "run")
+    assert result.code == 1 and "models/py.py: materialized='view' cannot build a Python model" in result.output

@@ -34,6 +34,9 @@ COMMAND_TYPES = {
     "clone": {"model", "seed", "snapshot"},
 }
 
+#: the materializations that build Python models (as dbt's, which declare supported_languages)
+PYTHON_MATERIALIZATIONS = ("table", "incremental")
+
 
 @dataclass
 class Plan:
@@ -267,6 +270,9 @@ class NodeRunner:
             seed_rows=(lambda: load_seed(node, adapter.seed_types)) if node.resource_type == "seed" else None,
             render_batch=lambda window: self.compiler.compile_isolated(node, None, window),
             defer_relation=invocation.runtime.defer.state_relation(node, relation) if cloning else None)
+        if node.language == "python" and name not in PYTHON_MATERIALIZATIONS:
+            raise CompilationError(f"materialized={name!r} cannot build a Python model",
+                                   path=node.original_file_path, hint="use materialized='table' or 'incremental'")
         chain = (adapter.type_name, *adapter.spec.parents)
         blocks = jinja_materializations(invocation.runtime.macros, name, chain, self.materializations)
         mat = pick_materialization([*self.materializations, *blocks], name, chain)
