@@ -27,7 +27,6 @@ class PythonModel:
     config_keys: dict[str, Any] = field(default_factory=dict)  # dbt.config.get(key, default)
     meta_keys: dict[str, Any] = field(default_factory=dict)  # dbt.config.meta_get(key, default)
     reads_this: bool = False  # mentions dbt.this
-    imports: list[str] = field(default_factory=list)  # top-level package names imported
 
 
 def python_model_capture(text: str, path: str) -> Capture:
@@ -45,10 +44,6 @@ def inspect_python_model(text: str, path: str) -> PythonModel:
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and _dotted(node) == "dbt.this":
             found.reads_this = True
-        elif isinstance(node, ast.Import):
-            found.imports += [alias.name.split(".")[0] for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.imports.append(node.module.split(".")[0])
         elif isinstance(node, ast.Call) and _dotted(node.func) in CALLS:
             _record(found, node, path)
     return found
