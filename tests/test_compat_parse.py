@@ -289,7 +289,7 @@ def test_deps_local_package_that_holds_the_project(tmp_path):
     assert result.code == 0, result.output
 
 
-def test_python_models_are_parsed_with_ast_and_fail_per_node(tmp_path):
+def test_python_models_are_parsed_with_ast_never_run_by_the_parse(tmp_path):
     project = write_project(tmp_path, {
         "models/a.sql": "select 1 as id\n",
         "models/py.py": "import os\n\ndef model(dbt, session):\n    dbt.config(materialized='incremental', tags=['py'])\n"
@@ -299,13 +299,15 @@ def test_python_models_are_parsed_with_ast_and_fail_per_node(tmp_path):
         "models/other.sql": "select * from {{ ref('a') }}\n",
         "models/src.yml": "sources:\n  - name: raw\n    tables:\n      - name: t\n",
     })
-    result = run_fusion(project, "build")
-    assert result.code == 1, result.output
-    assert "Python model" in result.output and "Traceback" not in result.output
+    result = run_fusion(project, "parse")
+    assert result.code == 0, result.output
     assert not list(tmp_path.rglob("SHOULD_NOT_EXIST"))
     node = _manifest(project)["nodes"]["model.proj.py"]
     assert (node["language"], node["config"]["materialized"], node["tags"]) == ("python", "incremental", ["py"])
     assert node["depends_on"]["nodes"] == ["model.proj.a", "source.proj.raw.t"]
+    result = run_fusion(project, "build")  # the source's table does not exist: the model fails before it runs
+    assert result.code == 1 and "Traceback" not in result.output, result.output
+    assert not list(tmp_path.rglob("SHOULD_NOT_EXIST"))
     assert _statuses(project) == {"model.proj.a": "success", "model.proj.other": "success",
                                   "model.proj.py": "error", "model.proj.after": "skipped"}
     (project / "models" / "py.py").write_text("def model(dbt, session):\n    return dbt.ref(name_of_it)\n")

@@ -90,6 +90,9 @@ class Adapter:
     supports_materialized_views: ClassVar[bool] = False
     #: whether the driver bulk-loads Arrow data (``adbc_ingest``); if not, seeds use batched INSERTs
     supports_bulk_ingest: ClassVar[bool] = True
+    #: where a Python model runs unless its config sets ``submission_method``: ``local`` (a child
+    #: process beside Fusion), or a method ``submit_python_model`` runs in the warehouse
+    python_submission_methods: ClassVar[tuple[str, ...]] = ("local",)
     #: rows per INSERT statement when seeds are loaded without bulk ingest
     insert_batch_rows: ClassVar[int] = 500
     quote_character: ClassVar[str] = '"'
@@ -258,6 +261,13 @@ class Adapter:
                 self._connections.append(conn)
         return conn
 
+    def submit_python_model(self, method: str, node: Any, job: Any, relation: Relation,
+                            is_incremental: bool) -> AdapterResponse:
+        """Run a Python model in the warehouse by ``method`` (one of ``python_submission_methods``
+        other than ``local``), saving its result as ``relation``; ``job`` is what its ``dbt``
+        object resolves to (``fusion.materializations.python_job.PythonJob``)."""
+        raise NotImplementedError(f"{self.type_name} declares no Python submission method {method!r}")
+
     def pre_model_hook(self, config: dict[str, Any]) -> Any:
         """Called on the node's thread before its materialization runs (dbt's ``pre_model_hook``,
         e.g. to switch warehouses); what it returns is handed to ``post_model_hook``."""
@@ -307,6 +317,11 @@ class Adapter:
             with self._running_lock:
                 self._running.discard(statement)
             cur.close()
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether ``cancel()`` was called: work outside the driver (a Python model) stops too."""
+        return self._cancelled
 
     def cancel(self) -> list[str]:
         """Stop every running statement (from any thread) and refuse new ones; return the

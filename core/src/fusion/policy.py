@@ -20,6 +20,7 @@ Keys::
     [delegations]  "community.acme" = ["trino"]   # names a later-trusted repository may serve
     allow_dev_drivers = false             allow_user_trust_roots = true
     offline = false                       offline_grace_days = 7
+    allow_python_models = true            # false: Python models fail instead of running locally
     ca_bundle = "/etc/ssl/corp.pem"       proxy = "http://proxy:3128"
 """
 
@@ -37,7 +38,7 @@ from fusion.errors import ProjectError
 
 SYSTEM_POLICY = Path("/etc/fusion/policy.toml")
 _LIST_KEYS = ("repositories", "allow_drivers", "deny_drivers", "allow_adapters", "deny_adapters")
-_BOOL_KEYS = ("allow_dev_drivers", "allow_user_trust_roots", "offline")
+_BOOL_KEYS = ("allow_dev_drivers", "allow_user_trust_roots", "offline", "allow_python_models")
 _TABLE_KEYS = ("pins", "pin_hashes")
 _TEXT_KEYS = ("ca_bundle", "proxy")
 _KNOWN = frozenset({*_LIST_KEYS, *_BOOL_KEYS, *_TABLE_KEYS, *_TEXT_KEYS, "offline_grace_days", "delegations"})
@@ -59,6 +60,7 @@ _NARROWER: dict[str, Any] = {
     "repositories": _intersect, "allow_drivers": _intersect, "allow_adapters": _intersect,
     "deny_drivers": operator.or_, "deny_adapters": operator.or_,
     "allow_dev_drivers": operator.and_, "allow_user_trust_roots": operator.and_, "offline": operator.or_,
+    "allow_python_models": operator.and_,
     "offline_grace_days": min,
     "ca_bundle": _kept, "proxy": _kept,
 }
@@ -81,6 +83,7 @@ class Policy:
     allow_dev_drivers: bool = False
     allow_user_trust_roots: bool = True
     offline: bool = False
+    allow_python_models: bool = True  # the user's own models are code the user chose to run
     offline_grace_days: int = 0
     ca_bundle: str | None = None
     proxy: str | None = None

@@ -57,11 +57,20 @@ class SnowflakeAdapter(Adapter):
     transactional_ddl = False
     supports_bulk_ingest = False  # seeds are loaded with INSERT (ingest stages Parquet files)
     incremental_strategies = ("append", "delete+insert", "merge", "microbatch")
+    python_submission_methods = ("stored_procedure", "local")  # dbt-snowflake's one method, then Fusion's
     #: dbt-snowflake's seed types (SQLAdapter.convert_*_type)
     seed_types: ClassVar[dict[str, str]] = {
         "integer": "integer", "number": "float8", "date": "date",
         "datetime": "timestamp without time zone", "boolean": "boolean", "text": "text",
     }
+
+    def submit_python_model(self, method, node, job, relation, is_incremental):
+        from fusion_snowflake.python_sproc import sproc_statements
+
+        response = AdapterResponse("OK")
+        for statement in sproc_statements(node, job, relation, is_incremental):
+            response, _ = self.execute(statement)
+        return response
 
     # --- profile -> driver options ----------------------------------------------------------
     def parse_credentials(self, target: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from fusion.analysis.catalog import UNKNOWN, Catalog, TableSchema
 from fusion.analysis.diagnostics import Diagnostic, locate
 from fusion.analysis.inference import Analysis, analyse, type_family
 from fusion.analysis.lineage import lineage_document, write_lineage
+from fusion.analysis.python_schemas import PythonSchemas
 from fusion.analysis.warehouse import WarehouseSchemas
 from fusion.errors import CompilationError, FusionError
 from fusion.fileio import read_text
@@ -54,6 +55,7 @@ class Analyzer:
                                str(target.get("schema") or ""))
         self.cache = AnalysisCache(invocation.target_path)
         self.warehouse = WarehouseSchemas(invocation) if invocation.flags.warehouse_schemas else None
+        self.python = PythonSchemas(invocation)
         self.results: dict[str, NodeResult] = {}
         self.schemas: dict[str, TableSchema] = {}  # what every prepared node or source produces
         self._prepared: set[str] = set()
@@ -89,6 +91,7 @@ class Analyzer:
             if node is not None:
                 node.inferred_columns = dict(result.schema.columns)
         self.cache.save()
+        self.python.save()
         if self.warehouse is not None:
             self.warehouse.save()
         write_lineage(self.invocation.target_path, lineage_document(
@@ -119,6 +122,10 @@ class Analyzer:
             return
         if node.resource_type == "seed":
             self._add_seed(node)
+        elif node.resource_type == "model" and node.language == "python":
+            schema, node.schema_origin = self.python.schema(node, self.catalog)
+            self.results[uid] = NodeResult(schema, [], {})
+            self._register(node, schema)
         elif node.resource_type == "model" and self.mode(uid) != "off" and node.language == "sql":
             try:
                 rendered = self.compiler.render(node)

@@ -12,6 +12,7 @@ from fusion.jinja.environment import environment
 from fusion.jinja.node_context import EPHEMERAL_PREFIX, Resolution, node_namespace
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.nodes import Node
+from fusion.materializations.python_job import compiled_python, python_job
 from fusion.parse.test_kwargs import GENERIC_TEST_KWARGS, GENERIC_TEST_SOURCE, render_test_kwargs
 
 _LEADING_NOISE = re.compile(r"\A(?:\s+|--[^\n]*\n|/\*.*?\*/)*", re.S)
@@ -65,13 +66,11 @@ class Compiler:
                 for uid, body in self._ctes_for(resolution.ephemerals)]
 
     def _render(self, node: Node, extra: dict | None, batch: tuple[str, str] | None = None):
-        if node.language == "python":
-            raise CompilationError(f"{node.unique_id} is a Python model: Fusion does not run Python models yet",
-                                   path=node.original_file_path,
-                                   hint="rewrite it in SQL, or exclude it (--exclude) to build the rest")
         resolution = Resolution()
         namespace = node_namespace(self.runtime, self.manifest, node, execute=True,
                                    resolution=resolution, extra=extra, batch=batch)
+        if node.language == "python":  # its code, with what its dbt object resolves to
+            return compiled_python(node, python_job(node, namespace)), namespace, resolution
         if node.test_metadata is not None:
             namespace[GENERIC_TEST_KWARGS] = render_test_kwargs(namespace, node.test_metadata["kwargs"],
                                                                  node.original_file_path)

@@ -35,6 +35,9 @@ COMMAND_TYPES = {
     "clone": {"model", "seed", "snapshot"},
 }
 
+#: the materializations that build Python models (as dbt's, which declare supported_languages)
+PYTHON_MATERIALIZATIONS = ("table", "incremental")
+
 
 @dataclass
 class Plan:
@@ -268,6 +271,9 @@ class NodeRunner:
             seed_rows=(lambda: load_seed(node, adapter.seed_types)) if node.resource_type == "seed" else None,
             render_batch=lambda window: self.compiler.compile_isolated(node, None, window),
             defer_relation=invocation.runtime.defer.state_relation(node, relation) if cloning else None)
+        if node.language == "python" and name not in PYTHON_MATERIALIZATIONS:
+            raise CompilationError(f"materialized={name!r} cannot build a Python model",
+                                   path=node.original_file_path, hint="use materialized='table' or 'incremental'")
         chain = (adapter.type_name, *adapter.spec.parents)
         blocks = jinja_materializations(invocation.runtime.macros, name, chain, self.materializations)
         mat = pick_materialization([*self.materializations, *blocks], name, chain)
@@ -354,7 +360,7 @@ def _describe(node, command: str) -> str:
         return f"unit_test {node.model}::{node.name}"
     if node.resource_type == "snapshot":
         return f"snapshotted {node.schema}.{node.alias}"
-    return f"created sql {node.materialized} model {node.schema}.{node.alias}"
+    return f"created {node.language} {node.materialized} model {node.schema}.{node.alias}"
 
 
 def run_hooks(invocation: Invocation, hook_type: str, results: list[NodeResult]) -> list[NodeResult]:

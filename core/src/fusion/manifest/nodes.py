@@ -70,6 +70,7 @@ class Node:
     extra_ctes: list[dict[str, str]] = field(default_factory=list)
     index: int | None = None  # hooks: position in on-run-start/on-run-end
     inferred_columns: dict[str, str | None] = field(default_factory=dict)  # static analysis: name -> type
+    schema_origin: str | None = None  # a Python model's columns: yaml | last_run | unknown
 
     @property
     def template_code(self) -> str:
@@ -100,7 +101,10 @@ class Node:
             found = inferred.pop(key.lower(), None)
             out[key] = {**column, "data_type": column.get("data_type") or (found[1] if found else None)}
         extra = [{"name": name, "data_type": data_type} for name, data_type in inferred.values()]
-        return {**out, **column_entries(extra)}
+        out = {**out, **column_entries(extra)}
+        if self.schema_origin:  # where static analysis got a Python model's columns
+            out = {key: {**column, "schema_origin": self.schema_origin} for key, column in out.items()}
+        return out
 
     def _contract_checksum(self) -> str:
         """What an enforced contract promises: the declared columns, types and constraints."""

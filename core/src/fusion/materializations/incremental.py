@@ -14,13 +14,13 @@ from fusion.materializations.contracts import assert_contract, contract_enforced
 from fusion.materializations.microbatch import run_microbatch
 from fusion.materializations.persist import finish
 from fusion.materializations.relations import (
-    build_table,
     build_transaction,
     drop_if_exists,
     existing_relation,
     prepare_schema,
     with_suffix,
 )
+from fusion.materializations.tables import build_table
 from fusion.relation import Column, Relation
 
 ON_SCHEMA_CHANGE = ("ignore", "fail", "append_new_columns", "sync_all_columns")
@@ -69,8 +69,13 @@ def run_incremental(ctx: MaterializationContext) -> MaterializationResult:
         else:
             staged = with_suffix(ctx.relation.incorporate(type="table"), "__dbt_tmp", "table")
             drop_if_exists(ctx, staged)
-            adapter.execute(ctx.macro("create_table_as", False, staged, ctx.sql))
-            adapter.cache_added(staged)
+            if ctx.node.language == "python":
+                from fusion.materializations.python_model import stage_python_result
+
+                stage_python_result(ctx, staged)
+            else:
+                adapter.execute(ctx.macro("create_table_as", False, staged, ctx.sql))
+                adapter.cache_added(staged)
             arguments = {
                 "target_relation": existing, "temp_relation": staged, "unique_key": ctx.config.get("unique_key"),
                 "dest_columns": dest_columns(ctx, existing, staged),

@@ -6,9 +6,7 @@ import contextlib
 from collections.abc import Callable
 
 from fusion.adapter import AdapterResponse
-from fusion.contract_sql import column_name
 from fusion.materializations import MaterializationContext
-from fusion.materializations.contracts import column_ddl, contract_enforced
 from fusion.relation import Relation
 
 
@@ -48,9 +46,15 @@ def prepare_schema(ctx: MaterializationContext) -> None:
 def build_beside_and_swap(ctx: MaterializationContext, target: Relation, existing: Relation | None,
                           ddl: Callable[[Relation], str]) -> AdapterResponse:
     """Create ``<name>__dbt_tmp`` with ``ddl(temp)``, then swap it in for ``existing``."""
+    return create_beside_and_swap(ctx, target, existing, lambda temp: ctx.adapter.execute(ddl(temp))[0])
+
+
+def create_beside_and_swap(ctx: MaterializationContext, target: Relation, existing: Relation | None,
+                           create: Callable[[Relation], AdapterResponse]) -> AdapterResponse:
+    """Build ``<name>__dbt_tmp`` with ``create(temp)``, then swap it in for ``existing``."""
     temp = with_suffix(target, "__dbt_tmp", target.type)
     drop_if_exists(ctx, temp)
-    response, _ = ctx.adapter.execute(ddl(temp))
+    response = create(temp)
     ctx.adapter.cache_added(temp)
     swap_in(ctx, temp, existing)
     return response
@@ -65,24 +69,6 @@ def replace_in_place(ctx: MaterializationContext, target: Relation, existing: Re
     response, _ = ctx.adapter.execute(ddl(target))
     ctx.adapter.cache_added(target)
     return response
-
-
-def build_table(ctx: MaterializationContext, existing: Relation | None) -> AdapterResponse:
-    if contract_enforced(ctx):  # checked by the caller before its transaction began
-        names = [column_name(ctx.adapter, c) for c in ctx.node.columns.values()]
-
-        def ddl(temp):
-            return ctx.macro("create_table_with_columns", temp, column_ddl(ctx, with_constraints=True), names,
-                             ctx.sql)
-    else:
-        def ddl(temp):
-            return ctx.macro("create_table_as", False, temp, ctx.sql)
-    target = ctx.relation.incorporate(type="table")
-    if ctx.adapter.replace_table_in_place:
-        return replace_in_place(ctx, target, existing, ddl)
-    return build_beside_and_swap(ctx, target, existing, ddl)
-
-
 
 
 @contextlib.contextmanager

@@ -9,7 +9,6 @@ from fusion.materializations.contracts import assert_contract, contract_enforced
 from fusion.materializations.persist import finish
 from fusion.materializations.relations import (
     build_beside_and_swap,
-    build_table,
     build_transaction,
     drop_if_exists,
     existing_relation,
@@ -17,6 +16,7 @@ from fusion.materializations.relations import (
     replace_in_place,
     with_suffix,
 )
+from fusion.materializations.tables import build_table
 
 
 def run_view(ctx: MaterializationContext) -> MaterializationResult:

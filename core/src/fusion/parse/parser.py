@@ -205,6 +205,11 @@ class ProjectParser:
         node.config_call_dict = capture.config
         node.unrendered_config = merge_config(node.unrendered_config, capture.config)
         node.config = with_defaults(resource_type, merge_config(config, capture.config))
+        if node.language == "python" and (node.config.get("contract") or {}).get("enforced"):
+            raise ProjectError("a Python model's contract cannot be enforced (dbt allows it on SQL models only)",
+                               path=node.original_file_path,
+                               hint="set contract: {enforced: false}; its YAML columns and data types still "
+                                    "describe it to static analysis")
         node.refs, node.sources = capture.refs, capture.sources
         self._add(node)
         if (self.memo is not None and resource_type == "model" and node.language == "sql"
