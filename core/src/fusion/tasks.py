@@ -110,6 +110,7 @@ def _compile_inline(inv: Invocation, sql: str):
 
 def execute_task(inv: Invocation, selected: set[str] | None = None) -> int:
     """Run, seed, test, snapshot or build the selection (else the --select/--exclude one)."""
+    from fusion.execution import summary
     from fusion.execution.runner import execute
     from fusion.manifest import artifacts
 
@@ -125,7 +126,7 @@ def execute_task(inv: Invocation, selected: set[str] | None = None) -> int:
     elapsed = time.perf_counter() - start
     artifacts.write_run_results(results, elapsed, inv)
     artifacts.write_manifest(inv.manifest, inv)
-    _summary(results, elapsed)
+    summary.report(inv, results, elapsed)
     return 1 if any(r.failed for r in results) else 0
 
 
@@ -182,21 +183,6 @@ def retry_task(inv: Invocation) -> int:
         return execute_task(again, todo)
     finally:
         again.close()
-
-
-def _summary(results: list[NodeResult], elapsed: float) -> None:
-    tally = {"pass": 0, "warn": 0, "error": 0, "skip": 0, "no-op": 0}
-    for r in results:
-        key = {"success": "pass", "pass": "pass", "warn": "warn", "skipped": "skip",
-               "no-op": "no-op"}.get(r.status, "error")
-        tally[key] += 1
-    total = len(results)
-    noop = f" NO-OP={tally['no-op']}" if tally["no-op"] else ""
-    events.emit("RunSummary",
-                f"\nFinished running {total} node(s) in {elapsed:.2f}s.\n"
-                f"Done. PASS={tally['pass']} WARN={tally['warn']} ERROR={tally['error']} "
-                f"SKIP={tally['skip']}{noop} TOTAL={total}", level="result",
-                **{k.replace("-", "_"): v for k, v in tally.items()})
 
 
 def list_task(inv: Invocation, output: str) -> int:
