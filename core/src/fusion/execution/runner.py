@@ -327,8 +327,11 @@ def _result_line(node, result: NodeResult, command: str, total: int) -> tuple[st
     """The result event's name, its text, status word and data, as dbt words them per resource type."""
     status = result.status
     if status == "skipped":
-        return "SkippingDetails", f"SKIP relation {node.schema}.{getattr(node, 'alias', node.name)}", "SKIP", {
-            "resource_type": node.resource_type, "schema": node.schema, "node_name": node.name}
+        schema = getattr(node, "schema", "")
+        what = _describe(node, command) if node.resource_type in ("test", "unit_test") else \
+            f"relation {schema}.{node.alias}"
+        return "SkippingDetails", f"SKIP {what}", "SKIP", {
+            "resource_type": node.resource_type, "schema": schema, "node_name": node.name}
     if node.resource_type in ("test", "unit_test"):
         word = {"pass": "PASS", "warn": f"WARN {result.failures}", "fail": f"FAIL {result.failures}"}.get(status, "ERROR")
         label = node.name if status in ("pass", "warn", "fail") else f"test {node.name}"
