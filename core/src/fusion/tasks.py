@@ -24,8 +24,7 @@ def _selected(inv: Invocation) -> set[str]:
     flags = inv.flags
     selectors = inv.selectors
     if flags.selector and (flags.select or flags.exclude):  # dbt takes the selector and says nothing
-        events.emit("SelectorWins", f"--selector {flags.selector} is used; --select/--exclude are ignored",
-                    level="warn")
+        events.warn_or_error("SelectorWins", f"--selector {flags.selector} is used; --select/--exclude are ignored")
     state = StateMatcher(inv.previous_state, inv.manifest, inv.adapter_spec.name)
     selector = Selector(inv.manifest, inv.graph, selectors, state, inv.target_path)
     name = flags.selector or (None if flags.select or flags.exclude else selectors.default)
