@@ -6,7 +6,6 @@ from __future__ import annotations
 CODES = {
     # as dbt Core
     "MainReportVersion": "A001",
-    "MainReportArgs": "A002",
     "JinjaLogInfo": "I062",
     "JinjaLogDebug": "I063",
     "NodeStart": "Q024",
@@ -22,7 +21,6 @@ CODES = {
     "ConcurrencyLine": "Q027",
     "NothingToDo": "Q035",
     "CommandCompleted": "Q039",
-    "MainKeyboardInterrupt": "Z001",
     "MainEncounteredError": "Z002",
     "Formatting": "Z017",
     "RunResultWarning": "Z021",
@@ -50,7 +48,6 @@ CODES = {
     "FreshnessResult": "F012",
     "FreshnessError": "F013",
     "FreshnessDone": "F014",
-    "UnitTestDiff": "F015",
     "HookError": "F016",
     "Interrupted": "F017",
     "CloneExists": "F018",
