@@ -107,3 +107,10 @@ def test_json_log_file_keeps_debug_node_events(project):
     assert [(r["info"]["code"], r["info"]["level"]) for r in finished] == [("Q025", "debug")]
     assert finished[0]["data"]["run_result"]["status"] == "success"
     assert records[-1]["info"]["name"] == "CommandCompleted"
+
+
+def test_the_file_follows_the_console_unless_told_otherwise(project):
+    assert run_fusion(project, "--log-format", "json", "parse").code == 0
+    assert _records((project / "logs" / "dbt.log").read_text())[0]["info"]["name"] == "MainReportVersion"
+    assert run_fusion(project, "parse", "--log-format", "json", "--log-format-file", "text").code == 0
+    assert TEXT_LINE.match((project / "logs" / "dbt.log").read_text().splitlines()[-1])

@@ -164,18 +164,27 @@ def analysis_options(fn):
                         "(default: each node's static_analysis config, else baseline).")(fn)
 
 
+#: as dbt: a file setting follows its console setting when only the console one is given
+_FOLLOW = {"log_format": "log_format_file", "log_level": "log_level_file", "use_colors": "use_colors_file"}
+
+
 def _global_flags(kwargs: dict) -> None:
     """A global option given before the subcommand counts unless it is given again after it."""
     ctx = click.get_current_context()
+    chain = [ctx]
+    while chain[-1].parent is not None:
+        chain.append(chain[-1].parent)
+    given = set()
     for name in GLOBAL_NAMES:
-        if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE:
-            continue
-        parent = ctx.parent
-        while parent is not None:
-            if parent.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE:
-                kwargs[name] = parent.params[name]
-                break
-            parent = parent.parent
+        sources = [(c, c.get_parameter_source(name)) for c in chain if name in c.params]
+        if any(source != click.core.ParameterSource.DEFAULT for _, source in sources):
+            given.add(name)
+        commandline = [c for c, source in sources if source == click.core.ParameterSource.COMMANDLINE]
+        if commandline:
+            kwargs[name] = commandline[0].params[name]
+    for lead, follow in _FOLLOW.items():
+        if lead in given and follow not in given:
+            kwargs[follow] = kwargs[lead]
 
 
 def _output(kwargs: dict, invocation_id: str, project_dir: str) -> events.OutputSettings:
