@@ -83,7 +83,8 @@ def global_options(fn):
         _option("--use-colors-file/--no-use-colors-file", name="use_colors_file", default=True),
         _option("--warn-error", name="warn_error", is_flag=True, default=False, help="Treat warnings as errors."),
         _option("--warn-error-options", name="warn_error_options", default=None, callback=_parse_vars,
-                help="""Warnings to treat as errors: '{"error": ["all" | names], "warn": [names], "silence": [names]}'."""),
+                help="Warnings to treat as errors: '{\"error\": [\"all\" | names], \"warn\": [names], "
+                     "\"silence\": [names]}'."),
         _option("--fail-fast/--no-fail-fast", "-x", name="fail_fast", default=False,
                 help="Stop at the first error or failing test."),
         _option("--partial-parse/--no-partial-parse", name="partial_parse", default=True,
@@ -92,11 +93,6 @@ def global_options(fn):
     for option in reversed(options):
         fn = option(fn)
     return fn
-
-
-GLOBAL_NAMES = ("log_format", "log_format_file", "log_level", "log_level_file", "log_path", "quiet", "debug",
-                "print", "use_colors", "use_colors_file", "warn_error", "warn_error_options", "fail_fast",
-                "partial_parse")
 
 
 def common_options(fn):
@@ -121,8 +117,8 @@ def selection_options(fn):
         click.option("--exclude", multiple=True, cls=GreedyOption, help="Nodes to leave out."),
         click.option("--selector", default=None, help="A selector defined in selectors.yml."),
         _option("--state", name="state", default=None,
-                     type=click.Path(file_okay=False, resolve_path=True),
-                     help="Folder with a previous run's artifacts, for state:, result: and source_status: selectors."),
+                type=click.Path(file_okay=False, resolve_path=True),
+                help="Folder with a previous run's artifacts, for state:, result: and source_status: selectors."),
         _option("--indirect-selection", name="indirect_selection",
                 type=click.Choice(["eager", "cautious", "buildable", "empty"]), default="eager"),
         click.option("--resource-type", "--resource-types", "resource_types", multiple=True),
@@ -135,12 +131,12 @@ def selection_options(fn):
 def state_options(fn):
     options = [
         _option("--defer/--no-defer", name="defer", default=False,
-                     help="Refs to nodes not built here read the --state run's relations if missing here."),
+                help="Refs to nodes not built here read the --state run's relations if missing here."),
         _option("--defer-state", name="defer_state", default=None,
-                     type=click.Path(file_okay=False, resolve_path=True),
-                     help="Artifacts to defer to, when not --state's."),
+                type=click.Path(file_okay=False, resolve_path=True),
+                help="Artifacts to defer to, when not --state's."),
         _option("--favor-state/--no-favor-state", name="favor_state", default=False,
-                     help="With --defer: read the state's relation for every unselected node."),
+                help="With --defer: read the state's relation for every unselected node."),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -175,7 +171,7 @@ def _global_flags(kwargs: dict) -> None:
     while chain[-1].parent is not None:
         chain.append(chain[-1].parent)
     given = set()
-    for name in GLOBAL_NAMES:
+    for name in _global_names():
         sources = [(c, c.get_parameter_source(name)) for c in chain if name in c.params]
         if any(source != click.core.ParameterSource.DEFAULT for _, source in sources):
             given.add(name)
@@ -228,7 +224,7 @@ def command(fn):
             with interrupt:
                 try:
                     code = fn(invocation, **{k: v for k, v in kwargs.items()
-                                             if k not in Flags.__dataclass_fields__ and k not in GLOBAL_NAMES})
+                                             if k not in Flags.__dataclass_fields__ and k not in _global_names()})
                 finally:
                     invocation.close()
         except FusionError as exc:
@@ -239,8 +235,8 @@ def command(fn):
         except KeyboardInterrupt:
             code = interrupt.exit_code
         except Exception as exc:  # noqa: BLE001 - last resort: a bug in Fusion, not in the project
-            events.emit("MainEncounteredError", f"Error: internal error: {type(exc).__name__}: {exc}\n  hint: this is a bug "
-                        f"in Fusion; set {TRACEBACK_ENV}=1 to see where, and report it", level="error")
+            events.emit("MainEncounteredError", f"Error: internal error: {type(exc).__name__}: {exc}\n  hint: this is "
+                        f"a bug in Fusion; set {TRACEBACK_ENV}=1 to see where, and report it", level="error")
             if os.environ.get(TRACEBACK_ENV):
                 traceback.print_exc()
             code = 2
@@ -258,6 +254,11 @@ def command(fn):
 @global_options
 def cli(**_flags):
     """Fusion: build dbt projects, faster."""
+
+
+def _global_names() -> list[str]:
+    """The options of ``global_options`` (the group's own)."""
+    return [param.name for param in cli.params if param.expose_value]
 
 
 @cli.command("parse")

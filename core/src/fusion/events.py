@@ -60,12 +60,14 @@ def use(listeners: tuple[Listener, ...]) -> None:
     _listeners.set(listeners)
 
 
+@dataclass(frozen=True)
 class WarnError:
     """``--warn-error`` / ``--warn-error-options``: which warnings become errors or are silenced."""
 
-    def __init__(self, everything: bool = False, error: tuple[str, ...] = (), warn: tuple[str, ...] = (),
-                 silence: tuple[str, ...] = ()):
-        self.everything, self.error, self.warn, self.silence = everything, error, warn, silence
+    everything: bool = False
+    error: tuple[str, ...] = ()
+    warn: tuple[str, ...] = ()
+    silence: tuple[str, ...] = ()
 
     def errors(self, name: str) -> bool:
         if name in self.warn:
@@ -76,7 +78,8 @@ class WarnError:
         return name in self.silence and not self.errors(name)
 
 
-_warn_error: contextvars.ContextVar[WarnError] = contextvars.ContextVar("fusion_warn_error", default=WarnError())
+_NO_WARN_ERROR = WarnError()
+_warn_error: contextvars.ContextVar[WarnError | None] = contextvars.ContextVar("fusion_warn_error", default=None)
 
 
 def use_warn_error(policy: WarnError) -> None:
@@ -84,12 +87,12 @@ def use_warn_error(policy: WarnError) -> None:
 
 
 def warn_error() -> WarnError:
-    return _warn_error.get()
+    return _warn_error.get() or _NO_WARN_ERROR
 
 
 def warn_or_error(name: str, message: str, **data: Any) -> None:
     """A warning dbt lets ``--warn-error`` turn into an error: raised as a ``FusionError`` then."""
-    policy = _warn_error.get()
+    policy = warn_error()
     if policy.errors(name):
         from fusion.errors import FusionError
 

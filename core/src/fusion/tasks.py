@@ -5,16 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from typing import TYPE_CHECKING
 
 import orjson
 
 from fusion import events
 from fusion.errors import FusionError, SelectionError
 from fusion.invocation import Invocation
-
-if TYPE_CHECKING:  # heavier modules load inside the tasks that need them
-    from fusion.execution.results import NodeResult
 
 
 def _selected(inv: Invocation) -> set[str]:

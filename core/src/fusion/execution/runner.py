@@ -333,7 +333,8 @@ def _result_line(node, result: NodeResult, command: str, total: int) -> tuple[st
         return "SkippingDetails", f"SKIP {what}", "SKIP", {
             "resource_type": node.resource_type, "schema": schema, "node_name": node.name}
     if node.resource_type in ("test", "unit_test"):
-        word = {"pass": "PASS", "warn": f"WARN {result.failures}", "fail": f"FAIL {result.failures}"}.get(status, "ERROR")
+        word = {"pass": "PASS", "warn": f"WARN {result.failures}",
+                "fail": f"FAIL {result.failures}"}.get(status, "ERROR")
         label = node.name if status in ("pass", "warn", "fail") else f"test {node.name}"
         return "LogTestResult", f"{word} {label}", word, {
             "name": node.name, "status": status, "num_failures": result.failures or 0, "num_models": total,
