@@ -26,6 +26,19 @@ NODE_INFO_KEYS = {"materialized", "meta", "node_checksum", "node_finished_at", "
 DBT_CODES = {"LogStartLine": "Q011", "LogSeedResult": "Q016", "LogModelResult": "Q012", "LogTestResult": "Q007",
              "ConcurrencyLine": "Q027", "FinishedRunningStats": "E047", "EndOfRunSummary": "Z030",
              "StatsLine": "Z023", "NodeStart": "Q024", "NodeFinished": "Q025", "CommandCompleted": "Q039"}
+#: each event's data keys in dbt Core 1.12.6's ``--log-format json build`` of jaffle_shop
+DBT_DATA_KEYS = {
+    "ConcurrencyLine": {"num_threads", "node_count", "target_name"},
+    "LogStartLine": {"total", "node_info", "index", "description"},
+    "LogSeedResult": {"node_info", "schema", "relation", "total", "index", "result_message", "execution_time",
+                      "status"},
+    "LogModelResult": {"node_info", "description", "total", "index", "execution_time", "status"},
+    "LogTestResult": {"num_failures", "node_info", "name", "num_models", "index", "execution_time", "status",
+                      "attached_node"},
+    "FinishedRunningStats": {"execution", "stat_line", "execution_time"},
+    "EndOfRunSummary": {"num_partial_success", "num_warnings", "keyboard_interrupt", "num_errors"},
+    "StatsLine": {"stats"},
+}
 TEXT_LINE = re.compile(r"^(\x1b\[0m)?\d\d:\d\d:\d\d\.\d{6} \[(debug|info |warn |error)\] \[[^\]]{1,10}\]: ")
 
 
@@ -84,6 +97,9 @@ def test_json_lines_read_as_tools_read_dbt_logs(project):
         name = record["info"]["name"]
         if name in DBT_CODES:
             assert record["info"]["code"] == DBT_CODES[name], name
+        if name in DBT_DATA_KEYS:
+            assert set(record["data"]) == DBT_DATA_KEYS[name], name
+    assert {r["info"]["name"] for r in records} >= set(DBT_DATA_KEYS)
     # what Dagster and Cosmos read: the node events' node_info, the result's status
     done = {r["data"]["node_info"]["unique_id"]: r for r in records
             if r["info"]["name"] in ("LogSeedResult", "LogModelResult", "LogTestResult")}

@@ -312,8 +312,10 @@ class NodeRunner:
         name, text, word, data = _result_line(node, result, self.invocation.flags.which, self.total)
         level = {"error": "error", "fail": "error", "warn": "warn", "partial success": "warn"}.get(status, "info")
         timing = "" if status == "skipped" else f" in {result.execution_time:.2f}s"
-        events.emit(name, _line(index, self.total, text, word + timing), level=level, index=index, total=self.total,
-                    execution_time=result.execution_time, node_info=info, **data)
+        if name != "SkippingDetails":
+            data["execution_time"] = result.execution_time
+        events.emit(name, _line(index, self.total, text, word + timing), level=level, index=index, node_info=info,
+                    **data)
         events.emit("NodeFinished", f"Finished running node {node.unique_id}", level="debug",
                     node_info=info, run_result=run_result_info(result))
 
@@ -331,7 +333,7 @@ def _result_line(node, result: NodeResult, command: str, total: int) -> tuple[st
         what = _describe(node, command) if node.resource_type in ("test", "unit_test") else \
             f"relation {schema}.{node.alias}"
         return "SkippingDetails", f"SKIP {what}", "SKIP", {
-            "resource_type": node.resource_type, "schema": schema, "node_name": node.name}
+            "resource_type": node.resource_type, "schema": schema, "node_name": node.name, "total": total}
     if node.resource_type in ("test", "unit_test"):
         word = {"pass": "PASS", "warn": f"WARN {result.failures}",
                 "fail": f"FAIL {result.failures}"}.get(status, "ERROR")
@@ -343,10 +345,16 @@ def _result_line(node, result: NodeResult, command: str, total: int) -> tuple[st
     description = _describe(node, command)
     if word == "ERROR" and description.startswith("created "):
         description = "creating " + description.removeprefix("created ")
-    name = {"seed": "LogSeedResult", "snapshot": "LogSnapshotResult", "model": "LogModelResult"}.get(
-        node.resource_type, "LogNodeResult") if command != "clone" else "LogNodeResult"
-    return name, f"{word} {description}", word, {"description": description, "status": word,
-                                                 "result_message": result.message}
+    data = {"status": word, "total": total}
+    if command == "clone" or node.resource_type not in ("seed", "snapshot", "model"):
+        return "LogNodeResult", f"{word} {description}", word, {**data, "description": description}
+    if node.resource_type == "seed":  # as dbt's LogSeedResult
+        return "LogSeedResult", f"{word} {description}", word, {
+            **data, "result_message": result.message, "schema": node.schema, "relation": node.alias}
+    if node.resource_type == "snapshot":
+        return "LogSnapshotResult", f"{word} {description}", word, {
+            **data, "description": description, "result_message": result.message}
+    return "LogModelResult", f"{word} {description}", word, {**data, "description": description}
 
 
 def _warn_error(node, outcome: MaterializationResult) -> MaterializationResult:
