@@ -130,3 +130,14 @@ def test_the_file_follows_the_console_unless_told_otherwise(project):
     assert _records((project / "logs" / "dbt.log").read_text())[0]["info"]["name"] == "MainReportVersion"
     assert run_fusion(project, "parse", "--log-format", "json", "--log-format-file", "text").code == 0
     assert TEXT_LINE.match((project / "logs" / "dbt.log").read_text().splitlines()[-1])
+
+
+def test_secret_values_stay_out_of_every_log(tmp_path):
+    project = write_project(tmp_path, {"models/m.sql": "{{ log('key is hunter2-s3cret', info=True) }}"
+                                                       "{{ print('hunter2-s3cret') }}select 1 as x\n"},
+                            profile_path=str(tmp_path / "db.duckdb"))
+    env = {**os.environ, "DBT_ENV_SECRET_KEY": "hunter2-s3cret"}  # a value a project might echo
+    for args in (["run"], ["run", "--log-format", "json"]):
+        result = run_fusion(project, *args, env=env)
+        assert result.code == 0 and "key is *****" in result.stdout
+        assert "hunter2" not in result.output + (project / "logs" / "dbt.log").read_text()

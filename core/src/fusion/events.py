@@ -104,6 +104,7 @@ def warn_or_error(name: str, message: str, **data: Any) -> None:
 
 
 def emit(name: str, message: str, /, level: str = "info", **data: Any) -> None:
+    data = {key: scrub(value) if isinstance(value, str) else value for key, value in data.items()}
     event = Event(name, scrub(message), level, data)
     listeners = _listeners.get()
     if listeners is None:  # outside any invocation (a library call): plain console output
