@@ -67,6 +67,6 @@ def test_json_log_format_emits_one_object_per_line(built_shop):
     result = run_fusion(built_shop, "run", "--select", "stg_orders", "--log-format", "json", env=env)
     assert result.code == 0, result.output
     records = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
-    finished = [r for r in records if r["event"] == "NodeFinished"]
+    finished = [r["data"] for r in records if r["info"]["name"] == "LogModelResult"]
     assert [r["node_info"]["unique_id"] for r in finished] == ["model.shop.stg_orders"]
-    assert finished[0]["node_info"]["node_status"] == finished[0]["run_result"]["status"] == "success"
+    assert finished[0]["node_info"]["node_status"] == "success"

@@ -87,7 +87,7 @@ def test_database_error_names_the_model_and_keeps_going(tmp_path):
     assert "Traceback" not in result.output
     assert "table_that_does_not_exist" in result.output
     assert "OK created sql view model main.fine" in result.output
-    assert "SKIP created sql view model main.after_broken" in result.output
+    assert "SKIP relation main.after_broken" in result.output
 
 
 def test_failed_table_build_leaves_previous_table(tmp_path):
@@ -112,7 +112,7 @@ def test_failing_test_skips_downstream_in_build(tmp_path):
     result = run_fusion(project, "build")
     assert result.code == 1
     assert "FAIL 1 not_null_a_id" in result.output
-    assert "SKIP created sql view model main.b" in result.output
+    assert "SKIP relation main.b" in result.output
 
 
 def test_missing_var_names_the_model(tmp_path):

@@ -82,7 +82,7 @@ def test_third_party_listener_observes_nodes_with_the_output_settings(tmp_path, 
     assert res.success, res.exception
     assert [(s.log_format, s.quiet) for s in observer.settings] == [("json", True)]
     nodes = [(e.name, e.data["node_info"]["unique_id"]) for e in observer.events if "node_info" in e.data]
-    assert nodes == [("NodeStart", "model.proj.m"), ("NodeFinished", "model.proj.m")]
+    assert nodes == [(name, "model.proj.m") for name in ("NodeStart", "LogStartLine", "LogModelResult", "NodeFinished")]
 
 
 class Vault:

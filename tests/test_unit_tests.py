@@ -77,7 +77,7 @@ def test_failing_unit_test_shows_the_difference_and_skips_the_model(warehouse, t
     assert "FAIL 2 adults_flagged" in result.output
     assert "+ {'id': 1, 'name': 'ANN', 'is_adult': True, 'country': 'SE'}" in result.output
     assert "- {'id': 1, 'name': 'ANN', 'is_adult': False, 'country': 'SE'}" in result.output
-    assert "SKIP created sql incremental model main.adults" in result.output
+    assert "SKIP relation main.adults" in result.output
 
 
 def test_missing_input_and_unknown_columns_are_clear_errors(warehouse, tmp_path):

@@ -60,7 +60,8 @@ def diagnostics(project: Path, *args: str) -> tuple[int, list[dict]]:
     result = CliRunner().invoke(cli, ["compile", "--project-dir", str(project), "--profiles-dir", str(project),
                                       "--static-analysis", "strict", "--log-format", "json", *args])
     events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-    return result.exit_code, [e for e in events if e["event"] == "StaticAnalysis"]
+    return result.exit_code, [{**e["data"], "msg": e["info"]["msg"]} for e in events
+                              if e["info"]["name"] == "StaticAnalysis"]
 
 
 @dataclass

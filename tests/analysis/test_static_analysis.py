@@ -58,7 +58,7 @@ def test_correct_corpus_builds_and_planted_errors_fail_in_the_warehouse(tmp_path
     assert "warning[" not in built.output and "error[" not in built.output
     failed = run_fusion(project, "run", "--static-analysis", "off", "--select", "path:models/bad")
     planted = {path.split("/")[-1].removesuffix(".sql") for path, _, _ in expected(project) if path.endswith(".sql")}
-    errors = set(re.findall(r"ERROR created sql \w+ model \w+\.(\w+) ", failed.output))
+    errors = set(re.findall(r"ERROR creating sql \w+ model \w+\.(\w+) ", failed.output))
     assert planted <= errors, failed.output
     assert "contracted" in errors  # the contract the analysis flagged fails at run time too
 

@@ -168,7 +168,7 @@ def test_warehouse_error_names_the_model_and_the_code(tmp_path, fakesnow, sf_dat
     files = {"models/bad.sql": "select nope from (select 1 as x) as t\n", "models/good.sql": "select 1 as id\n"}
     project = write_target_project(tmp_path, files, fakesnow.target(sf_database, "analytics"))
     result = run_fusion(project, "run")
-    _fails_clearly(result, "ERROR created sql view model analytics.bad", '"NOPE" not found',
+    _fails_clearly(result, "ERROR creating sql view model analytics.bad", '"NOPE" not found',
                    "(Snowflake error 002043, SQLSTATE 02000)")
     assert "Vendor code" not in result.output and "[Snowflake]" not in result.output
     assert sf_query("select id from analytics.good") == [(1,)]

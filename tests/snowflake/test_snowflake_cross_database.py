@@ -28,9 +28,9 @@ def test_cross_database_macros(tmp_path, fakesnow, sf_database, sf_query):
     result = run_fusion(project, "run")
     # fakesnow reads array_agg's result as JSON text, so array_slice over it fails; Snowflake
     # slices the array: only that model fails here, with the emulator's error
-    assert result.code == 1 and "ERROR created sql view model analytics.limited" in result.output, result.output
+    assert result.code == 1 and "ERROR creating sql view model analytics.limited" in result.output, result.output
     assert "Invalid LIST argument during lambda function binding" in result.output
-    assert result.output.count("ERROR created") == 1
+    assert result.output.count("ERROR creating") == 1
     compiled = (project / "target" / "compiled" / "proj" / "models" / "limited.sql").read_text()
     assert "array_to_string(array_slice(array_agg(s) within group (order by n), 0, 2), ', ')" in compiled
 

@@ -11,6 +11,7 @@ import click
 
 from fusion import __version__, events
 from fusion.errors import FusionError
+from fusion.flagenv import envvars
 from fusion.invocation import Flags, Invocation
 
 #: set to show the Python traceback of an internal error
@@ -52,22 +53,61 @@ class GreedyOption(click.Option):
             option.process = process
 
 
-def common_options(fn):
+LEVELS = click.Choice(["debug", "info", "warn", "error", "none"])
+FORMATS = click.Choice(["text", "json", "default", "debug"])
+
+
+def _option(*decls, name: str, **kwargs):
+    """An option that also reads its environment variables (``fusion.flagenv``)."""
+    return click.option(*decls, name, envvar=envvars(name), show_envvar=True, **kwargs)
+
+
+def global_options(fn):
+    """Options dbt accepts before the subcommand as well as after it (``fusion -q build``)."""
     options = [
-        click.option("--project-dir", default=None, help="Folder holding dbt_project.yml (default: cwd)."),
-        click.option("--profiles-dir", default=None, help="Folder holding profiles.yml."),
-        click.option("--target", "-t", default=None, help="Profile target to use."),
-        click.option("--vars", default=None, callback=_parse_vars, help="YAML mapping of vars."),
-        click.option("--threads", type=int, default=None, help="Parallel connections."),
-        click.option("--target-path", default=None, help="Where artifacts go (default: target)."),
-        click.option("--log-format", type=click.Choice(["text", "json", "default"]), default="text"),
-        click.option("--quiet", "-q", is_flag=True, help="Only show errors and results."),
-        click.option("--partial-parse/--no-partial-parse", default=True,
-                     help="Reuse the parse cache in the target folder (default: on)."),
+        _option("--log-format", name="log_format", type=FORMATS, default="text",
+                help="Console output: text lines or dbt's JSON log lines."),
+        _option("--log-format-file", name="log_format_file", type=FORMATS, default="debug",
+                help="logs/dbt.log: text lines (default) or JSON lines."),
+        _option("--log-level", name="log_level", type=LEVELS, default="info", help="The console's level."),
+        _option("--log-level-file", name="log_level_file", type=LEVELS, default="debug",
+                help="The log file's level (none: no file)."),
+        _option("--log-path", name="log_path", default=None, help="Folder of dbt.log (default: <project>/logs)."),
+        _option("--quiet/--no-quiet", "-q", name="quiet", default=False,
+                help="Only errors and what the command prints (print(), ls, show)."),
+        _option("--debug/--no-debug", "-d", name="debug", default=False, help="Debug events on the console too."),
+        _option("--print/--no-print", name="print", default=True,
+                help="Show print() and log(info=True) output on the console."),
+        _option("--use-colors/--no-use-colors", name="use_colors", default=None,
+                help="Colours on the console (default: on a terminal, unless NO_COLOR is set)."),
+        _option("--use-colors-file/--no-use-colors-file", name="use_colors_file", default=True),
+        _option("--warn-error", name="warn_error", is_flag=True, default=False, help="Treat warnings as errors."),
+        _option("--warn-error-options", name="warn_error_options", default=None, callback=_parse_vars,
+                help="Warnings to treat as errors: '{\"error\": [\"all\" | names], \"warn\": [names], "
+                     "\"silence\": [names]}'."),
+        _option("--fail-fast/--no-fail-fast", "-x", name="fail_fast", default=False,
+                help="Stop at the first error or failing test."),
+        _option("--partial-parse/--no-partial-parse", name="partial_parse", default=True,
+                help="Reuse the parse cache in the target folder (default: on)."),
     ]
     for option in reversed(options):
         fn = option(fn)
     return fn
+
+
+def common_options(fn):
+    options = [
+        _option("--project-dir", name="project_dir", default=None,
+                help="Folder holding dbt_project.yml (default: cwd)."),
+        _option("--profiles-dir", name="profiles_dir", default=None, help="Folder holding profiles.yml."),
+        _option("--target", "-t", name="target", default=None, help="Profile target to use."),
+        click.option("--vars", default=None, callback=_parse_vars, help="YAML mapping of vars."),
+        _option("--threads", name="threads", type=int, default=None, help="Parallel connections."),
+        _option("--target-path", name="target_path", default=None, help="Where artifacts go (default: target)."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return global_options(fn)
 
 
 def selection_options(fn):
@@ -76,11 +116,11 @@ def selection_options(fn):
         click.option("--models", "-m", "select", multiple=True, cls=GreedyOption, hidden=True),
         click.option("--exclude", multiple=True, cls=GreedyOption, help="Nodes to leave out."),
         click.option("--selector", default=None, help="A selector defined in selectors.yml."),
-        click.option("--state", envvar="DBT_STATE", default=None,
-                     type=click.Path(file_okay=False, resolve_path=True),
-                     help="Folder with a previous run's artifacts, for state:, result: and source_status: selectors."),
-        click.option("--indirect-selection", type=click.Choice(["eager", "cautious", "buildable", "empty"]),
-                     default="eager"),
+        _option("--state", name="state", default=None,
+                type=click.Path(file_okay=False, resolve_path=True),
+                help="Folder with a previous run's artifacts, for state:, result: and source_status: selectors."),
+        _option("--indirect-selection", name="indirect_selection",
+                type=click.Choice(["eager", "cautious", "buildable", "empty"]), default="eager"),
         click.option("--resource-type", "--resource-types", "resource_types", multiple=True),
     ]
     for option in reversed(options):
@@ -90,13 +130,13 @@ def selection_options(fn):
 
 def state_options(fn):
     options = [
-        click.option("--defer/--no-defer", envvar="DBT_DEFER", default=False,
-                     help="Refs to nodes not built here read the --state run's relations if missing here."),
-        click.option("--defer-state", envvar="DBT_DEFER_STATE", default=None,
-                     type=click.Path(file_okay=False, resolve_path=True),
-                     help="Artifacts to defer to, when not --state's."),
-        click.option("--favor-state/--no-favor-state", envvar="DBT_FAVOR_STATE", default=False,
-                     help="With --defer: read the state's relation for every unselected node."),
+        _option("--defer/--no-defer", name="defer", default=False,
+                help="Refs to nodes not built here read the --state run's relations if missing here."),
+        _option("--defer-state", name="defer_state", default=None,
+                type=click.Path(file_okay=False, resolve_path=True),
+                help="Artifacts to defer to, when not --state's."),
+        _option("--favor-state/--no-favor-state", name="favor_state", default=False,
+                help="With --defer: read the state's relation for every unselected node."),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -104,12 +144,12 @@ def state_options(fn):
 
 
 def run_options(fn):
-    fn = click.option("--empty", is_flag=True, help="Build with zero rows from every ref and source.")(fn)
+    fn = _option("--empty", name="empty", is_flag=True, help="Build with zero rows from every ref and source.")(fn)
     fn = click.option("--event-time-start", default=None, help="Microbatch: first time to (re)build (ISO).")(fn)
     fn = click.option("--event-time-end", default=None, help="Microbatch: time to build up to (ISO).")(fn)
-    fn = click.option("--store-failures", is_flag=True, help="Keep failing test rows in tables.")(fn)
-    fn = click.option("--full-refresh", "-f", is_flag=True, help="Rebuild incremental models and seeds.")(fn)
-    return click.option("--fail-fast", "-x", is_flag=True, help="Stop at the first failure.")(fn)
+    fn = _option("--store-failures", name="store_failures", is_flag=True, help="Keep failing test rows in tables.")(fn)
+    return _option("--full-refresh", "-f", name="full_refresh", is_flag=True,
+                   help="Rebuild incremental models and seeds.")(fn)
 
 
 def analysis_options(fn):
@@ -120,12 +160,55 @@ def analysis_options(fn):
                         "(default: each node's static_analysis config, else baseline).")(fn)
 
 
+#: as dbt: a file setting follows its console setting when only the console one is given
+_FOLLOW = {"log_format": "log_format_file", "log_level": "log_level_file", "use_colors": "use_colors_file"}
+
+
+def _global_flags(kwargs: dict) -> None:
+    """A global option given before the subcommand counts unless it is given again after it."""
+    ctx = click.get_current_context()
+    chain = [ctx]
+    while chain[-1].parent is not None:
+        chain.append(chain[-1].parent)
+    given = set()
+    for name in _global_names():
+        sources = [(c, c.get_parameter_source(name)) for c in chain if name in c.params]
+        if any(source != click.core.ParameterSource.DEFAULT for _, source in sources):
+            given.add(name)
+        commandline = [c for c, source in sources if source == click.core.ParameterSource.COMMANDLINE]
+        if commandline:
+            kwargs[name] = commandline[0].params[name]
+    for lead, follow in _FOLLOW.items():
+        if lead in given and follow not in given:
+            kwargs[follow] = kwargs[lead]
+
+
+def _output(kwargs: dict, invocation_id: str, project_dir: str) -> events.OutputSettings:
+    level = "debug" if kwargs["debug"] else kwargs["log_level"]
+    log_path = kwargs["log_path"] or os.path.join(project_dir, "logs")
+    return events.OutputSettings(
+        log_format="json" if kwargs["log_format"] == "json" else "text", quiet=kwargs["quiet"], log_level=level,
+        log_format_file="json" if kwargs["log_format_file"] == "json" else "text",
+        log_level_file="debug" if kwargs["debug"] else kwargs["log_level_file"], log_path=log_path,
+        use_colors=kwargs["use_colors"], use_colors_file=kwargs["use_colors_file"], print=kwargs["print"],
+        invocation_id=invocation_id)
+
+
+def _warn_error(kwargs: dict) -> events.WarnError:
+    options = kwargs["warn_error_options"] or {}
+    lists = {}
+    for key, legacy in (("error", "include"), ("warn", "exclude"), ("silence", None)):
+        value = options.get(key, options.get(legacy) if legacy else None) or []
+        lists[key] = tuple([value] if isinstance(value, str) else value)
+    return events.WarnError(bool(kwargs["warn_error"]), **lists)
+
+
 def _invocation(which: str, kwargs: dict) -> Invocation:
-    output = events.OutputSettings("json" if kwargs.pop("log_format", "text") == "json" else "text",
-                                   kwargs.pop("quiet", False))
+    _global_flags(kwargs)
     fields = {k: v for k, v in kwargs.items() if k in Flags.__dataclass_fields__}
     invocation = Invocation(Flags(which=which, **fields))
-    invocation.start(output)
+    events.use_warn_error(_warn_error(kwargs))
+    invocation.start(_output(kwargs, invocation.invocation_id, str(invocation.project_dir)))
     return invocation
 
 
@@ -141,19 +224,19 @@ def command(fn):
             with interrupt:
                 try:
                     code = fn(invocation, **{k: v for k, v in kwargs.items()
-                                             if k not in Flags.__dataclass_fields__})
+                                             if k not in Flags.__dataclass_fields__ and k not in _global_names()})
                 finally:
                     invocation.close()
         except FusionError as exc:
             invocation.error = exc
             if interrupt.signum is None:  # else the error is the interrupt's doing (a cancelled statement)
-                events.emit("Error", f"Error: {exc}", level="error")
+                events.emit("MainEncounteredError", f"Error: {exc}", level="error", exc=str(exc))
             code = 2
         except KeyboardInterrupt:
             code = interrupt.exit_code
         except Exception as exc:  # noqa: BLE001 - last resort: a bug in Fusion, not in the project
-            events.emit("Error", f"Error: internal error: {type(exc).__name__}: {exc}\n  hint: this is a bug "
-                        f"in Fusion; set {TRACEBACK_ENV}=1 to see where, and report it", level="error")
+            events.emit("MainEncounteredError", f"Error: internal error: {type(exc).__name__}: {exc}\n  hint: this is "
+                        f"a bug in Fusion; set {TRACEBACK_ENV}=1 to see where, and report it", level="error")
             if os.environ.get(TRACEBACK_ENV):
                 traceback.print_exc()
             code = 2
@@ -166,10 +249,16 @@ def command(fn):
     return wrapper
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="fusion")
-def cli():
+@global_options
+def cli(**_flags):
     """Fusion: build dbt projects, faster."""
+
+
+def _global_names() -> list[str]:
+    """The options of ``global_options`` (the group's own)."""
+    return [param.name for param in cli.params if param.expose_value]
 
 
 @cli.command("parse")

@@ -90,11 +90,14 @@ def fusion_register_event_listeners(register: Callable[[Listener], None], settin
     :param register: call it with a callable taking one ``Event`` (``.name``, ``.message``,
         ``.level``, ``.data``); it is called for every event of the command, from the thread
         that emitted it (node events come from worker threads).
-    :param settings: the user's ``--log-format`` and ``--quiet``.
+    :param settings: the user's output flags (``--log-format``, ``--quiet``, ``--log-level``,
+        ``--log-path``, ...) and the invocation's id.
 
-    Called once per command. The text console and the JSON log are listeners registered
-    this way by the built-in ``fusion.console`` plugin. Events include ``MainReportVersion``
-    and ``CommandCompleted`` (the command's start and end), ``NodeStart`` and ``NodeFinished``
+    Called once per command. The console, the progress bar and ``logs/dbt.log`` are listeners
+    registered this way by the built-in ``fusion.console`` plugin. Events are dbt's where dbt has
+    one (names, codes and ``data`` as listed in docs/LOGGING.md): ``MainReportVersion`` and
+    ``CommandCompleted`` (the command's start and end), ``NodeStart``, ``LogStartLine``, a result
+    event (``LogModelResult``, ``LogTestResult``, ...) and ``NodeFinished`` per node
     (``data["node_info"]`` as in dbt's log, ``data["run_result"]`` for a finished node) and
     ``DriverDownloadProgress``. A listener must not raise.
     """

@@ -24,8 +24,7 @@ def _selected(inv: Invocation) -> set[str]:
     flags = inv.flags
     selectors = inv.selectors
     if flags.selector and (flags.select or flags.exclude):  # dbt takes the selector and says nothing
-        events.emit("SelectorWins", f"--selector {flags.selector} is used; --select/--exclude are ignored",
-                    level="warn")
+        events.warn_or_error("SelectorWins", f"--selector {flags.selector} is used; --select/--exclude are ignored")
     state = StateMatcher(inv.previous_state, inv.manifest, inv.adapter_spec.name)
     selector = Selector(inv.manifest, inv.graph, selectors, state, inv.target_path)
     name = flags.selector or (None if flags.select or flags.exclude else selectors.default)
@@ -131,6 +130,7 @@ def _compile_inline(inv: Invocation, sql: str):
 def execute_task(inv: Invocation, selected: set[str] | None = None) -> int:
     """Run, seed, test, snapshot or build the selection (else the --select/--exclude one)."""
     from fusion import artifacts
+    from fusion.execution import summary
     from fusion.execution.runner import execute
 
     start = time.perf_counter()
@@ -145,7 +145,7 @@ def execute_task(inv: Invocation, selected: set[str] | None = None) -> int:
     elapsed = time.perf_counter() - start
     artifacts.write_run_results(results, elapsed, inv)
     artifacts.write_manifest(inv.manifest, inv)
-    _summary(results, elapsed)
+    summary.report(inv, results, elapsed)
     return 1 if any(r.failed for r in results) else 0
 
 
@@ -202,21 +202,6 @@ def retry_task(inv: Invocation) -> int:
         return execute_task(again, todo)
     finally:
         again.close()
-
-
-def _summary(results: list[NodeResult], elapsed: float) -> None:
-    tally = {"pass": 0, "warn": 0, "error": 0, "skip": 0, "no-op": 0}
-    for r in results:
-        key = {"success": "pass", "pass": "pass", "warn": "warn", "skipped": "skip",
-               "no-op": "no-op"}.get(r.status, "error")
-        tally[key] += 1
-    total = len(results)
-    noop = f" NO-OP={tally['no-op']}" if tally["no-op"] else ""
-    events.emit("RunSummary",
-                f"\nFinished running {total} node(s) in {elapsed:.2f}s.\n"
-                f"Done. PASS={tally['pass']} WARN={tally['warn']} ERROR={tally['error']} "
-                f"SKIP={tally['skip']}{noop} TOTAL={total}", level="result",
-                **{k.replace("-", "_"): v for k, v in tally.items()})
 
 
 def list_task(inv: Invocation, output: str) -> int:

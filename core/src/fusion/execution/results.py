@@ -63,7 +63,7 @@ def node_info(node: Any, status: str, started_at: str, finished_at: str = "") ->
         "node_path": node.path, "node_name": node.name, "unique_id": node.unique_id,
         "resource_type": node.resource_type, "materialized": config.get("materialized", ""),
         "node_status": status, "node_started_at": started_at, "node_finished_at": finished_at,
-        "meta": config.get("meta", {}),
+        "meta": config.get("meta", {}), "node_checksum": getattr(node, "checksum", "") or "",
     }
 
 

@@ -139,13 +139,15 @@ class NodeRunner:
         self.analyzer = _analyzer(invocation, self.compiler)
         self._background: ThreadPoolExecutor | None = None  # analysis that only warns, off the run's path
         self._pending: list = []
-        self._counter = 0
+        self._indexes: dict[str, int] = {}
         self._lock = threading.Lock()
 
-    def _index(self) -> int:
+    def _index(self, uid: str) -> int:
+        """The node's place in the run's output (``3 of 7``), given when it starts (or is skipped)."""
         with self._lock:
-            self._counter += 1
-            return self._counter
+            if uid not in self._indexes:
+                self._indexes[uid] = len(self._indexes) + 1
+            return self._indexes[uid]
 
     def compile_only(self, uid: str) -> NodeResult:
         node = self.invocation.manifest.nodes[uid]
@@ -190,21 +192,25 @@ class NodeRunner:
             timing.append({"name": "execute", "started_at": t1, "completed_at": now_iso()})
         except FusionError as exc:
             outcome = MaterializationResult("error", str(exc))
-        outcome = self._interrupted(outcome)
+        outcome = _warn_error(node, self._interrupted(outcome))
         result = NodeResult(uid, outcome.status, outcome.message,
                             thread_id=threading.current_thread().name,
                             execution_time=time.perf_counter() - start, timing=timing,
                             adapter_response=outcome.adapter_response, failures=outcome.failures,
-                            compiled_code=compiled_sql, relation_name=node.relation_name,
+                            compiled_code=compiled_sql, relation_name=outcome.relation_name or node.relation_name,
                             batch_results=outcome.batch_results)
         self.report(node, result, t0)
         return result
 
     def _started(self, node) -> str:
-        """Emit ``NodeStart``; return the start time."""
+        """Emit ``NodeStart`` and dbt's ``START`` line; return the start time."""
         started = now_iso()
-        events.emit("NodeStart", f"Began running node {node.unique_id}", level="debug",
-                    node_info=node_info(node, "started", started))
+        info = node_info(node, "started", started)
+        events.emit("NodeStart", f"Began running node {node.unique_id}", level="debug", node_info=info)
+        index = self._index(node.unique_id)
+        description = _describe_start(node, self.invocation.flags.which)
+        events.emit("LogStartLine", _line(index, self.total, f"START {description}", "RUN"),
+                    description=description, index=index, total=self.total, node_info=info)
         return started
 
     def _interrupted(self, outcome: MaterializationResult) -> MaterializationResult:
@@ -247,7 +253,7 @@ class NodeRunner:
             outcome = run_unit_test(self.invocation, test)
         except FusionError as exc:
             outcome = MaterializationResult("error", str(exc))
-        outcome = self._interrupted(outcome)
+        outcome = _warn_error(test, self._interrupted(outcome))
         result = NodeResult(test.unique_id, outcome.status, outcome.message,
                             thread_id=threading.current_thread().name,
                             execution_time=time.perf_counter() - start, failures=outcome.failures,
@@ -307,30 +313,63 @@ class NodeRunner:
         return result
 
     def report(self, node: Node, result: NodeResult, started_at: str) -> None:
-        index = self._index()
-        label = _describe(node, self.invocation.flags.which)
-        status = result.status
-        if status == "partial success":
-            word, text, level = "PARTIAL SUCCESS", f"PARTIAL SUCCESS {label}", "warn"
-        elif status in ("success", "pass"):
-            word = "OK" if status == "success" else "PASS"
-            text, level = f"OK {label}" if status == "success" else f"PASS {node.name}", "info"
-        elif status == "warn":
-            word, text, level = f"WARN {result.failures}", f"WARN {result.failures} {node.name}", "warn"
-        elif status == "fail":
-            word, text, level = f"FAIL {result.failures}", f"FAIL {result.failures} {node.name}", "error"
-            if node.resource_type == "unit_test" and result.message:
-                events.emit("UnitTestDiff", result.message, level="error", unique_id=node.unique_id)
-        elif status == "skipped":
-            word, text, level = "SKIP", f"SKIP {label}", "warn"
-        else:
-            word, text, level = "ERROR", f"ERROR {label}", "error"
-        dots = "." * max(3, 70 - len(text))
-        line = f"{index} of {self.total} {text} {dots} [{word} in {result.execution_time:.2f}s]"
-        events.emit("NodeFinished", line, level="result" if level == "info" else level,
-                    node_info=node_info(node, status, started_at, now_iso()), run_result=run_result_info(result))
-        if status == "error" and result.message:
-            events.emit("NodeError", f"  {result.message}", level="error", unique_id=node.unique_id)
+        """dbt's result line for the node (``LogModelResult``, ``LogTestResult``, ...), then ``NodeFinished``."""
+        index, status = self._index(node.unique_id), result.status
+        info = node_info(node, status, started_at, now_iso())
+        name, text, word, data = _result_line(node, result, self.invocation.flags.which, self.total)
+        level = {"error": "error", "fail": "error", "warn": "warn", "partial success": "warn"}.get(status, "info")
+        timing = "" if status == "skipped" else f" in {result.execution_time:.2f}s"
+        if name != "SkippingDetails":
+            data["execution_time"] = result.execution_time
+        events.emit(name, _line(index, self.total, text, word + timing), level=level, index=index, node_info=info,
+                    **data)
+        events.emit("NodeFinished", f"Finished running node {node.unique_id}", level="debug",
+                    node_info=info, run_result=run_result_info(result))
+
+
+def _line(index: int, total: int, text: str, status: str) -> str:
+    """dbt's ``3 of 7 OK created sql view model main.x ....... [OK in 0.02s]``."""
+    return f"{index} of {total} {text} {'.' * max(3, 70 - len(text))} [{status}]"
+
+
+def _result_line(node, result: NodeResult, command: str, total: int) -> tuple[str, str, str, dict]:
+    """The result event's name, its text, status word and data, as dbt words them per resource type."""
+    status = result.status
+    if status == "skipped":
+        schema = getattr(node, "schema", "")
+        what = _describe(node, command) if node.resource_type in ("test", "unit_test") else \
+            f"relation {schema}.{node.alias}"
+        return "SkippingDetails", f"SKIP {what}", "SKIP", {
+            "resource_type": node.resource_type, "schema": schema, "node_name": node.name, "total": total}
+    if node.resource_type in ("test", "unit_test"):
+        word = {"pass": "PASS", "warn": f"WARN {result.failures}",
+                "fail": f"FAIL {result.failures}"}.get(status, "ERROR")
+        label = node.name if status in ("pass", "warn", "fail") else f"test {node.name}"
+        return "LogTestResult", f"{word} {label}", word, {
+            "name": node.name, "status": status, "num_failures": result.failures or 0, "num_models": total,
+            "attached_node": node.depends_on_nodes[0] if node.resource_type == "unit_test" else node.attached_node}
+    word = {"success": "OK", "partial success": "PARTIAL SUCCESS"}.get(status, "ERROR")
+    description = _describe(node, command)
+    if word == "ERROR" and description.startswith("created "):
+        description = "creating " + description.removeprefix("created ")
+    data = {"status": word, "total": total}
+    if command == "clone" or node.resource_type not in ("seed", "snapshot", "model"):
+        return "LogNodeResult", f"{word} {description}", word, {**data, "description": description}
+    if node.resource_type == "seed":  # as dbt's LogSeedResult
+        return "LogSeedResult", f"{word} {description}", word, {
+            **data, "result_message": result.message, "schema": node.schema, "relation": node.alias}
+    if node.resource_type == "snapshot":
+        return "LogSnapshotResult", f"{word} {description}", word, {
+            **data, "description": description, "result_message": result.message}
+    return "LogModelResult", f"{word} {description}", word, {**data, "description": description}
+
+
+def _warn_error(node, outcome: MaterializationResult) -> MaterializationResult:
+    """``--warn-error`` (or ``--warn-error-options`` naming ``LogTestResult``): a test that warns fails."""
+    if outcome.status != "warn" or not events.warn_error().errors("LogTestResult"):
+        return outcome
+    return replace(outcome, status="fail", message=(outcome.message or "").replace("configured to warn if",
+                                                                                    "configured to fail if"))
 
 
 def _blame_interrupt(invocation: Invocation, message: str) -> str:
@@ -347,6 +386,17 @@ def _analyzer(invocation: Invocation, compiler: Compiler):
     from fusion.analysis.engine import Analyzer
 
     return Analyzer(invocation, compiler)
+
+
+def _describe_start(node, command: str) -> str:
+    """What dbt's START line calls the node."""
+    if command == "clone" or node.resource_type in ("test", "unit_test"):
+        return _describe(node, command)
+    if node.resource_type == "seed":
+        return f"seed file {node.schema}.{node.alias}"
+    if node.resource_type == "snapshot":
+        return f"snapshot {node.schema}.{node.alias}"
+    return f"sql {node.materialized} model {node.schema}.{node.alias}"
 
 
 def _describe(node, command: str) -> str:
@@ -408,8 +458,8 @@ def execute(invocation: Invocation, selected: set[str], command: str) -> list[No
     stop = invocation.interrupt.stop
     profile = invocation.profile
     events.emit("ConcurrencyLine", f"Concurrency: {profile.threads} threads (target='{profile.target_name}')",
-                level="debug", num_threads=profile.threads, target_name=profile.target_name,
-                node_count=len(the_plan.order))
+                num_threads=profile.threads, target_name=profile.target_name, node_count=len(the_plan.order))
+    events.emit("Formatting", "", msg="")
     results = run_hooks(invocation, "on-run-start", [])
     if any(r.failed for r in results) or stop.is_set():
         cause = "interrupted" if stop.is_set() else "on-run-start"

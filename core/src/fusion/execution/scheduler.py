@@ -8,6 +8,7 @@ the items already running finish, every other one is skipped.
 from __future__ import annotations
 
 import contextvars
+import heapq
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -31,11 +32,11 @@ def run_dag(items: list[str], parents: dict[str, set[str]], threads: int,
     skipped_by: dict[str, str] = {}
     stopping = False
 
-    with ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="Thread") as pool:
-        running: dict[Future, str] = {}
+    workers = max(1, threads)
+    queued: list[tuple[int, str]] = []  # ready items (a heap in DAG order), started while a worker is free
 
-        def start(uid: str) -> None:
-            running[pool.submit(contextvars.copy_context().run, run_one, uid)] = uid  # with the events' listeners
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="Thread") as pool:
+        running: dict[Future, str] = {}
 
         def release(uid: str, failed_cause: str | None) -> list[str]:
             ready = []
@@ -48,13 +49,17 @@ def run_dag(items: list[str], parents: dict[str, set[str]], threads: int,
             return ready
 
         def settle(ready: list[str]) -> None:
-            for uid in sorted(ready, key=order.__getitem__):
+            for uid in ready:
+                heapq.heappush(queued, (order[uid], uid))
+            while queued and len(running) < workers:
+                uid = heapq.heappop(queued)[1]
                 interrupted = stop is not None and stop.is_set()
                 if interrupted or uid in skipped_by or stopping:
                     results[uid] = skip(uid, "interrupted" if interrupted else skipped_by.get(uid, "fail-fast"))
-                    settle(release(uid, skipped_by.get(uid, uid)))
-                else:
-                    start(uid)
+                    for child in release(uid, skipped_by.get(uid, uid)):
+                        heapq.heappush(queued, (order[child], child))
+                else:  # with the events' listeners
+                    running[pool.submit(contextvars.copy_context().run, run_one, uid)] = uid
 
         settle([uid for uid in items if waiting[uid] == 0])
         while running:

@@ -355,7 +355,9 @@ def _log(msg, info=False):
 
 
 def _print(msg):
-    print(msg)
+    from fusion.events import emit_print
+
+    emit_print(str(msg))
     return ""
 
 

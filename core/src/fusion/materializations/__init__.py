@@ -33,6 +33,7 @@ class MaterializationResult:
     adapter_response: AdapterResponse = field(default_factory=_ok)
     failures: int | None = None
     batch_results: dict[str, list[list[str]]] | None = None  # microbatch: successful/failed windows
+    relation_name: str | None = None  # a test's stored failures, when it keeps them
 
 
 @dataclass

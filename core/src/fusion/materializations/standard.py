@@ -97,11 +97,11 @@ def run_seed(ctx: MaterializationContext) -> MaterializationResult:
                                  AdapterResponse(f"INSERT {table.num_rows}", rows_affected=table.num_rows))
 
 
-def _store_failures(ctx: MaterializationContext) -> str:
-    """Keep the failing rows in ``<schema>_dbt_test__audit.<test>``; return SQL reading them."""
+def _store_failures(ctx: MaterializationContext) -> str | None:
+    """Keep the failing rows in ``<schema>_dbt_test__audit.<test>``; return that relation."""
     kind = ctx.config.get("store_failures_as") or "table"
     if kind == "ephemeral":
-        return ctx.sql
+        return None
     target = ctx.relation.incorporate(type=kind)
     prepare_schema(ctx)
     with ctx.adapter.transaction():
@@ -110,7 +110,7 @@ def _store_failures(ctx: MaterializationContext) -> str:
             ctx.macro("create_table_as", False, target, ctx.sql)
         ctx.adapter.execute(ddl)
         ctx.adapter.cache_added(target)
-    return f"select * from {target}"
+    return str(target)
 
 
 def run_test(ctx: MaterializationContext) -> MaterializationResult:
@@ -118,7 +118,8 @@ def run_test(ctx: MaterializationContext) -> MaterializationResult:
     stored = config.get("store_failures")
     if stored is None:
         stored = ctx.namespace["flags"].STORE_FAILURES or config.get("store_failures_as") in ("table", "view")
-    main_sql = _store_failures(ctx) if stored else ctx.sql
+    audit = _store_failures(ctx) if stored else None
+    main_sql = f"select * from {audit}" if audit else ctx.sql
     sql = ctx.macro("get_test_sql", main_sql, config.get("fail_calc", "count(*)"),
                     config.get("warn_if", "!= 0"), config.get("error_if", "!= 0"), config.get("limit"))
     response, table = ctx.adapter.execute(sql, fetch=True)
@@ -129,8 +130,8 @@ def run_test(ctx: MaterializationContext) -> MaterializationResult:
     plural = "" if failures == 1 else "s"
     if str(config.get("severity", "ERROR")).upper() == "ERROR" and should_error:
         return MaterializationResult("fail", f"Got {failures} result{plural}, configured to fail if "
-                                     f"{config.get('error_if', '!= 0')}", response, failures)
+                                     f"{config.get('error_if', '!= 0')}", response, failures, relation_name=audit)
     if should_warn:
         return MaterializationResult("warn", f"Got {failures} result{plural}, configured to warn if "
-                                     f"{config.get('warn_if', '!= 0')}", response, failures)
-    return MaterializationResult("pass", "PASS", response, failures)
+                                     f"{config.get('warn_if', '!= 0')}", response, failures, relation_name=audit)
+    return MaterializationResult("pass", "PASS", response, failures, relation_name=audit)

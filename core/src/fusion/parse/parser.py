@@ -514,9 +514,9 @@ class ProjectParser:
             if patch.versions:
                 uid = f"{uid}.v{patch.versions[0]['v']}"
             if uid not in self.manifest.nodes and uid not in self.manifest.disabled:  # dbt warns
-                events.emit("NoNodeForYamlEntry", f"Warning: {patch.file.original_file_path}: {resource_type} "
-                            f"{name!r} is described in YAML but no such {resource_type} exists; the entry is "
-                            "ignored (fix the name, or remove the entry)", level="warn")
+                events.warn_or_error("NoNodeForYamlEntry", f"Warning: {patch.file.original_file_path}: "
+                                     f"{resource_type} {name!r} is described in YAML but no such {resource_type} "
+                                     "exists; the entry is ignored (fix the name, or remove the entry)")
 
     def _resolve_dependencies(self) -> None:
         manifest = self.manifest
@@ -526,8 +526,8 @@ class ProjectParser:
                 target = manifest.resolve_ref(ref, node.package_name)
                 if target is None and node.resource_type == "test":  # dbt disables the test and warns
                     node.config["enabled"] = False
-                    events.emit("TestTargetNotFound", f"Warning: {node.original_file_path}: "
-                                f"{_missing_ref_message(manifest, node, ref)}; the test is disabled", level="warn")
+                    events.warn_or_error("TestTargetNotFound", f"Warning: {node.original_file_path}: "
+                                         f"{_missing_ref_message(manifest, node, ref)}; the test is disabled")
                     continue
                 if target is None:
                     raise CompilationError(_missing_ref_message(manifest, node, ref),

@@ -122,8 +122,8 @@ def read_properties(files: list[SourceFile], memo=None,
             continue
         for key in doc:
             if key not in KNOWN_TOP_LEVEL:  # e.g. a holder of YAML anchors: dbt warns and goes on
-                events.emit("UnknownYamlKey", f"Warning: {file.original_file_path}: ignoring unknown top-level "
-                            f"key {key!r} (known: {', '.join(sorted(KNOWN_TOP_LEVEL))})", level="warn")
+                events.warn_or_error("UnknownYamlKey", f"Warning: {file.original_file_path}: ignoring unknown "
+                                     f"top-level key {key!r} (known: {', '.join(sorted(KNOWN_TOP_LEVEL))})")
         for section, resource_type in PATCHABLE.items():
             for entry in _entries(doc, section, file, render):
                 if resource_type == "snapshot" and "relation" in entry:

@@ -37,10 +37,8 @@ class Profile:
 
 def find_profiles_file(profiles_dir: str | None, project_dir: Path) -> Path:
     candidates: list[Path] = []
-    if profiles_dir:
+    if profiles_dir:  # --profiles-dir, FUSION_PROFILES_DIR or DBT_PROFILES_DIR
         candidates.append(Path(profiles_dir).expanduser())
-    elif os.environ.get("DBT_PROFILES_DIR"):
-        candidates.append(Path(os.environ["DBT_PROFILES_DIR"]).expanduser())
     else:
         candidates += [project_dir, Path.cwd(), Path.home() / ".dbt"]
     for folder in candidates:
