@@ -10,7 +10,7 @@ import pytest
 
 #: a log entry starts with log_line_prefix's '%m [%p] ' (the server's default)
 _ENTRY = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \w+ \[\d+\] ", re.M)
-_TEXT = re.compile(r"\A(?:LOG:  statement: |STATEMENT:  )(.*)\Z", re.S)
+_TEXT = re.compile(r"\A(?:LOG:  (?:statement|execute <[^>]*>): |STATEMENT:  )(.*)\Z", re.S)
 
 
 @pytest.fixture
@@ -23,12 +23,16 @@ def redshift_target(postgres, pg_database) -> dict:
 
 @pytest.fixture
 def standin_shims(postgres, pg_database):
-    """Redshift functions PostgreSQL lacks, as SQL functions in the test's database (stand-in shims)."""
+    """What Redshift has and PostgreSQL lacks, made in the test's database (stand-in shims):
+    ``getdate()``, ``len()`` and the system table of materialized views, ``stv_mv_info`` (empty:
+    the stand-in cannot make Redshift's materialized views)."""
     from postgres.fixtures import Admin
 
     admin = Admin(postgres.uri(pg_database))
     admin.run("create function public.getdate() returns timestamp language sql as $$ select localtimestamp $$;"
-              "create function public.len(text) returns integer language sql as $$ select length($1) $$")
+              "create function public.len(text) returns integer language sql as $$ select length($1) $$;"
+              "create view public.stv_mv_info as select ''::char(128) as db_name, ''::char(128) as schema, "
+              "''::char(128) as name where false")
     admin.close()
 
 

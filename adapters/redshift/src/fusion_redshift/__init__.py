@@ -80,15 +80,12 @@ class RedshiftAdapter(PostgresAdapter):
 
     # --- relations and catalog -------------------------------------------------------------
     def list_relations_sql(self, database: str, schema: str) -> str:
-        # Redshift lists materialized views among its views, with their CREATE statement
-        literal = self.string_literal(schema)
-        return (
-            "select table_name, 'table' from information_schema.tables "
-            f"where table_schema = {literal} and table_type = 'BASE TABLE' union all "
-            "select table_name, case when view_definition ilike '%create materialized view%' "
-            "then 'materialized_view' else 'view' end from information_schema.views "
-            f"where table_schema = {literal}"
-        )
+        # Redshift's catalog shows a materialized view as a view: STV_MV_INFO names them (read
+        # from the catalog tables, never through pg_get_viewdef(), which fails on a view that
+        # another session drops meanwhile)
+        return (f"select name, case when kind = 'view' and name in (select trim(name) from stv_mv_info "
+                f"where trim(schema) = {self.string_literal(schema)}) then 'materialized_view' else kind end "
+                f"from ({super().list_relations_sql(database, schema)}) as relations(name, kind)")
 
     def relation_oid_sql(self, relation: Relation) -> str:
         # Redshift has no to_regclass()
