@@ -9,9 +9,8 @@ import shutil
 
 import pytest
 from conftest import EXAMPLES, REPO, run_fusion
-from servers import profile_yaml, write_target_project
-
 from postgres import snapshot
+from servers import profile_yaml, write_target_project
 
 pytestmark = pytest.mark.postgres
 
