@@ -110,3 +110,13 @@ def test_cross_database_macros_postgres_standin(tmp_path, redshift_target, stand
     import sqlglot
 
     sqlglot.parse_one(text, read="redshift")  # Redshift's dialect reads it
+
+
+def test_query_results_read_without_copy_postgres_standin(tmp_path, redshift_target, standin_shims, sent_statements):
+    project = write_target_project(tmp_path, {}, redshift_target)
+    result = run_fusion(project, "show", "--inline", "select cast(12.50 as numeric(10, 2)) as amount, 'é' as label, "
+                        "date '2024-02-29' as day, getdate() is not null as has_clock")
+    assert result.code == 0, result.output
+    assert "12.50" in result.output and "é" in result.output and "2024-02-29" in result.output
+    assert "True" in result.output or "true" in result.output
+    assert not [s for s in sent_statements() if s.lower().lstrip().startswith("copy")]
