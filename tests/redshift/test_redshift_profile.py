@@ -26,6 +26,10 @@ def test_profile_defaults_are_dbt_redshifts():
     assert "sslmode=verify-ca" in uri  # `prefer` verifies the certificate, as dbt-redshift does
 
 
+def test_flags_rendered_from_env_vars_are_read():
+    assert _adapter(ra3_node="True", autocommit="false").credentials["ra3_node"] is True
+
+
 @pytest.mark.parametrize(("mode", "libpq"), [("disable", "disable"), ("require", "verify-ca"),
                                              ("verify-full", "verify-full")])
 def test_sslmode_maps_to_libpq(mode, libpq):

@@ -34,6 +34,8 @@ SSLMODES = {"disable": "disable", "allow": "verify-ca", "prefer": "verify-ca", "
 
 def _flag(target: dict[str, Any], key: str, path: str) -> bool:
     value = target.get(key)
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):  # from env_var()
+        return value.strip().lower() == "true"
     if not isinstance(value, bool):
         raise ProjectError(f"`{key}` of the redshift target must be true or false, got {value!r}", path=path)
     return value
@@ -51,9 +53,8 @@ class RedshiftAdapter(PostgresAdapter):
     @classmethod
     def target_defaults(cls, target: dict[str, Any]) -> dict[str, Any]:
         # dbt-redshift's credentials' defaults (5439: Redshift's port)
-        return {"database": target.get("dbname"), "port": 5439, "method": "database", "sslmode": "prefer",
-                "autocommit": True, "ra3_node": False, "connect_timeout": 10, "keepalives_idle": 0,
-                "retries": 1}
+        return {**super().target_defaults(target), "port": 5439, "method": "database", "sslmode": "prefer",
+                "autocommit": True, "ra3_node": False}
 
     def parse_credentials(self, target: dict[str, Any]) -> dict[str, Any]:
         path = self.profile_path
