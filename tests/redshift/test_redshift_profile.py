@@ -73,3 +73,8 @@ def test_cross_database_build_needs_ra3_node():
     adapter = _adapter()
     with pytest.raises(ProjectError, match="allowed only on RA3 nodes"):
         adapter.create_schema("other_db", "analytics")
+
+
+def test_long_names_are_kept_whole():
+    name = "m" * 100  # Redshift keeps 127 bytes, PostgreSQL 63
+    assert _adapter().relation("dev", "analytics", name).identifier == name

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-from fusion.adapter import AdapterSpec
+from fusion.adapter import Adapter, AdapterSpec
 from fusion.drivers import DriverRequirement
 from fusion.errors import ProjectError
 from fusion.hookspecs import hookimpl
@@ -80,6 +80,10 @@ class RedshiftAdapter(PostgresAdapter):
         return {**super().driver_options(), USE_COPY: "false", TYPE_RESOLVER: "builtin"}
 
     # --- relations and catalog -------------------------------------------------------------
+    def relation(self, database, schema, identifier, type=None) -> Relation:
+        # names of up to 127 bytes are Redshift's own: none of PostgreSQL's 63-byte shortening
+        return Adapter.relation(self, database, schema, identifier, type)
+
     def list_relations_sql(self, database: str, schema: str) -> str:
         # Redshift's catalog shows a materialized view as a view: STV_MV_INFO names them (read
         # from the catalog tables, never through pg_get_viewdef(), which fails on a view that
