@@ -9,10 +9,11 @@ DEMO_DIR := examples/shop
 .PHONY: demo test bench clean browser
 
 $(BIN)/fusion: core/pyproject.toml adapters/duckdb/pyproject.toml adapters/postgres/pyproject.toml \
-		adapters/databricks/pyproject.toml adapters/snowflake/pyproject.toml signing/pyproject.toml adapter-tests/pyproject.toml requirements-dev.txt
+		adapters/redshift/pyproject.toml adapters/databricks/pyproject.toml adapters/snowflake/pyproject.toml signing/pyproject.toml adapter-tests/pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ./core -e ./adapters/duckdb -e ./adapters/postgres -e ./adapters/databricks \
+	$(BIN)/pip install --quiet -e ./core -e ./adapters/duckdb -e ./adapters/postgres -e ./adapters/redshift \
+		-e ./adapters/databricks \
 		-e ./adapters/snowflake -e ./signing -e ./adapter-tests \
 		-r requirements-dev.txt
 	touch $(BIN)/fusion

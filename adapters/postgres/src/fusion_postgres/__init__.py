@@ -73,13 +73,14 @@ class PostgresRelation(Relation):
 def _integer(target: dict[str, Any], key: str, default: int | None, path: str, low: int = 0,
              high: int | None = None) -> int:
     value = target.get(key, default)
+    kind = target.get("type") or "postgres"
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ProjectError(f"`{key}` of the postgres target must be a whole number, got {value!r}",
+        raise ProjectError(f"`{key}` of the {kind} target must be a whole number, got {value!r}",
                            path=path) from None
     if number < low or (high is not None and number > high):
-        raise ProjectError(f"`{key}` of the postgres target is out of range: {number}", path=path)
+        raise ProjectError(f"`{key}` of the {kind} target is out of range: {number}", path=path)
     return number
 
 
@@ -167,12 +168,12 @@ class PostgresAdapter(Adapter):
             for key in keys:
                 if target.get(key) not in (None, ""):
                     return str(target[key])
-            raise ProjectError(f"the postgres target needs `{keys[0]}`"
+            raise ProjectError(f"the {self.type_name} target needs `{keys[0]}`"
                                + (f" (or `{keys[1]}`)" if len(keys) > 1 else ""), path=path)
 
         password = target.get("password", target.get("pass"))
         if password is None:
-            raise ProjectError("the postgres target needs `password` (or `pass`)", path=path,
+            raise ProjectError(f"the {self.type_name} target needs `password` (or `pass`)", path=path,
                                hint="use \"{{ env_var('PGPASSWORD') }}\" to keep it out of the file")
         if target.get("port") in (None, ""):
             raise ProjectError("the postgres target needs `port`, as dbt-postgres does", path=path,
@@ -324,17 +325,20 @@ class PostgresAdapter(Adapter):
             "and a.attnum > 0 and not a.attisdropped order by n.nspname, c.relname, a.attnum"
         )
 
-    def dependents_sql(self, relation: Relation) -> str:
-        """(schema, name) of every view built on ``relation``, directly or through other views."""
+    def relation_oid_sql(self, relation: Relation) -> str:
+        """SQL for the oid of ``relation`` (null when it does not exist)."""
         qualified = self.quote(relation.identifier or "")
         if relation.schema:
             qualified = f"{self.quote(relation.schema)}.{qualified}"
-        name = self.string_literal(qualified)
+        return f"to_regclass({self.string_literal(qualified)})"
+
+    def dependents_sql(self, relation: Relation) -> str:
+        """(schema, name) of every view built on ``relation``, directly or through other views."""
         step = ("select r.ev_class from pg_catalog.pg_depend d join pg_catalog.pg_rewrite r on r.oid = d.objid "
                 "where d.classid = 'pg_catalog.pg_rewrite'::regclass "
                 "and d.refclassid = 'pg_catalog.pg_class'::regclass and r.ev_class <> d.refobjid")
         return (
-            f"with recursive dependents(oid) as ({step} and d.refobjid = to_regclass({name}) "
+            f"with recursive dependents(oid) as ({step} and d.refobjid = {self.relation_oid_sql(relation)} "
             f"union select r.ev_class from dependents p join pg_catalog.pg_depend d on d.refobjid = p.oid "
             f"join pg_catalog.pg_rewrite r on r.oid = d.objid where d.classid = 'pg_catalog.pg_rewrite'::regclass "
             "and d.refclassid = 'pg_catalog.pg_class'::regclass and r.ev_class <> d.refobjid) "
