@@ -187,13 +187,15 @@ def parse_command(inv: Invocation):
 @selection_options
 @state_options
 @click.option("--inline", default=None, help="Compile this SQL instead of project nodes.")
+@click.option("--output", type=click.Choice(["text", "json"]), default="text",
+              help="How to print the compiled SQL of the nodes named in --select.")
 @analysis_options
 @command
-def compile_command(inv: Invocation, inline):
+def compile_command(inv: Invocation, inline, output):
     """Render selected nodes to SQL (target/compiled)."""
     from fusion.tasks import compile_task
 
-    return compile_task(inv, inline)
+    return compile_task(inv, inline, output)
 
 
 def _execution_command(name: str, help_text: str):
@@ -304,12 +306,14 @@ def run_operation_command(inv: Invocation, macro, macro_args):
 @selection_options
 @state_options
 @click.option("--output", "-o", type=click.Choice(["selector", "name", "path", "json"]), default="selector")
+@click.option("--output-keys", multiple=True, cls=GreedyOption,
+              help="With --output json: the keys to print (space-separated; dotted for nested, e.g. config.materialized).")
 @command
-def ls_command(inv: Invocation, output):
+def ls_command(inv: Invocation, output, output_keys):
     """List selected resources."""
     from fusion.tasks import list_task
 
-    return list_task(inv, output)
+    return list_task(inv, output, output_keys)
 
 
 cli.add_command(ls_command, "list")

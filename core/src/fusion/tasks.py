@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
-from typing import TYPE_CHECKING
-
-import orjson
+from typing import TYPE_CHECKING, Any
 
 from fusion import events
 from fusion.errors import FusionError, SelectionError
@@ -35,10 +34,20 @@ def _selected(inv: Invocation) -> set[str]:
         selected = selector.select_spec(selectors.spec(name), flags.indirect_selection)
     else:
         selected = selector.select(flags.select, flags.exclude, flags.indirect_selection)
-    if flags.resource_types:
+    for word in selector.unmatched:
+        events.emit("NoNodesForSelectionCriteria",
+                    f"[WARNING]: The selection criterion '{word}' does not match any enabled nodes",
+                    level="warn", spec_raw=word)
+    if flags.resource_types and "all" not in flags.resource_types:
         selected = {uid for uid in selected if uid.split(".", 1)[0] in flags.resource_types}
     inv.runtime.selected = sorted(selected)
     return selected
+
+
+def _nothing_to_do() -> None:
+    """dbt's warning when a command's selection holds nothing it handles."""
+    events.emit("NothingToDo", "[WARNING]: Nothing to do. Try checking your model configs and model "
+                "specification args", level="warn")
 
 
 def parse_task(inv: Invocation) -> int:
@@ -62,32 +71,67 @@ def parse_task(inv: Invocation) -> int:
     return 0
 
 
-def compile_task(inv: Invocation, inline: str | None) -> int:
+def compile_task(inv: Invocation, inline: str | None, output: str = "text") -> int:
     from fusion.execution.runner import COMMAND_TYPES, NodeRunner, plan, selected_ephemerals
     from fusion.manifest import artifacts
 
     if inline is not None:
-        events.emit("CompiledInline", _compile_inline(inv, inline).sql, level="result")
+        _report_node("compile", None, _compile_inline(inv, inline).sql, output)
         return 0
     selected = _selected(inv)
     the_plan = plan(inv, selected, "compile")
     runner = NodeRunner(inv, len(the_plan.order))
     ephemerals = selected_ephemerals(inv, selected, "compile")
+    if not the_plan.order and not ephemerals:
+        _nothing_to_do()
     errors = runner.write_ephemerals(ephemerals)
+    compiled: dict[str, str] = {}
     for uid in the_plan.order:
         node = inv.manifest.nodes[uid]
         if node.resource_type not in COMMAND_TYPES["compile"] or node.resource_type == "seed":
             continue
         try:
-            runner.compile_only(uid)
+            compiled[uid] = runner.compile_only(uid).compiled_code
         except FusionError as exc:
             errors += 1
             events.emit("CompileError", f"Error: {exc}", level="error", unique_id=uid)
     runner.finish()
     artifacts.write_manifest(inv.manifest, inv)
-    events.emit("CompileDone", f"Compiled {len(the_plan.order) + len(ephemerals) - errors} node(s), {errors} error(s)",
-                level="result")
+    if the_plan.order or ephemerals:
+        events.emit("CompileDone",
+                    f"Compiled {len(the_plan.order) + len(ephemerals) - errors} node(s), {errors} error(s)")
+    for uid in _named_in_selection(inv, [uid for uid in inv.graph.order if uid in compiled or uid in ephemerals]):
+        node = inv.manifest.nodes[uid]
+        sql = compiled[uid] if uid in compiled else runner.compiler.compile(node).sql
+        _report_node("compile", _display_name(node), sql, output)
     return 1 if errors else 0
+
+
+def _named_in_selection(inv: Invocation, uids: list[str]) -> list[str]:
+    """What compile and show print, as dbt decides it: the nodes whose name is part of the first
+    ``--select`` word (``-s +orders`` prints orders, not its parents); none without --select."""
+    words = [word for spec in inv.flags.select for word in spec.split()]
+    return [uid for uid in uids if words and inv.manifest.nodes[uid].name in words[0]]
+
+
+def _display_name(node) -> str:
+    version = getattr(node, "version", None)
+    return f"{node.name}.v{version}" if version is not None else node.name
+
+
+def _report_node(kind: str, name: str | None, body: Any, output: str) -> None:
+    """dbt's ``Compiled node 'x' is:`` / ``Previewing node 'x':`` (``kind`` compile or show) and the
+    SQL or table (``body``); with ``--output json`` one JSON document ({"node", "compiled"|"show"},
+    no "node" for --inline). The heading is an info event: --quiet prints the body alone, as dbt."""
+    event, key = ("CompiledNode", "compiled") if kind == "compile" else ("ShowNode", "show")
+    if output == "json":
+        document = {"node": name, key: body} if name is not None else {key: body}
+        events.emit(event, json.dumps(document, indent=2), level="result", node_name=name)
+        return
+    what = "inline node" if name is None else f"node '{name}'"
+    events.emit(f"{event}Heading", f"Compiled {what} is:" if kind == "compile" else f"Previewing {what}:",
+                node_name=name)
+    events.emit(event, body, level="result", node_name=name)
 
 
 def _compile_inline(inv: Invocation, sql: str):
@@ -119,6 +163,11 @@ def execute_task(inv: Invocation, selected: set[str] | None = None) -> int:
     else:
         inv.runtime.selected = sorted(selected)
     inv.adapter  # noqa: B018 - a bad profile fails before anything runs
+    if not _has_work(inv, selected):  # as dbt: no hooks, no summary, an empty run_results.json
+        _nothing_to_do()
+        artifacts.write_run_results([], 0.0, inv)
+        artifacts.write_manifest(inv.manifest, inv)
+        return 0
     with inv.interrupt.deferred():  # a signal stops the scheduling; the nodes' results are kept
         results = execute(inv, selected, inv.flags.which)
     inv.result = results
@@ -129,6 +178,16 @@ def execute_task(inv: Invocation, selected: set[str] | None = None) -> int:
     return 1 if any(r.failed for r in results) else 0
 
 
+def _has_work(inv: Invocation, selected: set[str]) -> bool:
+    from fusion.execution.runner import COMMAND_TYPES
+
+    types = COMMAND_TYPES[inv.flags.which] | ({"exposure", "saved_query"} if inv.flags.which == "build" else set())
+    manifest = inv.manifest
+    objects = {**manifest.nodes, **manifest.unit_tests, **manifest.exposures,
+               **manifest.semantic.get("saved_queries", {})}
+    return any(uid in objects and objects[uid].resource_type in types for uid in selected)
+
+
 def freshness_task(inv: Invocation, output: str | None) -> int:
     from pathlib import Path
 
@@ -137,6 +196,8 @@ def freshness_task(inv: Invocation, output: str | None) -> int:
 
     start = time.perf_counter()
     selected = _selected(inv)
+    if not any(uid in inv.manifest.sources for uid in selected):
+        _nothing_to_do()
     inv.adapter  # noqa: B018 - a bad profile fails before anything runs
     results = check_all(inv, selected)
     elapsed = time.perf_counter() - start
@@ -199,61 +260,98 @@ def _summary(results: list[NodeResult], elapsed: float) -> None:
                 **{k.replace("-", "_"): v for k, v in tally.items()})
 
 
-def list_task(inv: Invocation, output: str) -> int:
+#: what ``ls --output json`` shows of each resource without --output-keys (as dbt)
+LIST_KEYS = frozenset({"alias", "name", "package_name", "depends_on", "direct_parents", "tags", "config",
+                       "resource_type", "source_name", "original_file_path", "unique_id"})
+#: named by type and package.name in ``ls``'s selector output (the rest by fqn)
+_LISTED_BY_NAME = ("exposure", "metric", "saved_query", "semantic_model", "unit_test")
+
+
+def list_task(inv: Invocation, output: str, output_keys: tuple[str, ...] = ()) -> int:
     manifest = inv.manifest
     objects = {**manifest.nodes, **manifest.sources, **manifest.exposures, **manifest.unit_tests,
                **manifest.semantic_resources()}
-    for uid in sorted(_selected(inv)):
+    selected = sorted(uid for uid in _selected(inv)
+                      if inv.flags.resource_types or objects[uid].resource_type != "analysis")
+    if not selected:
+        events.emit("NoNodesSelected", "[WARNING]: No nodes selected!", level="warn")
+    keys = [key for word in output_keys for key in word.split()]
+    for uid in selected:
         obj = objects[uid]
         if output == "name":
-            line = obj.name
+            line = _display_name(obj) if obj.resource_type != "source" else f"{obj.source_name}.{obj.name}"
         elif output == "path":
             line = obj.original_file_path
         elif output == "json":
-            line = orjson.dumps({"name": obj.name, "resource_type": obj.resource_type,
-                                 "package_name": obj.package_name, "unique_id": uid,
-                                 "original_file_path": obj.original_file_path}).decode()
+            line = json.dumps(_listed(obj, keys), default=str)
         elif obj.resource_type == "source":
-            line = f"source:{'.'.join(obj.fqn[:1] + [obj.source_name, obj.name])}"
-        elif obj.resource_type in ("exposure", "semantic_model", "metric", "saved_query"):
-            line = f"{obj.resource_type}:{'.'.join(obj.fqn)}"
+            line = f"source:{obj.package_name}.{obj.source_name}.{obj.name}"
+        elif obj.resource_type in _LISTED_BY_NAME:
+            line = f"{obj.resource_type}:{obj.package_name}.{_display_name(obj)}"
         else:
             line = ".".join(obj.fqn)
         events.emit("ListItem", line, level="result")
     return 0
 
 
+def _listed(obj, keys: list[str]) -> dict[str, Any]:
+    """A resource as ``ls --output json`` prints it: its manifest entry, cut to ``keys`` (dotted
+    for nested ones; missing ones left out) or to dbt's default keys."""
+    entry = obj.to_dict()
+    if obj.resource_type == "model":
+        entry["direct_parents"] = list(entry["depends_on"]["nodes"])
+    if not keys:
+        return {k: v for k, v in entry.items() if k in LIST_KEYS}
+    out = {}
+    for key in keys:
+        if "." not in key:
+            if key in entry:
+                out[key] = entry[key]
+            continue
+        value: Any = entry
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if value is not None:
+            out[key] = value
+    return out
+
+
+SHOWN_TYPES = ("model", "seed", "analysis", "snapshot")
+
+
 def show_task(inv: Invocation, inline: str | None, limit: int, output: str) -> int:
+    """dbt's ``show``: the first ``limit`` rows of an inline query or of each selected node named
+    in the first --select argument (a seed: all its rows, as dbt shows the whole file)."""
     from fusion.execution.compiler import Compiler
 
     if inline is not None:
-        sql = _compile_inline(inv, inline).sql
-    else:
-        selected = [uid for uid in _selected(inv) if uid in inv.manifest.nodes
-                    and inv.manifest.nodes[uid].resource_type in ("model", "seed", "analysis")]
-        if len(selected) != 1:
-            raise SelectionError(f"show needs exactly one node; --select matched {len(selected)}",
-                                 hint="pass --select <model> or --inline '<sql>'")
-        node = inv.manifest.nodes[selected[0]]
-        sql = (f"select * from {node.relation_name}" if node.resource_type == "seed"
-               else Compiler(inv.runtime, inv.manifest).compile(node).sql)
-    query = sql if limit < 0 else f"select * from (\n{sql}\n) as fusion_show limit {limit}"
-    _, table = inv.adapter.execute(query, fetch=True)
-    if output == "json":
-        events.emit("ShowResult", orjson.dumps({"show": table.to_pylist()}, default=str).decode(), level="result")
-    else:
-        events.emit("ShowResult", _format_table(table), level="result")
+        _preview(inv, None, _compile_inline(inv, inline).sql, limit, output)
+        return 0
+    if not inv.flags.select:
+        raise SelectionError("show needs --select or --inline", hint="pass --select <model> or --inline '<sql>'")
+    nodes = inv.manifest.nodes
+    chosen = _selected(inv)
+    selected = [uid for uid in inv.graph.order if uid in chosen and uid in nodes
+                and nodes[uid].resource_type in SHOWN_TYPES]
+    if not selected:
+        _nothing_to_do()
+    compiler = Compiler(inv.runtime, inv.manifest)
+    for uid in _named_in_selection(inv, selected):
+        node = nodes[uid]
+        if node.resource_type == "seed":
+            _preview(inv, _display_name(node), f"select * from {node.relation_name}", -1, output)
+        else:
+            _preview(inv, _display_name(node), compiler.compile(node).sql, limit, output)
     return 0
 
 
-def _format_table(table) -> str:
-    names = table.column_names
-    rows = [["" if v is None else str(v) for v in row.values()] for row in table.to_pylist()]
-    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
-    line = "| " + " | ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)) + " |"
-    rule = "| " + " | ".join("-" * w for w in widths) + " |"
-    body = ["| " + " | ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) + " |" for r in rows]
-    return "\n".join([line, rule, *body])
+def _preview(inv: Invocation, name: str | None, sql: str, limit: int, output: str) -> None:
+    from fusion.preview import Preview
+
+    query = sql if limit < 0 else f"select * from (\n{sql}\n) as fusion_show limit {limit}"
+    _, table = inv.adapter.execute(query, fetch=True)
+    preview = Preview.from_arrow(table)
+    _report_node("show", name, preview.json_rows() if output == "json" else preview.text(), output)
 
 
 def debug_task(inv: Invocation) -> int:
