@@ -117,3 +117,16 @@ def test_a_selection_matching_nothing_warns(project):
     assert "[WARNING]: No nodes selected!" in listed.stdout
     compiled = run_fusion(project, "compile", "-s", "tag:nope")
     assert "Nothing to do" in compiled.stdout
+
+
+def test_version_lists_core_and_each_adapter_plugin(tmp_path):
+    from importlib.metadata import version
+
+    shown = run_fusion(tmp_path, "--version")
+    assert shown.code == 0, shown.output
+    lines = shown.stdout.splitlines()
+    assert lines[:4] == ["Core:", f"  - installed: {version('fusion-core')}", "", "Plugins:"]
+    duckdb = next(line for line in lines if line.startswith("  - duckdb:"))
+    assert duckdb.split() == ["-", "duckdb:", version("fusion-duckdb"), "(fusion-duckdb;", "adapters:", "duckdb)"]
+    assert any(line.startswith("  - postgres:") and "adapters: postgres" in line for line in lines)
+    assert not any("fusion-core" in line for line in lines)  # built-in plugins are the core

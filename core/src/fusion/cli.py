@@ -166,8 +166,23 @@ def command(fn):
     return wrapper
 
 
+def _print_version(ctx, param, value):
+    if not value or ctx.resilient_parsing:
+        return
+    from fusion.plugins import get_plugins
+    from fusion.version import version_report
+
+    try:
+        click.echo(version_report(get_plugins()))
+    except FusionError as exc:
+        click.echo(f"Core:\n  - installed: {__version__}\n\nError: {exc}", err=True)
+        ctx.exit(2)
+    ctx.exit(0)
+
+
 @click.group()
-@click.version_option(__version__, "--version", "-V", prog_name="fusion")
+@click.option("--version", "-V", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the versions of Fusion and its plugins (adapters), and exit.")
 def cli():
     """Fusion: build dbt projects, faster."""
 
