@@ -348,6 +348,22 @@ def show_command(inv: Invocation, inline, limit, output):
     return show_task(inv, inline, limit, output)
 
 
+@cli.command("init")
+@click.argument("project_name", required=False)
+@click.option("--profiles-dir", default=None, help="Folder of the profiles.yml to add the profile to.")
+@click.option("--profile", default=None, help="Use this existing profile for the new project (no profile setup).")
+@click.option("--skip-profile-setup", "-s", is_flag=True, help="Create the project only, no profile.")
+@click.option("--adapter", default=None, help="The adapter (database type) of the new profile.")
+@click.option("--field", "fields", multiple=True, metavar="KEY=VALUE",
+              help="A value of the new profile's target (host, user, ...); asked on a terminal otherwise.")
+@command
+def init_command(inv: Invocation, project_name, profile, skip_profile_setup, adapter, fields):
+    """Create a project in ./PROJECT_NAME with a profile for it; inside a project, set up its profile."""
+    from fusion.tasks import init_task
+
+    return init_task(inv, project_name, profile, skip_profile_setup, adapter, fields)
+
+
 @cli.command("debug")
 @common_options
 @command

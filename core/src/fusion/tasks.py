@@ -421,3 +421,96 @@ def run_operation_task(inv: Invocation, macro_name: str, args: dict) -> int:
     MacroFunction(macro, namespace)(**args)
     events.emit("OperationDone", f"Ran operation {macro_name}", level="result")
     return 0
+
+
+def init_task(inv: Invocation, name: str | None, profile: str | None, skip_profile_setup: bool,
+              adapter: str | None, field_pairs: tuple[str, ...]) -> int:
+    """dbt's ``init``: a new project in ./NAME with a profile entry for it; inside a project only its
+    profile. Every answer is gathered before anything is written."""
+    from fusion import profile_setup as setup
+    from fusion import scaffold
+
+    prompter = setup.terminal()
+    fields = setup.parse_fields(field_pairs)
+    project_root = next((d for d in (inv.project_dir, *inv.project_dir.parents) if (d / "dbt_project.yml").is_file()),
+                        None)
+    folder = setup.profiles_folder(inv.flags.profiles_dir, project_root)
+    profiles_path = folder / "profiles.yml"
+    existing = setup.read_profiles(profiles_path)
+    if project_root is not None:
+        if profile:
+            raise FusionError(f"{project_root} is already a project: --profile only names the profile of a new one",
+                              hint="edit `profile:` in its dbt_project.yml instead")
+        if skip_profile_setup:
+            return 0
+        project_name, profile_name = _project_names(project_root / "dbt_project.yml")
+    else:
+        project_name = _new_project_name(name, prompter)
+        if (inv.project_dir / project_name).exists():
+            events.emit("ProjectNameAlreadyExists", f"A project called {project_name} already exists here.",
+                        level="warn")
+            return 0
+        if profile and profile not in existing:
+            raise FusionError(f"Could not find profile named '{profile}'", path=str(profiles_path),
+                              hint="name a profile of that file, or leave --profile out to set one up")
+        profile_name = profile or project_name
+    wanted = not skip_profile_setup and not profile
+    target = _profile_target(profile_name, project_name, profiles_path, existing, adapter, fields, prompter) \
+        if wanted else None
+    if project_root is None:
+        scaffold.create_project(inv.project_dir / project_name, project_name, profile_name)
+    if target is not None:
+        if not folder.exists():
+            events.emit("ConfigFolderDirectory", f"Creating the profiles folder {folder}")
+        setup.write_profile(profiles_path, profile_name, target, replace=profile_name in existing)
+        events.emit("ProfileWritten", f"Profile {profile_name} written to {profiles_path}.", level="result")
+    if project_root is None:
+        events.emit("ProjectCreated", f"Created the project {project_name} in {inv.project_dir / project_name}. "
+                    f"Next: cd {project_name} && fusion build", level="result")
+    return 0
+
+
+def _profile_target(profile_name: str, project_name: str, profiles_path, existing: dict, adapter: str | None,
+                    fields: dict[str, str], prompter) -> dict[str, Any] | None:
+    """The new profile's target, or None when the user keeps the profile of that name."""
+    from fusion import profile_setup as setup
+    from fusion.plugins import get_plugins
+
+    if profile_name in existing:
+        if prompter is None:
+            raise FusionError(f"the profile {profile_name!r} already exists in {profiles_path}",
+                              path=str(profiles_path), hint="keep it (add --skip-profile-setup), or remove it "
+                                                            "first; on a terminal init asks before replacing it")
+        if not prompter.confirm(f"The profile {profile_name} already exists in {profiles_path}. "
+                                "Continue and overwrite it?"):
+            events.emit("ProfileKept", f"Kept the profile {profile_name} as it is.", level="result")
+            return None
+    spec = setup.choose_adapter(get_plugins().registry.adapters, adapter, prompter)
+    return setup.answers(spec, fields, project_name, prompter)
+
+
+def _project_names(path) -> tuple[str, str]:
+    """The ``name`` and ``profile`` of an existing dbt_project.yml."""
+    from fusion.fileio import read_text
+    from fusion.yamlio import load_yaml_text
+
+    data = load_yaml_text(read_text(path), str(path))
+    names = [data.get(key) if isinstance(data, dict) else None for key in ("name", "profile")]
+    if not all(isinstance(n, str) and n for n in names):
+        raise FusionError("dbt_project.yml needs `name` and `profile` for init to set up the profile", path=str(path),
+                          hint="add `profile: <name>` (the profiles.yml entry to create)")
+    return names[0], names[1]
+
+
+def _new_project_name(name: str | None, prompter) -> str:
+    from fusion.scaffold import check_name
+
+    while True:
+        problem = check_name(name) if name else "no project name given"
+        if problem is None:
+            return name
+        if prompter is None:
+            raise FusionError(problem, hint="pass the new project's name: fusion init NAME")
+        if name:
+            events.emit("InvalidProjectName", problem)
+        name = prompter.text("Enter a name for your project (letters, digits, underscore)")
