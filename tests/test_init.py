@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import run_fusion
+from fusion.hookspecs import hookimpl
 
 
 @pytest.fixture
@@ -173,3 +174,38 @@ def test_a_postgres_profile_from_flags_connects(home, postgres, pg_database):
     built = run_fusion(home / "pgproj", "build", "--profiles-dir", str(home))
     assert built.code == 0, built.output
     assert "PASS=6" in built.stdout
+
+
+class _AcmeAdapterPlugin:
+    """A third-party adapter: its profile_fields are what init asks for."""
+
+    @hookimpl
+    def fusion_register_adapters(self, register):
+        from fusion.adapter import AdapterSpec, ProfileField
+        from fusion.drivers import DriverRequirement
+        from fusion_duckdb import DuckDBAdapter
+
+        register(AdapterSpec("acme", "duckdb", DuckDBAdapter, DriverRequirement("duckdb"), profile_fields=(
+            ProfileField("file", "where data goes", "{project}.acme"),
+            ProfileField("region", "the region"),
+            ProfileField("retries", "how often to retry", 3, int, ask=False))))
+
+
+def test_a_third_party_adapters_profile_fields_drive_init(home, monkeypatch):
+    from click.testing import CliRunner
+    from fusion.cli import cli
+    from fusion.plugins import get_plugins
+
+    plugins = get_plugins()
+    plugins.register(_AcmeAdapterPlugin(), "acme_test", "acme-dist", "2.5")
+    monkeypatch.chdir(home)
+    try:
+        made = CliRunner().invoke(cli, ["init", "lab", "--adapter", "acme", "--field", "region=eu",
+                                        "--field", "retries=5", "--profiles-dir", str(home)])
+        version = CliRunner().invoke(cli, ["--version"])
+    finally:
+        plugins.unregister("acme_test")
+    assert made.exit_code == 0, made.output
+    assert profiles(home)["lab"]["outputs"]["dev"] == {"type": "acme", "file": "lab.acme", "region": "eu",
+                                                       "retries": 5}
+    assert "  - acme_test:" in version.output and "2.5 (acme-dist; adapters: acme)" in version.output

@@ -322,7 +322,7 @@ def run_operation_command(inv: Invocation, macro, macro_args):
 @state_options
 @click.option("--output", "-o", type=click.Choice(["selector", "name", "path", "json"]), default="selector")
 @click.option("--output-keys", multiple=True, cls=GreedyOption,
-              help="With --output json: the keys to print (space-separated; dotted for nested, e.g. config.materialized).")
+              help="With --output json: the keys to print (space-separated; dotted for nested: config.materialized).")
 @command
 def ls_command(inv: Invocation, output, output_keys):
     """List selected resources."""

@@ -48,7 +48,7 @@ def _decimal(value: int | float | decimal.Decimal) -> decimal.Decimal:
     return decimal.Decimal(repr(value)) if isinstance(value, float) else decimal.Decimal(value)
 
 
-def _places(values: list[decimal.Decimal]) -> int:
+def _places(values: list[decimal.Decimal | None]) -> int:
     exponents = [v.normalize().as_tuple().exponent for v in values if v is not None and v.is_finite()]
     return max([0] + [-e for e in exponents if isinstance(e, int)])
 

@@ -215,7 +215,7 @@ def fusion_register_adapters(register):
                              ProfileField("port", "its port", 15002, int), schema, threads)))
     register(AdapterSpec(name="databricks", dialect="databricks", adapter_class=DatabricksAdapter, driver=driver,
                          macro_paths=(MACROS,), parents=("spark",), profile_fields=(
-                             ProfileField("host", "the workspace's host name, e.g. dbc-a1b2c3d4-e5f6.cloud.databricks.com"),
+                             ProfileField("host", "the workspace's host, e.g. dbc-a1b2c3d4-e5f6.cloud.databricks.com"),
                              ProfileField("http_path", "an all-purpose cluster's HTTP path"),
                              ProfileField("token", "a personal access token", secret=True),
                              ProfileField("catalog", "the Unity Catalog catalog (blank: hive_metastore)", ""),
