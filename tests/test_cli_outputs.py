@@ -16,7 +16,9 @@ FILES = {
                          "sources:\n  - name: raw\n    tables:\n      - name: events\n"
                          "exposures:\n  - name: dash\n    type: dashboard\n    owner: {email: a@b.c}\n"
                          "    depends_on: [ref('orders')]\n",
-    "seeds/codes.csv": "code,label\n1,one\n",
+    "seeds/codes.csv": "code,label\n1200,one\n7,\n",
+    "models/dim_v1.sql": "select 1 as id",
+    "models/versions.yml": "models:\n  - name: dim\n    versions:\n      - v: 1\n",
     "analyses/report.sql": "select * from {{ ref('orders') }}",
 }
 
@@ -76,6 +78,13 @@ def test_show_of_a_node_and_its_limit(project):
     assert "Previewing node 'base':\n| id | name |\n| -- | ---- |\n|  1 | a    |\n\n" in shown.stdout
     as_json = run_fusion(project, "show", "-q", "-s", "base", "--output", "json")
     assert json.loads(as_json.stdout) == {"node": "base", "show": [{"id": 1, "name": "a"}]}
+    seed = run_fusion(project, "show", "-q", "-s", "codes")  # as dbt: the file, numbers as decimals
+    assert seed.stdout == "|  code | label |\n| ----- | ----- |\n| 1,200 | one   |\n|     7 |       |\n\n"
+    seed_json = run_fusion(project, "show", "-q", "-s", "codes", "--output", "json")
+    assert json.loads(seed_json.stdout)["show"] == [{"code": 1200.0, "label": "one"}, {"code": 7.0, "label": None}]
+    versioned = run_fusion(project, "show", "-s", "dim")
+    assert "Previewing node 'dim.v1':" in versioned.stdout
+    assert "Compiled node 'dim' is:\nselect 1 as id\n" in run_fusion(project, "compile", "-s", "dim").stdout
     missing = run_fusion(project, "show")
     assert missing.code == 2 and "show needs --select or --inline" in missing.stderr
 

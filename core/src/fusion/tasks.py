@@ -103,7 +103,7 @@ def compile_task(inv: Invocation, inline: str | None, output: str = "text") -> i
     for uid in _named_in_selection(inv, [uid for uid in inv.graph.order if uid in compiled or uid in ephemerals]):
         node = inv.manifest.nodes[uid]
         sql = compiled[uid] if uid in compiled else runner.compiler.compile(node).sql
-        _report_node("compile", _display_name(node), sql, output)
+        _report_node("compile", node.name, sql, output)  # dbt names no version here (show does)
     return 1 if errors else 0
 
 
@@ -321,7 +321,7 @@ SHOWN_TYPES = ("model", "seed", "analysis", "snapshot")
 
 def show_task(inv: Invocation, inline: str | None, limit: int, output: str) -> int:
     """dbt's ``show``: the first ``limit`` rows of an inline query or of each selected node named
-    in the first --select argument (a seed: all its rows, as dbt shows the whole file)."""
+    in the first --select word (a seed: its whole file, as dbt shows it, without the warehouse)."""
     from fusion.execution.compiler import Compiler
 
     if inline is not None:
@@ -339,7 +339,7 @@ def show_task(inv: Invocation, inline: str | None, limit: int, output: str) -> i
     for uid in _named_in_selection(inv, selected):
         node = nodes[uid]
         if node.resource_type == "seed":
-            _preview(inv, _display_name(node), f"select * from {node.relation_name}", -1, output)
+            _report_preview(_display_name(node), _seed_preview(node), output)
         else:
             _preview(inv, _display_name(node), compiler.compile(node).sql, limit, output)
     return 0
@@ -350,7 +350,25 @@ def _preview(inv: Invocation, name: str | None, sql: str, limit: int, output: st
 
     query = sql if limit < 0 else f"select * from (\n{sql}\n) as fusion_show limit {limit}"
     _, table = inv.adapter.execute(query, fetch=True)
-    preview = Preview.from_arrow(table)
+    _report_preview(name, Preview.from_arrow(table), output)
+
+
+def _seed_preview(node):
+    """A seed as dbt shows it: every row of its file, numbers read as decimals (``1,200``, ``1200.0``)."""
+    import decimal
+
+    from fusion.fileio import read_text
+    from fusion.materializations.seed_csv import read_seed
+    from fusion.preview import Preview
+
+    text = read_text(f"{node.root_path}/{node.original_file_path}", node.original_file_path)
+    names, _, table = read_seed(text, node.original_file_path, node.config.get("delimiter", ","),
+                                frozenset(node.config.get("column_types") or {}))
+    return Preview(names, [[decimal.Decimal(v) if type(v) is int else v for v in row.values()]
+                           for row in table.to_pylist()])
+
+
+def _report_preview(name: str | None, preview, output: str) -> None:
     _report_node("show", name, preview.json_rows() if output == "json" else preview.text(), output)
 
 
