@@ -110,9 +110,10 @@ def test_ls_outputs_as_dbt(project):
 
 
 def test_a_selection_matching_nothing_warns(project):
-    run = run_fusion(project, "run", "-s", "base", "tag:nope")
+    run = run_fusion(project, "run", "-s", "base", "tag:nope", "--exclude", "tag:gone")
     assert run.code == 0, run.output
     assert "The selection criterion 'tag:nope' does not match any enabled nodes" in run.stdout
+    assert "The selection criterion 'tag:gone' does not match any enabled nodes" in run.stdout  # as dbt
     assert "'base'" not in run.stdout and "Nothing to do" not in run.stdout
     nothing = run_fusion(project, "build", "-s", "tag:nope")
     assert nothing.code == 0

@@ -44,7 +44,7 @@ class Selector:
         """``--select``/``--exclude``: tests of excluded nodes always go too (as in dbt)."""
         chosen = self.select_spec(parse_cli(select, indirect, expect_exists=True)) if select else {
             uid for uid, obj in self._all.items() if obj.resource_type != "operation"}
-        return chosen - (self.select_spec(parse_cli(exclude, "eager")) if exclude else set())
+        return chosen - (self.select_spec(parse_cli(exclude, "eager", expect_exists=True)) if exclude else set())
 
     def select_spec(self, spec: Spec, indirect: str = "eager") -> set[str]:
         """``indirect`` applies where a criterion sets no indirect_selection of its own."""
