@@ -30,7 +30,7 @@ def profiles(folder: Path) -> dict:
     return yaml.safe_load((folder / "profiles.yml").read_text())
 
 
-def run_on_terminal(cwd: Path, args: list[str], dialogue: list[tuple[str, str]]) -> str:
+def run_on_terminal(cwd: Path, args: list[str], dialogue: list[tuple[str, str]], code: int = 0) -> str:
     """Run fusion on a pseudo-terminal: wait for each prompt text, then type its answer and Enter."""
     master, slave = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "fusion", *args], cwd=cwd, stdin=slave, stdout=slave,
@@ -58,7 +58,7 @@ def run_on_terminal(cwd: Path, args: list[str], dialogue: list[tuple[str, str]])
             os.write(master, answer.encode() + b"\r")
         while read(60):
             pass
-        assert proc.wait(60) == 0, seen.decode(errors="replace")
+        assert proc.wait(60) == code, seen.decode(errors="replace")
     finally:
         proc.kill()
         os.close(master)
@@ -164,6 +164,10 @@ def test_on_a_terminal_init_asks_for_each_field(home):
         ("Continue and overwrite it? [y/N]", "y"),
         ("Enter a number", str(adapters.index("duckdb") + 1))])
     assert profiles(home)["warehouse"]["outputs"]["dev"]["type"] == "duckdb"
+    stopped = run_on_terminal(home, ["init", "--profiles-dir", str(home / "elsewhere")], [
+        ("Enter a name for your project", "later"), ("Enter a number", "\x04")], code=2)  # Ctrl-D: end of input
+    assert "nothing was written" in stopped and "Traceback" not in stopped
+    assert not (home / "later").exists() and not (home / "elsewhere").exists()
 
 
 def test_a_postgres_profile_from_flags_connects(home, postgres, pg_database):

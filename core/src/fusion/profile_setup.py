@@ -21,23 +21,31 @@ TARGET = "dev"
 
 
 class Prompter:
-    """Questions on the terminal (click's prompts: defaults in brackets, typed answers checked)."""
+    """Questions on the terminal (click's prompts: defaults in brackets, typed answers checked).
+    Ctrl-C or end of input stops init before anything is written."""
 
     def ask(self, field: ProfileField, default: Any) -> Any:
         text = field.name + (f" ({field.hint})" if field.hint else "")
-        return click.prompt(text, default=default, type=field.type, hide_input=field.secret,
-                            show_default=not field.secret)
+        return _answer(click.prompt, text, default=default, type=field.type, hide_input=field.secret,
+                       show_default=not field.secret and default != "")
 
     def choose(self, question: str, options: list[str]) -> str:
         listing = "\n".join(f"[{n}] {option}" for n, option in enumerate(options, 1))
-        number = click.prompt(f"{question}\n{listing}\nEnter a number", type=click.IntRange(1, len(options)))
+        number = _answer(click.prompt, f"{question}\n{listing}\nEnter a number", type=click.IntRange(1, len(options)))
         return options[number - 1]
 
     def confirm(self, question: str) -> bool:
-        return click.confirm(question, default=False)
+        return bool(_answer(click.confirm, question, default=False))
 
     def text(self, question: str) -> str:
-        return click.prompt(question)
+        return str(_answer(click.prompt, question))
+
+
+def _answer(ask, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return ask(*args, **kwargs)
+    except click.Abort:
+        raise FusionError("init stopped before every question was answered; nothing was written") from None
 
 
 def terminal() -> Prompter | None:

@@ -28,7 +28,7 @@ def fusion_register_adapters(register):
         profile_fields=(ProfileField("account", "the account identifier, e.g. myorg-myaccount"),
                         ProfileField("user", "the user to log in as"),
                         ProfileField("password", "that user's password", secret=True),
-                        ProfileField("role", "the role to use"),
+                        ProfileField("role", "the role to use (blank: the user's default)", ""),
                         ProfileField("warehouse", "the virtual warehouse that runs queries"),
                         ProfileField("database", "the database models are built in"),
                         ProfileField("schema", "the schema models are built in"),
