@@ -99,7 +99,7 @@ def test_failed_table_build_leaves_previous_table(tmp_path):
     assert failed.code == 1 and "Traceback" not in failed.output
     shown = run_fusion(project, "show", "--inline", "select * from {{ ref('t') }}")
     assert shown.code == 0, shown.output
-    assert "| 1" in shown.stdout and "| 2" not in shown.stdout
+    assert "|  1 |" in shown.stdout and "|  2 |" not in shown.stdout
 
 
 def test_failing_test_skips_downstream_in_build(tmp_path):

@@ -102,7 +102,7 @@ def test_source_status_fresher_selects_sources_with_newer_data_and_their_childre
     run_fusion(project, "source", "freshness")
     result = run_fusion(project, "ls", "--output", "name", "-s", "source_status:fresher+", "--state", "prev")
     assert result.code == 0, result.output
-    assert set(result.stdout.split()) == {"a", "m_a"}
+    assert set(result.stdout.split()) == {"raw.a", "m_a"}  # a source's name is source.table, as in dbt
     result = run_fusion(project, "run", "-s", "source_status:fresher+", "--state", "prev")
     assert result.code == 0, result.output
     built = [r["unique_id"] for r in json.loads((project / "target" / "run_results.json").read_text())["results"]]

@@ -25,7 +25,7 @@ def _ls(project, *select: str) -> set[str]:
     result = run_fusion(project, "ls", "-o", "name", "--resource-type", "model", "--state", "prod",
                         "-s", *select)
     assert result.code == 0, result.output
-    return set(result.stdout.split())
+    return {line for line in result.stdout.splitlines() if not line.startswith("[WARNING]")}  # nothing matched
 
 
 @pytest.fixture

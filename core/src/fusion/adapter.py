@@ -29,6 +29,23 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class ProfileField:
+    """One key of a new profile's target, as ``fusion init`` asks for it.
+
+    ``default`` None means an answer is required; ``{project}`` in a text default becomes the
+    project's name. ``ask=False`` writes the default without asking (``--field`` still sets it);
+    ``secret`` answers are typed without echo.
+    """
+
+    name: str
+    hint: str = ""
+    default: str | int | None = None
+    type: type[str] | type[int] = str
+    secret: bool = False
+    ask: bool = True
+
+
+@dataclass(frozen=True)
 class AdapterSpec:
     """What an adapter plugin registers through ``fusion_register_adapters``."""
 
@@ -38,6 +55,8 @@ class AdapterSpec:
     driver: DriverRequirement
     macro_paths: tuple[Path, ...] = ()
     parents: tuple[str, ...] = ()  # adapter names whose macros this one inherits (dispatch order)
+    #: the keys of a profiles.yml target that ``fusion init`` asks for (``type`` is added)
+    profile_fields: tuple[ProfileField, ...] = ()
 
 
 @dataclass

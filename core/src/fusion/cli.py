@@ -249,8 +249,23 @@ def command(fn):
     return wrapper
 
 
+def _print_version(ctx, param, value):
+    if not value or ctx.resilient_parsing:
+        return
+    from fusion.plugins import get_plugins
+    from fusion.version import version_report
+
+    try:
+        click.echo(version_report(get_plugins()))
+    except FusionError as exc:
+        click.echo(f"Core:\n  - installed: {__version__}\n\nError: {exc}", err=True)
+        ctx.exit(2)
+    ctx.exit(0)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", "-V", prog_name="fusion")
+@click.option("--version", "-V", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the versions of Fusion and its plugins (adapters), and exit.")
 @global_options
 def cli(**_flags):
     """Fusion: build dbt projects, faster."""
@@ -276,13 +291,15 @@ def parse_command(inv: Invocation):
 @selection_options
 @state_options
 @click.option("--inline", default=None, help="Compile this SQL instead of project nodes.")
+@click.option("--output", type=click.Choice(["text", "json"]), default="text",
+              help="How to print the compiled SQL of the nodes named in --select.")
 @analysis_options
 @command
-def compile_command(inv: Invocation, inline):
+def compile_command(inv: Invocation, inline, output):
     """Render selected nodes to SQL (target/compiled)."""
     from fusion.tasks import compile_task
 
-    return compile_task(inv, inline)
+    return compile_task(inv, inline, output)
 
 
 def _execution_command(name: str, help_text: str):
@@ -426,12 +443,14 @@ def run_operation_command(inv: Invocation, macro, macro_args):
 @selection_options
 @state_options
 @click.option("--output", "-o", type=click.Choice(["selector", "name", "path", "json"]), default="selector")
+@click.option("--output-keys", multiple=True, cls=GreedyOption,
+              help="With --output json: the keys to print (space-separated; dotted for nested: config.materialized).")
 @command
-def ls_command(inv: Invocation, output):
+def ls_command(inv: Invocation, output, output_keys):
     """List selected resources."""
     from fusion.tasks import list_task
 
-    return list_task(inv, output)
+    return list_task(inv, output, output_keys)
 
 
 cli.add_command(ls_command, "list")
@@ -449,6 +468,23 @@ def show_command(inv: Invocation, inline, limit, output):
     from fusion.tasks import show_task
 
     return show_task(inv, inline, limit, output)
+
+
+@cli.command("init")
+@click.argument("project_name", required=False)
+@click.option("--profiles-dir", default=None, help="Folder of the profiles.yml to add the profile to.")
+@click.option("--profile", default=None, help="Use this existing profile for the new project (no profile setup).")
+@click.option("--skip-profile-setup", "-s", is_flag=True, help="Create the project only, no profile.")
+@click.option("--adapter", default=None, help="The adapter (database type) of the new profile.")
+@click.option("--field", "fields", multiple=True, metavar="KEY=VALUE",
+              help="A value of the new profile's target (host, user, ...); asked on a terminal otherwise.")
+@global_options
+@command
+def init_command(inv: Invocation, project_name, profile, skip_profile_setup, adapter, fields):
+    """Create a project in ./PROJECT_NAME with a profile for it; inside a project, set up its profile."""
+    from fusion.tasks import init_task
+
+    return init_task(inv, project_name, profile, skip_profile_setup, adapter, fields)
 
 
 @cli.command("debug")

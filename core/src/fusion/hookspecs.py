@@ -38,8 +38,9 @@ def fusion_register_adapters(register: Callable[[AdapterSpec], None]) -> None:
 
     :param register: call it once per adapter with a ``fusion.adapter.AdapterSpec``: the
         adapter's ``type`` name as used in ``profiles.yml``, its SQL dialect, its ``Adapter``
-        subclass, the driver it needs (``fusion.drivers.DriverRequirement``) and the folders
-        holding its macro files.
+        subclass, the driver it needs (``fusion.drivers.DriverRequirement``), the folders
+        holding its macro files and the ``profile_fields`` (``fusion.adapter.ProfileField``:
+        key, hint, default, type, secret) that ``fusion init`` asks for a new profile.
 
     A profile whose ``type:`` matches ``spec.name`` uses that adapter. Pluggy calls the most
     recently registered plugin first; when two register the same name, the last one called

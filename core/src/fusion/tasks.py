@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
-from typing import TYPE_CHECKING
-
-import orjson
+from typing import TYPE_CHECKING, Any
 
 from fusion import events
 from fusion.errors import FusionError, SelectionError
@@ -34,10 +33,20 @@ def _selected(inv: Invocation) -> set[str]:
         selected = selector.select_spec(selectors.spec(name), flags.indirect_selection)
     else:
         selected = selector.select(flags.select, flags.exclude, flags.indirect_selection)
-    if flags.resource_types:
+    for word in selector.unmatched:
+        events.emit("NoNodesForSelectionCriteria",
+                    f"[WARNING]: The selection criterion '{word}' does not match any enabled nodes",
+                    level="warn", spec_raw=word)
+    if flags.resource_types and "all" not in flags.resource_types:
         selected = {uid for uid in selected if uid.split(".", 1)[0] in flags.resource_types}
     inv.runtime.selected = sorted(selected)
     return selected
+
+
+def _nothing_to_do() -> None:
+    """dbt's warning when a command's selection holds nothing it handles."""
+    events.emit("NothingToDo", "[WARNING]: Nothing to do. Try checking your model configs and model "
+                "specification args", level="warn")
 
 
 def parse_task(inv: Invocation) -> int:
@@ -69,17 +78,18 @@ def parse_task(inv: Invocation) -> int:
     return 0
 
 
-def compile_task(inv: Invocation, inline: str | None) -> int:
+def compile_task(inv: Invocation, inline: str | None, output: str = "text") -> int:
     if inline is not None:
-        events.emit("CompiledInline", _compile_inline(inv, inline).sql, level="result")
+        _report_node("compile", None, _compile_inline(inv, inline).sql, output)
         return 0
-    _, errors = _compile_selected(inv, _selected(inv))
+    _, errors = _compile_selected(inv, _selected(inv), output)
     return 1 if errors else 0
 
 
-def _compile_selected(inv: Invocation, selected: set[str]) -> tuple[list[NodeResult], int]:
+def _compile_selected(inv: Invocation, selected: set[str], report: str | None = None) -> tuple[list[NodeResult], int]:
     """Compile the selection (target/compiled, lineage.json, manifest.json): a result per node
-    (as dbt reports them) and the number of errors (ephemeral models' included)."""
+    (as dbt reports them) and the number of errors (ephemeral models' included). With ``report``
+    (text or json), print the SQL of the nodes named in --select, as dbt compile does."""
     from fusion import artifacts
     from fusion.execution.results import NodeResult
     from fusion.execution.runner import COMMAND_TYPES, NodeRunner, plan, selected_ephemerals
@@ -87,6 +97,8 @@ def _compile_selected(inv: Invocation, selected: set[str]) -> tuple[list[NodeRes
     the_plan = plan(inv, selected, "compile")
     runner = NodeRunner(inv, len(the_plan.order))
     ephemerals = selected_ephemerals(inv, selected, "compile")
+    if not the_plan.order and not ephemerals:
+        _nothing_to_do()
     errors = runner.write_ephemerals(ephemerals)
     results = []
     for uid in the_plan.order:
@@ -104,9 +116,43 @@ def _compile_selected(inv: Invocation, selected: set[str]) -> tuple[list[NodeRes
             events.emit("CompileError", f"Error: {exc}", level="error", unique_id=uid)
     runner.finish()
     artifacts.write_manifest(inv.manifest, inv)
-    events.emit("CompileDone", f"Compiled {len(the_plan.order) + len(ephemerals) - errors} node(s), {errors} error(s)",
-                level="result")
+    if the_plan.order or ephemerals:
+        events.emit("CompileDone",
+                    f"Compiled {len(the_plan.order) + len(ephemerals) - errors} node(s), {errors} error(s)")
+    if report is not None:
+        compiled = {r.unique_id: r.compiled_code for r in results if r.compiled_code is not None}
+        for uid in _named_in_selection(inv, [u for u in inv.graph.order if u in compiled or u in ephemerals]):
+            node = inv.manifest.nodes[uid]
+            sql = compiled[uid] if uid in compiled else runner.compiler.compile(node).sql
+            _report_node("compile", node.name, sql, report)  # dbt names no version here (show does)
     return results, errors
+
+
+def _named_in_selection(inv: Invocation, uids: list[str]) -> list[str]:
+    """What compile and show print, as dbt decides it: the nodes whose name is part of the first
+    ``--select`` word (``-s +orders`` prints orders, not its parents); none without --select."""
+    words = [word for spec in inv.flags.select for word in spec.split()]
+    return [uid for uid in uids if words and inv.manifest.nodes[uid].name in words[0]]
+
+
+def _display_name(node) -> str:
+    version = getattr(node, "version", None)
+    return f"{node.name}.v{version}" if version is not None else node.name
+
+
+def _report_node(kind: str, name: str | None, body: Any, output: str) -> None:
+    """dbt's ``Compiled node 'x' is:`` / ``Previewing node 'x':`` (``kind`` compile or show) and the
+    SQL or table (``body``); with ``--output json`` one JSON document ({"node", "compiled"|"show"},
+    no "node" for --inline). The heading is an info event: --quiet prints the body alone, as dbt."""
+    event, key = ("CompiledNode", "compiled") if kind == "compile" else ("ShowNode", "show")
+    if output == "json":
+        document = {"node": name, key: body} if name is not None else {key: body}
+        events.emit(event, json.dumps(document, indent=2), level="result", node_name=name)
+        return
+    what = "inline node" if name is None else f"node '{name}'"
+    events.emit(f"{event}Heading", f"Compiled {what} is:" if kind == "compile" else f"Previewing {what}:",
+                node_name=name)
+    events.emit(event, body, level="result", node_name=name)
 
 
 def _compile_inline(inv: Invocation, sql: str):
@@ -139,6 +185,11 @@ def execute_task(inv: Invocation, selected: set[str] | None = None) -> int:
     else:
         inv.runtime.selected = sorted(selected)
     inv.adapter  # noqa: B018 - a bad profile fails before anything runs
+    if not _has_work(inv, selected):  # as dbt: no hooks, no summary, an empty run_results.json
+        _nothing_to_do()
+        artifacts.write_run_results([], 0.0, inv)
+        artifacts.write_manifest(inv.manifest, inv)
+        return 0
     with inv.interrupt.deferred():  # a signal stops the scheduling; the nodes' results are kept
         results = execute(inv, selected, inv.flags.which)
     inv.result = results
@@ -149,6 +200,16 @@ def execute_task(inv: Invocation, selected: set[str] | None = None) -> int:
     return 1 if any(r.failed for r in results) else 0
 
 
+def _has_work(inv: Invocation, selected: set[str]) -> bool:
+    from fusion.execution.runner import COMMAND_TYPES
+
+    types = COMMAND_TYPES[inv.flags.which] | ({"exposure", "saved_query"} if inv.flags.which == "build" else set())
+    manifest = inv.manifest
+    objects = {**manifest.nodes, **manifest.unit_tests, **manifest.exposures,
+               **manifest.semantic.get("saved_queries", {})}
+    return any(uid in objects and objects[uid].resource_type in types for uid in selected)
+
+
 def freshness_task(inv: Invocation, output: str | None) -> int:
     from pathlib import Path
 
@@ -157,6 +218,8 @@ def freshness_task(inv: Invocation, output: str | None) -> int:
 
     start = time.perf_counter()
     selected = _selected(inv)
+    if not any(uid in inv.manifest.sources for uid in selected):
+        _nothing_to_do()
     inv.adapter  # noqa: B018 - a bad profile fails before anything runs
     results = check_all(inv, selected)
     elapsed = time.perf_counter() - start
@@ -204,61 +267,116 @@ def retry_task(inv: Invocation) -> int:
         again.close()
 
 
-def list_task(inv: Invocation, output: str) -> int:
+#: what ``ls --output json`` shows of each resource without --output-keys (as dbt)
+LIST_KEYS = frozenset({"alias", "name", "package_name", "depends_on", "direct_parents", "tags", "config",
+                       "resource_type", "source_name", "original_file_path", "unique_id"})
+#: named by type and package.name in ``ls``'s selector output (the rest by fqn)
+_LISTED_BY_NAME = ("exposure", "metric", "saved_query", "semantic_model", "unit_test")
+
+
+def list_task(inv: Invocation, output: str, output_keys: tuple[str, ...] = ()) -> int:
     manifest = inv.manifest
     objects = {**manifest.nodes, **manifest.sources, **manifest.exposures, **manifest.unit_tests,
                **manifest.semantic_resources()}
-    for uid in sorted(_selected(inv)):
+    selected = sorted(uid for uid in _selected(inv)
+                      if inv.flags.resource_types or objects[uid].resource_type != "analysis")
+    if not selected:
+        events.emit("NoNodesSelected", "[WARNING]: No nodes selected!", level="warn")
+    keys = [key for word in output_keys for key in word.split()]
+    for uid in selected:
         obj = objects[uid]
         if output == "name":
-            line = obj.name
+            line = _display_name(obj) if obj.resource_type != "source" else f"{obj.source_name}.{obj.name}"
         elif output == "path":
             line = obj.original_file_path
         elif output == "json":
-            line = orjson.dumps({"name": obj.name, "resource_type": obj.resource_type,
-                                 "package_name": obj.package_name, "unique_id": uid,
-                                 "original_file_path": obj.original_file_path}).decode()
+            line = json.dumps(_listed(obj, keys), default=str)
         elif obj.resource_type == "source":
-            line = f"source:{'.'.join(obj.fqn[:1] + [obj.source_name, obj.name])}"
-        elif obj.resource_type in ("exposure", "semantic_model", "metric", "saved_query"):
-            line = f"{obj.resource_type}:{'.'.join(obj.fqn)}"
+            line = f"source:{obj.package_name}.{obj.source_name}.{obj.name}"
+        elif obj.resource_type in _LISTED_BY_NAME:
+            line = f"{obj.resource_type}:{obj.package_name}.{_display_name(obj)}"
         else:
             line = ".".join(obj.fqn)
         events.emit("ListItem", line, level="result")
     return 0
 
 
+def _listed(obj, keys: list[str]) -> dict[str, Any]:
+    """A resource as ``ls --output json`` prints it: its manifest entry, cut to ``keys`` (dotted
+    for nested ones; missing ones left out) or to dbt's default keys."""
+    entry = obj.to_dict()
+    if obj.resource_type == "model":
+        entry["direct_parents"] = list(entry["depends_on"]["nodes"])
+    if not keys:
+        return {k: v for k, v in entry.items() if k in LIST_KEYS}
+    out = {}
+    for key in keys:
+        if "." not in key:
+            if key in entry:
+                out[key] = entry[key]
+            continue
+        value: Any = entry
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if value is not None:
+            out[key] = value
+    return out
+
+
+SHOWN_TYPES = ("model", "seed", "analysis", "snapshot")
+
+
 def show_task(inv: Invocation, inline: str | None, limit: int, output: str) -> int:
+    """dbt's ``show``: the first ``limit`` rows of an inline query or of each selected node named
+    in the first --select word (a seed: its whole file, as dbt shows it, without the warehouse)."""
     from fusion.execution.compiler import Compiler
 
     if inline is not None:
-        sql = _compile_inline(inv, inline).sql
-    else:
-        selected = [uid for uid in _selected(inv) if uid in inv.manifest.nodes
-                    and inv.manifest.nodes[uid].resource_type in ("model", "seed", "analysis")]
-        if len(selected) != 1:
-            raise SelectionError(f"show needs exactly one node; --select matched {len(selected)}",
-                                 hint="pass --select <model> or --inline '<sql>'")
-        node = inv.manifest.nodes[selected[0]]
-        sql = (f"select * from {node.relation_name}" if node.resource_type == "seed"
-               else Compiler(inv.runtime, inv.manifest).compile(node).sql)
-    query = sql if limit < 0 else f"select * from (\n{sql}\n) as fusion_show limit {limit}"
-    _, table = inv.adapter.execute(query, fetch=True)
-    if output == "json":
-        events.emit("ShowResult", orjson.dumps({"show": table.to_pylist()}, default=str).decode(), level="result")
-    else:
-        events.emit("ShowResult", _format_table(table), level="result")
+        _preview(inv, None, _compile_inline(inv, inline).sql, limit, output)
+        return 0
+    if not inv.flags.select:
+        raise SelectionError("show needs --select or --inline", hint="pass --select <model> or --inline '<sql>'")
+    nodes = inv.manifest.nodes
+    chosen = _selected(inv)
+    selected = [uid for uid in inv.graph.order if uid in chosen and uid in nodes
+                and nodes[uid].resource_type in SHOWN_TYPES]
+    if not selected:
+        _nothing_to_do()
+    compiler = Compiler(inv.runtime, inv.manifest)
+    for uid in _named_in_selection(inv, selected):
+        node = nodes[uid]
+        if node.resource_type == "seed":
+            _report_preview(_display_name(node), _seed_preview(node), output)
+        else:
+            _preview(inv, _display_name(node), compiler.compile(node).sql, limit, output)
     return 0
 
 
-def _format_table(table) -> str:
-    names = table.column_names
-    rows = [["" if v is None else str(v) for v in row.values()] for row in table.to_pylist()]
-    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
-    line = "| " + " | ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)) + " |"
-    rule = "| " + " | ".join("-" * w for w in widths) + " |"
-    body = ["| " + " | ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) + " |" for r in rows]
-    return "\n".join([line, rule, *body])
+def _preview(inv: Invocation, name: str | None, sql: str, limit: int, output: str) -> None:
+    from fusion.preview import Preview
+
+    query = sql if limit < 0 else f"select * from (\n{sql}\n) as fusion_show limit {limit}"
+    _, table = inv.adapter.execute(query, fetch=True)
+    _report_preview(name, Preview.from_arrow(table), output)
+
+
+def _seed_preview(node):
+    """A seed as dbt shows it: every row of its file, numbers read as decimals (``1,200``, ``1200.0``)."""
+    import decimal
+
+    from fusion.fileio import read_text
+    from fusion.preview import Preview
+    from fusion.seed_csv import read_seed
+
+    text = read_text(f"{node.root_path}/{node.original_file_path}", node.original_file_path)
+    names, _, table = read_seed(text, node.original_file_path, node.config.get("delimiter", ","),
+                                frozenset(node.config.get("column_types") or {}))
+    return Preview(names, [[decimal.Decimal(v) if type(v) is int else v for v in row.values()]
+                           for row in table.to_pylist()])
+
+
+def _report_preview(name: str | None, preview, output: str) -> None:
+    _report_node("show", name, preview.json_rows() if output == "json" else preview.text(), output)
 
 
 def debug_task(inv: Invocation) -> int:
@@ -375,3 +493,96 @@ def docs_serve_task(inv: Invocation, host: str, port: int, browser: bool) -> int
         write_site(inv.target_path)  # this version's page for the artifacts there
     serve(inv.target_path, host, port, browser)
     return 0
+
+
+def init_task(inv: Invocation, name: str | None, profile: str | None, skip_profile_setup: bool,
+              adapter: str | None, field_pairs: tuple[str, ...]) -> int:
+    """dbt's ``init``: a new project in ./NAME with a profile entry for it; inside a project only its
+    profile. Every answer is gathered before anything is written."""
+    from fusion import profile_setup as setup
+    from fusion import scaffold
+
+    prompter = setup.terminal()
+    fields = setup.parse_fields(field_pairs)
+    project_root = next((d for d in (inv.project_dir, *inv.project_dir.parents) if (d / "dbt_project.yml").is_file()),
+                        None)
+    folder = setup.profiles_folder(inv.flags.profiles_dir, project_root)
+    profiles_path = folder / "profiles.yml"
+    existing = setup.read_profiles(profiles_path)
+    if project_root is not None:
+        if profile:
+            raise FusionError(f"{project_root} is already a project: --profile only names the profile of a new one",
+                              hint="edit `profile:` in its dbt_project.yml instead")
+        if skip_profile_setup:
+            return 0
+        project_name, profile_name = _project_names(project_root / "dbt_project.yml")
+    else:
+        project_name = _new_project_name(name, prompter)
+        if (inv.project_dir / project_name).exists():
+            events.emit("ProjectNameAlreadyExists", f"A project called {project_name} already exists here.",
+                        level="warn")
+            return 0
+        if profile and profile not in existing:
+            raise FusionError(f"Could not find profile named '{profile}'", path=str(profiles_path),
+                              hint="name a profile of that file, or leave --profile out to set one up")
+        profile_name = profile or project_name
+    wanted = not skip_profile_setup and not profile
+    target = _profile_target(profile_name, project_name, profiles_path, existing, adapter, fields, prompter) \
+        if wanted else None
+    if project_root is None:
+        scaffold.create_project(inv.project_dir / project_name, project_name, profile_name)
+    if target is not None:
+        if not folder.exists():
+            events.emit("ConfigFolderDirectory", f"Creating the profiles folder {folder}")
+        setup.write_profile(profiles_path, profile_name, target, replace=profile_name in existing)
+        events.emit("ProfileWritten", f"Profile {profile_name} written to {profiles_path}.", level="result")
+    if project_root is None:
+        events.emit("ProjectCreated", f"Created the project {project_name} in {inv.project_dir / project_name}. "
+                    f"Next: cd {project_name} && fusion build", level="result")
+    return 0
+
+
+def _profile_target(profile_name: str, project_name: str, profiles_path, existing: dict, adapter: str | None,
+                    fields: dict[str, str], prompter) -> dict[str, Any] | None:
+    """The new profile's target, or None when the user keeps the profile of that name."""
+    from fusion import profile_setup as setup
+    from fusion.plugins import get_plugins
+
+    if profile_name in existing:
+        if prompter is None:
+            raise FusionError(f"the profile {profile_name!r} already exists in {profiles_path}",
+                              path=str(profiles_path), hint="keep it (add --skip-profile-setup), or remove it "
+                                                            "first; on a terminal init asks before replacing it")
+        if not prompter.confirm(f"The profile {profile_name} already exists in {profiles_path}. "
+                                "Continue and overwrite it?"):
+            events.emit("ProfileKept", f"Kept the profile {profile_name} as it is.", level="result")
+            return None
+    spec = setup.choose_adapter(get_plugins().registry.adapters, adapter, prompter)
+    return setup.answers(spec, fields, project_name, prompter)
+
+
+def _project_names(path) -> tuple[str, str]:
+    """The ``name`` and ``profile`` of an existing dbt_project.yml."""
+    from fusion.fileio import read_text
+    from fusion.yamlio import load_yaml_text
+
+    data = load_yaml_text(read_text(path), str(path))
+    names = [data.get(key) if isinstance(data, dict) else None for key in ("name", "profile")]
+    if not all(isinstance(n, str) and n for n in names):
+        raise FusionError("dbt_project.yml needs `name` and `profile` for init to set up the profile", path=str(path),
+                          hint="add `profile: <name>` (the profiles.yml entry to create)")
+    return names[0], names[1]
+
+
+def _new_project_name(name: str | None, prompter) -> str:
+    from fusion.scaffold import check_name
+
+    while True:
+        problem = check_name(name) if name else "no project name given"
+        if problem is None:
+            return name
+        if prompter is None:
+            raise FusionError(problem, hint="pass the new project's name: fusion init NAME")
+        if name:
+            events.emit("InvalidProjectName", problem)
+        name = prompter.text("Enter a name for your project (letters, digits, underscore)")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from fusion.adapter import Adapter, AdapterResponse, AdapterSpec
+from fusion.adapter import Adapter, AdapterResponse, AdapterSpec, ProfileField
 from fusion.drivers import DriverRequirement
 from fusion.errors import DatabaseError, ProjectError
 from fusion.hookspecs import hookimpl
@@ -206,7 +206,17 @@ class DatabricksAdapter(SparkAdapter):
 @hookimpl
 def fusion_register_adapters(register):
     driver = DriverRequirement("spark", ">=0.3")
+    schema = ProfileField("schema", "the schema models are built in")
+    threads = ProfileField("threads", "parallel connections", 1, int)
     register(AdapterSpec(name="spark", dialect="spark", adapter_class=SparkAdapter, driver=driver,
-                         macro_paths=(MACROS,)))
+                         macro_paths=(MACROS,), profile_fields=(
+                             ProfileField("method", "how to connect", "connect", ask=False),
+                             ProfileField("host", "the Spark Connect server's host name", "localhost"),
+                             ProfileField("port", "its port", 15002, int), schema, threads)))
     register(AdapterSpec(name="databricks", dialect="databricks", adapter_class=DatabricksAdapter, driver=driver,
-                         macro_paths=(MACROS,), parents=("spark",)))
+                         macro_paths=(MACROS,), parents=("spark",), profile_fields=(
+                             ProfileField("host", "the workspace's host, e.g. dbc-a1b2c3d4-e5f6.cloud.databricks.com"),
+                             ProfileField("http_path", "an all-purpose cluster's HTTP path"),
+                             ProfileField("token", "a personal access token", secret=True),
+                             ProfileField("catalog", "the Unity Catalog catalog (blank: hive_metastore)", ""),
+                             schema, threads)))

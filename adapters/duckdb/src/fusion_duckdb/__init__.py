@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlparse
 
-from fusion.adapter import Adapter, AdapterSpec
+from fusion.adapter import Adapter, AdapterSpec, ProfileField
 from fusion.drivers import DriverRequirement
 from fusion.errors import CompilationError, ProjectError
 from fusion.hookspecs import hookimpl
@@ -106,4 +106,8 @@ def fusion_register_adapters(register):
         adapter_class=DuckDBAdapter,
         driver=DriverRequirement("duckdb", ">=1.1"),
         macro_paths=(MACROS,),
+        # nothing to ask: a database file named after the project, next to where fusion runs
+        profile_fields=(ProfileField("path", "the database file", "{project}.duckdb", ask=False),
+                        ProfileField("schema", "the schema models are built in", "main", ask=False),
+                        ProfileField("threads", "parallel connections", 1, int, ask=False)),
     ))

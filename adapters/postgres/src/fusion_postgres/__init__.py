@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-from fusion.adapter import Adapter, AdapterResponse, AdapterSpec
+from fusion.adapter import Adapter, AdapterResponse, AdapterSpec, ProfileField
 from fusion.drivers import DriverRequirement
 from fusion.errors import DatabaseError, ProjectError
 from fusion.hookspecs import hookimpl
@@ -372,4 +372,11 @@ def fusion_register_adapters(register):
         adapter_class=PostgresAdapter,
         driver=DriverRequirement("postgresql", ">=1.0"),
         macro_paths=(MACROS,),
+        profile_fields=(ProfileField("host", "the server's host name", "localhost"),
+                        ProfileField("port", "the server's port", 5432, int),
+                        ProfileField("user", "the user to log in as"),
+                        ProfileField("password", "that user's password", secret=True),
+                        ProfileField("dbname", "the database models are built in"),
+                        ProfileField("schema", "the schema models are built in"),
+                        ProfileField("threads", "parallel connections", 1, int)),
     ))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fusion.adapter import AdapterSpec
+from fusion.adapter import AdapterSpec, ProfileField
 from fusion.drivers import DriverRequirement
 from fusion.hookspecs import hookimpl
 from fusion.materializations import Materialization
@@ -25,6 +25,14 @@ def fusion_register_adapters(register):
         adapter_class=SnowflakeAdapter,
         driver=DriverRequirement("snowflake", ">=1.11"),
         macro_paths=(MACROS,),
+        profile_fields=(ProfileField("account", "the account identifier, e.g. myorg-myaccount"),
+                        ProfileField("user", "the user to log in as"),
+                        ProfileField("password", "that user's password", secret=True),
+                        ProfileField("role", "the role to use (blank: the user's default)", ""),
+                        ProfileField("warehouse", "the virtual warehouse that runs queries"),
+                        ProfileField("database", "the database models are built in"),
+                        ProfileField("schema", "the schema models are built in"),
+                        ProfileField("threads", "parallel connections", 1, int)),
     ))
 
 

@@ -27,6 +27,8 @@ class Selector:
         self.state = state or StateMatcher(None, manifest)  # --state: an earlier run's artifacts
         self.target_path = target_path  # this project's artifacts (sources.json of the last freshness run)
         self._resolving: list[str] = []  # selectors.yml names being evaluated (a cycle check)
+        #: the --select words that matched no enabled node, in order (dbt warns about each)
+        self.unmatched: list[str] = []
         everything = {**manifest.nodes, **manifest.sources, **manifest.exposures, **manifest.unit_tests,
                       **manifest.semantic_resources()}
         # a test whose ref target is missing stays in the manifest, disabled (as in dbt)
@@ -40,9 +42,9 @@ class Selector:
     def select(self, select: Iterable[str] | None, exclude: Iterable[str] | None,
                indirect: str = "eager") -> set[str]:
         """``--select``/``--exclude``: tests of excluded nodes always go too (as in dbt)."""
-        chosen = self.select_spec(parse_cli(select, indirect)) if select else {
+        chosen = self.select_spec(parse_cli(select, indirect, expect_exists=True)) if select else {
             uid for uid, obj in self._all.items() if obj.resource_type != "operation"}
-        return chosen - (self.select_spec(parse_cli(exclude, "eager")) if exclude else set())
+        return chosen - (self.select_spec(parse_cli(exclude, "eager", expect_exists=True)) if exclude else set())
 
     def select_spec(self, spec: Spec, indirect: str = "eager") -> set[str]:
         """``indirect`` applies where a criterion sets no indirect_selection of its own."""
@@ -64,6 +66,8 @@ class Selector:
             have = direct if spec.indirect == "cautious" else \
                 direct.union(*(self.graph.ancestors(uid) for uid in direct))
             direct = direct | {uid for uid in seen - direct if set(self._all[uid].depends_on_nodes) <= have}
+        if spec.raw is not None and not direct:
+            self.unmatched.append(spec.raw)
         return direct, seen
 
     def _named(self, pattern: str) -> set[str]:

@@ -34,16 +34,18 @@ class SetOp:
     kind: str
     components: tuple[Spec, ...]
     indirect: str | None = None  # cautious/buildable: re-check the tests components left pending
+    raw: str | None = None  # a --select word: the selector reports it when it matches nothing
 
 
 Spec = Criterion | SetOp
 
 
-def parse_cli(specs: Iterable[str], indirect: str) -> SetOp:
-    """``--select``/``--exclude`` words: space-separated unions of comma-separated intersections."""
+def parse_cli(specs: Iterable[str], indirect: str, expect_exists: bool = False) -> SetOp:
+    """``--select``/``--exclude`` words: space-separated unions of comma-separated intersections.
+    With ``expect_exists`` each word keeps its text, for the warning when it matches nothing."""
     return SetOp("union", tuple(
         SetOp("intersection", tuple(replace(parse_criterion(part), indirect=indirect) for part in token.split(",")),
-              indirect)
+              indirect, token if expect_exists else None)
         for spec in specs for token in spec.split()), indirect)
 
 
