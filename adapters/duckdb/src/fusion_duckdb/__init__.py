@@ -30,7 +30,6 @@ def path_database(path: str) -> str:
 class DuckDBAdapter(Adapter):
     type_name = "duckdb"
     replace_view_in_place = True
-    incremental_strategies = ("append", "delete+insert", "merge", "microbatch")
     seed_types: ClassVar[dict[str, str]] = {
         "integer": "INTEGER", "number": "DOUBLE", "date": "DATE",
         "datetime": "TIMESTAMP", "boolean": "BOOLEAN", "text": "VARCHAR",
@@ -56,10 +55,6 @@ class DuckDBAdapter(Adapter):
 
     def driver_options(self) -> dict[str, str]:
         return {"path": self.credentials["path"]}
-
-    @property
-    def default_database(self) -> str:
-        return str(self.target["database"])
 
     def pre_model_hook(self, config: dict[str, Any]) -> None:
         """dbt-duckdb's table and incremental materializations check ``partitioned_by`` /
