@@ -4,7 +4,8 @@ An adapter declares (class constants, a credentials mapping, a few methods for c
 queries); the behaviour lives here. Connections are opened lazily, one per thread, from a
 database handle obtained through ``fusion.drivers`` — so parse and compile never connect.
 Every statement runs through ``cursor()``, which registers it so that ``cancel()`` (called from
-another thread, e.g. on Ctrl-C) can stop it.
+another thread, e.g. on Ctrl-C) can stop it. Templates reach only the ``@available`` methods
+(``adapter.<name>``; see fusion.available).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from fusion.available import available
 from fusion.drivers import DriverRequirement, open_database
 from fusion.errors import DatabaseError, FusionError, Interrupted
 from fusion.interrupt import own_driver_sigint
@@ -247,10 +249,21 @@ class Adapter:
                  type: str | None = None) -> BaseRelation:
         return self.Relation(database, schema, identifier, type, self.relation_quoting, self.quote_character)
 
+    @available
     def quote(self, identifier: str) -> str:
         q = self.quote_character
         return f"{q}{identifier.replace(q, q * 2)}{q}"
 
+    @available
+    def quote_as_configured(self, identifier: str, quote_key: str) -> str:
+        """``identifier`` quoted if the quote policy in force quotes this part (``quote_key``)."""
+        return self.quote(identifier) if getattr(self.relation_quoting, quote_key, True) else identifier
+
+    @available
+    def quote_string(self, value: Any) -> str:
+        return self.string_literal(str(value))
+
+    @available
     def quote_seed_column(self, column: str, quote_config: bool | None = None) -> str:
         """A seed column name as its DDL spells it (the seed's ``quote_columns``, else the default)."""
         quoted = self.quote_seed_columns if quote_config is None else bool(quote_config)
@@ -559,8 +572,13 @@ class Adapter:
         with self.cache.lock:
             return self.cache.schemas.setdefault(key, found)
 
+    @available(parsing=None)
     def get_relation(self, database: str | None, schema: str | None, identifier: str | None) -> BaseRelation | None:
         return self._schema_relations(database, schema).get((identifier or "").lower())
+
+    @available(parsing=False)
+    def already_exists(self, schema: str | None, name: str | None) -> bool:
+        return self.get_relation(self.default_database, schema, name) is not None
 
     def _cache_set(self, relation: BaseRelation, value: BaseRelation | None) -> None:
         rels = self._schema_relations(relation.database, relation.schema)
@@ -574,9 +592,11 @@ class Adapter:
             else:
                 rels[name] = value
 
+    @available(parsing=None)
     def cache_added(self, relation: BaseRelation) -> None:
         self._cache_set(relation, relation)
 
+    @available(parsing=None)
     def cache_dropped(self, relation: BaseRelation) -> None:
         self._cache_set(relation, None)
 
@@ -586,6 +606,7 @@ class Adapter:
             self.cache.schemas.pop(key, None)
             self.cache.created_schemas.discard(key)
 
+    @available
     def standardize_grants_dict(self, grants_table: Any) -> dict[str, list[str]]:
         """What ``get_show_grant_sql`` returned, as {privilege: [grantee, ...]}, read from the
         declared ``grantee_column``/``privilege_column`` (ignored privileges and rows left out)."""
@@ -604,6 +625,7 @@ class Adapter:
                 grants.setdefault(privilege.lower(), []).append(str(values[self.grantee_column]))
         return grants
 
+    @available(parsing=[])
     def get_columns_in_relation(self, relation: BaseRelation) -> list[BaseColumn]:
         """The relation's columns (none if it does not exist), from ``columns_sql``'s rows:
         (name, type, character length, numeric precision, numeric scale)."""
@@ -611,6 +633,40 @@ class Adapter:
         if table is None:
             return []
         return [self.Column(*row) for row in zip(*(c.to_pylist() for c in table.columns), strict=True)]
+
+    @available(parsing=[])
+    def get_columns_in_table(self, schema: str | None, identifier: str | None) -> list[BaseColumn]:
+        return self.get_columns_in_relation(self.relation(self.default_database, schema, identifier))
+
+    @available(parsing=[])
+    def get_missing_columns(self, from_relation: BaseRelation, to_relation: BaseRelation) -> list[BaseColumn]:
+        """The columns of ``from_relation`` that ``to_relation`` lacks (by name, any case)."""
+        have = {c.name.lower() for c in self.get_columns_in_relation(to_relation)}
+        return [c for c in self.get_columns_in_relation(from_relation) if c.name.lower() not in have]
+
+    @available(parsing="")
+    def expand_target_column_types(self, from_relation: BaseRelation, to_relation: BaseRelation) -> str:
+        """Widen ``to_relation``'s string columns that are shorter than ``from_relation``'s."""
+        wider = {c.name.lower(): c for c in self.get_columns_in_relation(from_relation)}
+        for column in self.get_columns_in_relation(to_relation):
+            source = wider.get(column.name.lower())
+            if (source is not None and column.is_string() and column.char_size and
+                    (source.char_size is None or source.char_size > column.char_size)):
+                self.alter_column_type(to_relation, column.name, source.char_size)
+        return ""
+
+    def alter_column_type(self, relation: BaseRelation, column: str, char_size: int | None) -> None:
+        """Make a string column ``varchar(char_size)`` (unbounded for None)."""
+        new_type = "varchar" if char_size is None else f"varchar({char_size})"
+        self.execute(f"alter table {relation} alter column {self.quote(column)} type {new_type}")
+
+    @available
+    def get_hard_deletes_behavior(self, config: Any) -> str:
+        """A snapshot's ``hard_deletes`` (``invalidate_hard_deletes: true`` is ``invalidate``)."""
+        hard_deletes = config.get("hard_deletes") if hasattr(config, "get") else None
+        if hard_deletes:
+            return str(hard_deletes)
+        return "invalidate" if config.get("invalidate_hard_deletes") else "ignore"
 
     def columns_of_query(self, sql: str, near: BaseRelation, columns_ddl: str | None = None,
                          header: str | None = None) -> list[BaseColumn]:
@@ -650,6 +706,7 @@ class Adapter:
         """How DDL names this kind of relation."""
         return {"view": "view", "materialized_view": "materialized view"}.get(relation.type or "", "table")
 
+    @available(parsing="")
     def drop_relation(self, relation: BaseRelation) -> None:
         kind = self.ddl_kind(relation)
         cascade = " cascade" if kind in self.drop_cascade else ""
@@ -664,6 +721,19 @@ class Adapter:
         self.cache_dropped(relation)
         self.cache_added(renamed)
         return renamed
+
+    # --- dbt's signatures of the DDL helpers, for templates --------------------------------
+    @available(parsing="", name="create_schema")
+    def create_schema_of(self, relation: BaseRelation) -> None:
+        self.create_schema(relation.database, relation.schema)
+
+    @available(parsing="", name="drop_schema")
+    def drop_schema_of(self, relation: BaseRelation) -> None:
+        self.drop_schema(relation.database, relation.schema or "")
+
+    @available(parsing="", name="rename_relation")
+    def rename_relation_to(self, from_relation: BaseRelation, to_relation: BaseRelation) -> None:
+        self.rename_relation(from_relation, to_relation.identifier or "")
 
 
 class _Transaction:
