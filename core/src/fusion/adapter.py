@@ -182,6 +182,9 @@ class Adapter:
         self._running_lock = threading.Lock()
         self._cancelled = False
         self.cache = RelationCache()
+        #: renders a macro of the project at execute time: ``render_macro(name, *args)`` (set by
+        #: the invocation that opened the adapter; the catalog queries are macros)
+        self.render_macro: Callable[..., Any] | None = None
 
     # --- declared by subclasses ---------------------------------------------------------
     @classmethod
@@ -213,9 +216,18 @@ class Adapter:
         return str(self.target.get("schema") or "")
 
     def list_relations(self, database: str, schema: str) -> list[tuple[str, str]]:
-        """(name, type) of every relation in a schema, as the catalog spells the name."""
-        table = self._catalog_rows(self.list_relations_sql(database, schema))
+        """(name, type) of every relation in a schema, as the catalog spells the name (the rows
+        of the ``list_relations_sql`` macro)."""
+        table = self._catalog_rows(self.catalog_sql("list_relations_sql", self.relation(database, schema, None)))
         return [] if table is None else list(zip(table.column(0).to_pylist(), table.column(1).to_pylist(), strict=True))
+
+    def catalog_sql(self, macro: str, *args: Any) -> str:
+        """The SQL a catalog macro (``list_relations_sql``, ``columns_sql``...) renders, dispatched
+        for this adapter (so adapters and projects override it as dbt's ``<adapter>__`` macros)."""
+        if self.render_macro is None:
+            raise FusionError(f"the {self.type_name} adapter reads its catalog through the project's macros, "
+                              "and was opened without a project")
+        return str(self.render_macro(macro, *args)).strip()
 
     def _catalog_rows(self, sql: str) -> Any:
         """The rows of a catalog query; None where the object it reads does not exist."""
@@ -225,24 +237,6 @@ class Adapter:
             if self.is_not_found(exc):
                 return None
             raise
-
-    def list_relations_sql(self, database: str, schema: str) -> str:
-        """SQL returning (name, type) for every relation in a schema; type 'table' or 'view'."""
-        return (
-            "select table_name, case when table_type = 'VIEW' then 'view' else 'table' end "
-            f"from information_schema.tables where table_schema = {self.string_literal(schema)}"
-            + (f" and table_catalog = {self.string_literal(database)}" if database else "")
-        )
-
-    def columns_sql(self, relation: BaseRelation) -> str:
-        return (
-            "select column_name, data_type, character_maximum_length, numeric_precision, numeric_scale "
-            "from information_schema.columns "
-            f"where table_schema = {self.string_literal(relation.schema or '')} "
-            f"and table_name = {self.string_literal(relation.identifier or '')}"
-            + (f" and table_catalog = {self.string_literal(relation.database)}" if relation.database else "")
-            + " order by ordinal_position"
-        )
 
     # --- relations and quoting ----------------------------------------------------------
     def relation(self, database: str | None, schema: str | None, identifier: str | None,
@@ -627,9 +621,9 @@ class Adapter:
 
     @available(parsing=[])
     def get_columns_in_relation(self, relation: BaseRelation) -> list[BaseColumn]:
-        """The relation's columns (none if it does not exist), from ``columns_sql``'s rows:
-        (name, type, character length, numeric precision, numeric scale)."""
-        table = self._catalog_rows(self.columns_sql(relation))
+        """The relation's columns (none if it does not exist), from the ``columns_sql`` macro's
+        rows: (name, type, character length, numeric precision, numeric scale)."""
+        table = self._catalog_rows(self.catalog_sql("columns_sql", relation))
         if table is None:
             return []
         return [self.Column(*row) for row in zip(*(c.to_pylist() for c in table.columns), strict=True)]
@@ -708,10 +702,19 @@ class Adapter:
 
     @available(parsing="")
     def drop_relation(self, relation: BaseRelation) -> None:
+        """Drop the relation (with ``cascade`` where declared: then the cache also forgets the
+        views the ``dependents_sql`` macro says go with it, so that their rebuild creates them afresh)."""
         kind = self.ddl_kind(relation)
+        dependents = []
+        if kind in self.drop_cascade:
+            sql = self.catalog_sql("dependents_sql", relation)
+            table = self.execute(sql, fetch=True)[1] if sql else None
+            dependents = [] if table is None else list(zip(*(c.to_pylist() for c in table.columns), strict=True))
         cascade = " cascade" if kind in self.drop_cascade else ""
         self.execute(f"drop {kind} if exists {relation.render()}{cascade}")
         self.cache_dropped(relation)
+        for schema, name in dependents:
+            self.cache_dropped(self.relation(relation.database, schema, name))
 
     def rename_relation(self, relation: BaseRelation, new_name: str) -> BaseRelation:
         kind = self.ddl_kind(relation)

@@ -237,57 +237,7 @@ class PostgresAdapter(Adapter):
         finally:
             cur.close()
 
-    # --- relations and catalog -------------------------------------------------------------
-    def list_relations_sql(self, database: str, schema: str) -> str:
-        # one database per connection in PostgreSQL: the schema decides
-        return (
-            "select c.relname, case c.relkind when 'v' then 'view' when 'm' then 'materialized_view' "
-            "else 'table' end from pg_catalog.pg_class c "
-            "join pg_catalog.pg_namespace n on n.oid = c.relnamespace "
-            f"where n.nspname = {self.string_literal(schema)} and c.relkind in ('r', 'p', 'v', 'm', 'f')"
-        )
-
-    def columns_sql(self, relation: Relation) -> str:
-        # format_type gives the declared type as DDL spells it: numeric(10,2), character varying(20)
-        where = (f"n.nspname = {self.string_literal(relation.schema)}" if relation.schema
-                 else "pg_catalog.pg_table_is_visible(c.oid)")
-        return (
-            "select a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
-            "case when a.atttypid in (1042, 1043) and a.atttypmod > 0 then a.atttypmod - 4 end, "
-            "case when a.atttypid = 1700 and a.atttypmod > 0 then ((a.atttypmod - 4) >> 16) & 65535 end, "
-            "case when a.atttypid = 1700 and a.atttypmod > 0 then (a.atttypmod - 4) & 65535 end "
-            "from pg_catalog.pg_attribute a join pg_catalog.pg_class c on c.oid = a.attrelid "
-            "join pg_catalog.pg_namespace n on n.oid = c.relnamespace "
-            f"where {where} and c.relname = {self.string_literal(relation.identifier or '')} "
-            "and a.attnum > 0 and not a.attisdropped order by a.attnum"
-        )
-
-    def dependents_sql(self, relation: Relation) -> str:
-        """(schema, name) of every view built on ``relation``, directly or through other views."""
-        qualified = self.quote(relation.identifier or "")
-        if relation.schema:
-            qualified = f"{self.quote(relation.schema)}.{qualified}"
-        name = self.string_literal(qualified)
-        step = ("select r.ev_class from pg_catalog.pg_depend d join pg_catalog.pg_rewrite r on r.oid = d.objid "
-                "where d.classid = 'pg_catalog.pg_rewrite'::regclass "
-                "and d.refclassid = 'pg_catalog.pg_class'::regclass and r.ev_class <> d.refobjid")
-        return (
-            f"with recursive dependents(oid) as ({step} and d.refobjid = to_regclass({name}) "
-            f"union select r.ev_class from dependents p join pg_catalog.pg_depend d on d.refobjid = p.oid "
-            f"join pg_catalog.pg_rewrite r on r.oid = d.objid where d.classid = 'pg_catalog.pg_rewrite'::regclass "
-            "and d.refclassid = 'pg_catalog.pg_class'::regclass and r.ev_class <> d.refobjid) "
-            "select n.nspname, c.relname from dependents join pg_catalog.pg_class c on c.oid = dependents.oid "
-            "join pg_catalog.pg_namespace n on n.oid = c.relnamespace"
-        )
-
-    def drop_relation(self, relation: Relation) -> None:
-        # `drop ... cascade` also drops the views built on it: forget them too, so that their
-        # own rebuild later in the run creates them afresh instead of renaming a ghost
-        _, table = self.execute(self.dependents_sql(relation), fetch=True)
-        super().drop_relation(relation)
-        for schema, name in zip(table.column(0).to_pylist(), table.column(1).to_pylist(), strict=True):
-            self.cache_dropped(self.relation(relation.database, schema, name))
-
+    # --- schemas: named without their database ---------------------------------------------
     def create_schema(self, database: str | None, schema: str) -> None:
         # `create schema` takes a bare name: "db"."schema" is a syntax error in PostgreSQL
         super().create_schema(None, schema)

@@ -120,3 +120,13 @@ def _member(name: str, spec: Available, *, on_adapter: bool) -> Any:
 
     member.__name__ = name
     return member
+
+
+def render_macro(runtime: Any, name: str, *args: Any) -> Any:
+    """Call a macro at execute time outside any node (the adapter's catalog queries): what it
+    renders, or returns."""
+    from fusion.jinja.context import RenderNamespace
+
+    namespace = RenderNamespace(runtime, runtime.project_name, runtime.base_members(True))
+    namespace["adapter"] = template_adapter(runtime, namespace, True)
+    return namespace[name](*args)
