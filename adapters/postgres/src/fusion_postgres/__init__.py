@@ -219,10 +219,6 @@ class PostgresAdapter(Adapter):
     def default_database(self) -> str:
         return self.credentials["dbname"]
 
-    @property
-    def default_schema(self) -> str:
-        return self.credentials["schema"]
-
     def on_connect(self, conn) -> None:
         role = self.credentials.get("role")
         if not role:
