@@ -415,7 +415,9 @@ class Adapter:
                 if fetch or self.run_without_rows == "read":
                     cur.execute(statement)
                     table = cur.fetch_arrow_table()
+                    # drivers that tell updates apart report no row count for a query: count its rows
                     rows = table.num_rows if self.run_without_rows == "update" else cur.rowcount
+                    table = self._converted(table) if fetch else None
                 elif self.run_without_rows == "update":
                     cur.adbc_statement.set_sql_query(statement)
                     rows = cur.adbc_statement.execute_update()
@@ -424,11 +426,12 @@ class Adapter:
                     rows = cur.rowcount
             except Exception as exc:  # noqa: BLE001 - every driver error becomes a user-facing one
                 raise self.statement_error(exc, statement) from exc
-        if not fetch:
-            table = None
-        for convert in self.result_converters if table is not None else ():
-            table = convert(table)
         return AdapterResponse("OK", rows_affected=rows if rows is not None and rows >= 0 else None), table
+
+    def _converted(self, table: Any) -> Any:
+        for convert in self.result_converters:
+            table = convert(table)
+        return table
 
     def _rollback_quietly(self) -> None:
         try:
