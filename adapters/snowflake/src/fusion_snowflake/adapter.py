@@ -92,7 +92,7 @@ class SnowflakeAdapter(Adapter):
 
     def options_for(self, statement: str) -> dict[str, str]:
         tag = getattr(self._local, "query_tag", None) or self.credentials["query_tag"]
-        return {QUERY_TAG: tag} if tag else {}
+        return {**super().options_for(statement), **({QUERY_TAG: tag} if tag else {})}
 
     def is_not_found(self, error: DatabaseError) -> bool:
         return getattr(error, "vendor_code", None) in NOT_FOUND
