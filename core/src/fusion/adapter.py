@@ -325,7 +325,7 @@ class Adapter:
                 self._connections.append(conn)
         return conn
 
-    def submit_python_model(self, method: str, node: Any, job: Any, relation: Relation,
+    def submit_python_model(self, method: str, node: Any, job: Any, relation: BaseRelation,
                             is_incremental: bool) -> AdapterResponse:
         """Run a Python model in the warehouse by ``method`` (one of ``python_submission_methods``
         other than ``local``), saving its result as ``relation``; ``job`` is what its ``dbt``
