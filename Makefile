@@ -9,11 +9,11 @@ DEMO_DIR := examples/shop
 .PHONY: demo test bench clean
 
 $(BIN)/fusion: core/pyproject.toml adapters/duckdb/pyproject.toml adapters/postgres/pyproject.toml \
-		adapters/databricks/pyproject.toml adapters/snowflake/pyproject.toml signing/pyproject.toml adapter-tests/pyproject.toml requirements-dev.txt
+		adapters/databricks/pyproject.toml adapters/snowflake/pyproject.toml adapters/bigquery/pyproject.toml signing/pyproject.toml adapter-tests/pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ./core -e ./adapters/duckdb -e ./adapters/postgres -e ./adapters/databricks \
-		-e ./adapters/snowflake -e ./signing -e ./adapter-tests \
+		-e ./adapters/snowflake -e ./adapters/bigquery -e ./signing -e ./adapter-tests \
 		-r requirements-dev.txt
 	touch $(BIN)/fusion
 
