@@ -21,6 +21,9 @@ AUTH_TYPES = {
     "oauth-secrets": SQL + "auth_type.user_authentication",
 }
 _TOKEN_URI = "https://oauth2.googleapis.com/token"
+#: dbt-bigquery's default OAuth scopes (the impersonated credentials are asked for these)
+SCOPES = ("https://www.googleapis.com/auth/bigquery", "https://www.googleapis.com/auth/cloud-platform",
+          "https://www.googleapis.com/auth/drive")
 #: dbt-bigquery's defaults for keys a target leaves out
 DEFAULTS = {"method": "oauth", "priority": "interactive", "location": None, "maximum_bytes_billed": None,
             "job_execution_timeout_seconds": None, "impersonate_service_account": None,
@@ -84,9 +87,15 @@ def parse(target: dict[str, Any], path: str) -> dict[str, Any]:
                            path=path)
     options = {SQL + "project_id": _text(target, "execution_project") or project, SQL + "dataset_id": dataset,
                **_credentials(target, method, path)}
-    for key, option in (("location", "location"), ("impersonate_service_account", "impersonate.target_principal")):
-        if _text(target, key):
-            options[SQL + option] = _text(target, key)
+    if _text(target, "location"):
+        options[SQL + "location"] = _text(target, "location")
+    if _text(target, "impersonate_service_account"):
+        if method != "oauth":  # the driver impersonates from application default credentials only
+            raise ProjectError("`impersonate_service_account` works only with method 'oauth' in the BigQuery ADBC "
+                               f"driver (method is {method!r})", path=path,
+                               hint="use method: oauth (application default credentials) to impersonate")
+        options[SQL + "impersonate.target_principal"] = _text(target, "impersonate_service_account")
+        options[SQL + "impersonate.scopes"] = ",".join(target.get("scopes") or SCOPES)
     priority = str(target.get("priority") or "interactive").lower()
     if priority not in ("interactive", "batch"):
         raise ProjectError(f"`priority` of the bigquery target must be interactive or batch, got {priority!r}",
