@@ -75,6 +75,7 @@ class BigQueryColumn(Column):
 
 class BigQueryAdapter(Adapter):
     type_name = "bigquery"
+    Column = BigQueryColumn  # api.Column in templates
     quote_character = "`"
     quote_policy = QuotePolicy(database=True, schema=True, identifier=True)
     quote_seed_columns = True
