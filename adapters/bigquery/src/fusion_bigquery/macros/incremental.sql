@@ -20,8 +20,8 @@
   {%- endif -%}
   {%- set script -%}
 declare dbt_partitions_for_replacement array<{{ partition['data_type'] }}>;
-set (dbt_partitions_for_replacement) = (
-  select as struct array_agg(distinct {{ bigquery_partition_expression(partition) }}) from {{ source }}
+set dbt_partitions_for_replacement = (
+  select array_agg(distinct {{ bigquery_partition_expression(partition) }}) from {{ source }}
 );
 {{ get_insert_overwrite_merge_sql(target, source, arg_dict["dest_columns"],
                                   [replaced ~ ' in unnest(dbt_partitions_for_replacement)']) }}
