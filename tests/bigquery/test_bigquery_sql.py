@@ -181,7 +181,8 @@ MERGE = MODELS.add("merged", f"{{{{ config(materialized='incremental', unique_ke
                              f"{{{{ get_incremental_default_sql({ARGS}) }}}}")
 STATIC = MODELS.add("static_overwrite", (
     "{{ config(materialized='incremental', incremental_strategy='insert_overwrite', "
-    "partition_by={'field': 'd', 'granularity': 'month'}, partitions=[\"date('2024-01-01')\", \"date('2024-02-01')\"]) }}\n"
+    "partition_by={'field': 'd', 'granularity': 'month'}, "
+    "partitions=[\"date('2024-01-01')\", \"date('2024-02-01')\"]) }}\n"
     f"{{{{ get_incremental_insert_overwrite_sql({ARGS}) }}}}"))
 DYNAMIC = MODELS.add("dynamic_overwrite", (
     "{{ config(materialized='incremental', incremental_strategy='insert_overwrite', "
