@@ -35,11 +35,17 @@ $(FAKESNOW): tests/snowflake/requirements-fakesnow.txt
 	.venv-fakesnow/bin/pip install --quiet -r tests/snowflake/requirements-fakesnow.txt
 	touch $(FAKESNOW)
 
-test: $(BIN)/fusion .venv-sail/bin/sail .venv-spark/bin/pyspark $(FAKESNOW)
+# bqemulator (the BigQuery emulator tests/bigquery starts) pins its own duckdb
+.venv-bqemulator/bin/bqemulator: tests/bigquery/requirements-bqemulator.txt
+	$(PYTHON) -m venv .venv-bqemulator
+	.venv-bqemulator/bin/pip install --quiet -r tests/bigquery/requirements-bqemulator.txt
+	touch .venv-bqemulator/bin/bqemulator
+
+test: $(BIN)/fusion .venv-sail/bin/sail .venv-spark/bin/pyspark $(FAKESNOW) .venv-bqemulator/bin/bqemulator
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/fusion
 	$(BIN)/python bench/run_bench.py --models 1000
 
 clean:
-	rm -rf $(VENV) .venv-sail .venv-spark .venv-fakesnow $(DEMO_DIR)/target $(DEMO_DIR)/logs $(DEMO_DIR)/*.duckdb
+	rm -rf $(VENV) .venv-sail .venv-spark .venv-fakesnow .venv-bqemulator $(DEMO_DIR)/target $(DEMO_DIR)/logs $(DEMO_DIR)/*.duckdb
