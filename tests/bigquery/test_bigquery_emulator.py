@@ -9,8 +9,10 @@ the Storage Read API from the job's anonymous destination table, and bqemulator'
 ``BigQueryRead/CreateReadSession`` answers NOT_FOUND for it (``Table read failed: Catalog Error:
 ... schema "my-project___bqemu_anonymous" does not exist``: anonymous result tables are not kept
 in its DuckDB catalog); the driver reports that as ``UNAUTHORIZED: Arrow reader requires
-roles/bigquery.readSessionUser``. So nothing that reads rows or the catalog (INFORMATION_SCHEMA)
-can be tested here, and `fusion build` of examples/shop stops at its first catalog look-up.
+roles/bigquery.readSessionUser``. A query of a dataset's ``INFORMATION_SCHEMA.TABLES`` does
+not even get that far: bqemulator answers HTTP 500 (its own rewrite of the query fails in
+sqlglot's tokenizer) and the driver retries until cancelled. So nothing that reads rows or the
+catalog can be tested here: `fusion build` of examples/shop stalls at its first catalog look-up.
 """
 
 from __future__ import annotations
