@@ -4,8 +4,9 @@ machine. Loopback comes up, a private /etc/hosts sends bigquery.googleapis.com,
 bigquerystorage.googleapis.com and oauth2.googleapis.com to 127.0.0.2-4, TLS fronts with a
 throwaway CA (trusted through SSL_CERT_FILE) forward them to bqemulator's REST (HTTP/1.1) and
 gRPC storage (HTTP/2) ports and to a token endpoint that hands out a dummy access token. Then
-every statement read from stdin (JSON: [[sql, fetch], ...]) runs through fusion-bigquery's
-adapter and the real signed driver; the outcomes are printed as JSON.
+every call read from stdin (JSON: [["execute", sql, fetch], ["relations", project, dataset],
+["columns", project, dataset, name], ...]) runs through fusion-bigquery's adapter and the real
+signed driver; the outcomes are printed as JSON.
 """
 
 from __future__ import annotations
@@ -152,6 +153,19 @@ def adapter():
     return specs[0].adapter_class(specs[0], target, "profiles.yml")
 
 
+def _execute(bigquery, sql: str, fetch: bool = False):
+    _, table = bigquery.execute(sql, fetch=fetch)
+    return table.to_pylist() if table is not None else None
+
+
+CALLS = {
+    "execute": _execute,
+    "relations": lambda bigquery, database, schema: sorted(bigquery.list_relations(database, schema)),
+    "columns": lambda bigquery, database, schema, name: [
+        [c.name, c.dtype] for c in bigquery.get_columns_in_relation(bigquery.relation(database, schema, name))],
+}
+
+
 def main() -> None:
     emulator_python, work = sys.argv[1], Path(sys.argv[2])
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
@@ -164,10 +178,9 @@ def main() -> None:
     try:
         serve_fronts(work)
         bigquery, outcomes = adapter(), []
-        for sql, fetch in json.loads(sys.stdin.read()):
+        for call, *args in json.loads(sys.stdin.read()):
             try:
-                _, table = bigquery.execute(sql, fetch=fetch)
-                outcomes.append(["ok", table.to_pylist() if table is not None else None])
+                outcomes.append(["ok", CALLS[call](bigquery, *args)])
             except Exception as exc:  # noqa: BLE001 - reported to the test
                 outcomes.append([type(exc).__name__, str(exc)])
         print(json.dumps(outcomes))

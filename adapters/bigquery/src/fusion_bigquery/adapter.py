@@ -6,15 +6,15 @@
   BigQuery); DDL is not transactional, so builds run without ``begin``/``commit``.
 - The profile's query settings (priority, maximum bytes billed, job timeout) go with every
   statement as the driver's statement options.
-- The catalog is read from the dataset's ``INFORMATION_SCHEMA`` (column types spell nested
-  ``STRUCT<...>``/``ARRAY<...>`` in full).
+- The catalog is read as dbt-bigquery reads it, from BigQuery's API (the driver's metadata
+  calls): relations of a dataset, and column types with nested ``STRUCT<...>``/``ARRAY<...>``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 from fusion.adapter import Adapter
@@ -23,9 +23,8 @@ from fusion.relation import Column, QuotePolicy, Relation, quote_identifier
 
 from fusion_bigquery import profile
 
-_KINDS = {"VIEW": "view", "MATERIALIZED VIEW": "materialized_view"}
-_NOT_FOUND = re.compile(r"\bNot found: Dataset\b", re.I)
-_PARAMETERS = re.compile(r"\A\s*(\w+)\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)\s*\Z")
+_KINDS = {"VIEW": "view", "MATERIALIZED_VIEW": "materialized_view"}
+_NOT_FOUND = re.compile(r"\bnot ?found\b", re.I)
 
 
 class BigQueryColumn(Column):
@@ -62,15 +61,11 @@ class BigQueryColumn(Column):
         return "STRING"
 
     @classmethod
-    def from_catalog(cls, name: str, data_type: str) -> BigQueryColumn:
-        """``STRING(10)`` and ``NUMERIC(10, 2)`` keep their parameters as sizes too."""
-        match = _PARAMETERS.match(data_type)
-        if match is None:
-            return cls(name, data_type)
-        base, first, second = match.group(1).upper(), int(match.group(2)), match.group(3)
-        if base in ("STRING", "BYTES"):
-            return cls(name, data_type, char_size=first)
-        return cls(name, data_type, numeric_precision=first, numeric_scale=int(second or 0))
+    def from_field(cls, field: Any) -> BigQueryColumn:
+        """A column of the driver's Arrow schema: its BigQuery type is in the field's metadata."""
+        metadata = {k.decode(): v.decode() for k, v in (field.metadata or {}).items()}
+        size = int(metadata.get("MaxLength") or 0)
+        return cls(field.name, metadata.get("BIGQUERY:type") or str(field.type), char_size=size or None)
 
 
 class BigQueryAdapter(Adapter):
@@ -126,36 +121,35 @@ class BigQueryAdapter(Adapter):
             cur.adbc_statement.set_options(**self.credentials["query"])
             yield cur
 
-    # --- relations and catalog ----------------------------------------------------------------
-    def _information_schema(self, database: str | None, schema: str | None, view: str) -> str:
-        dataset = self.relation(database, schema, None).without_identifier()
-        return f"{dataset}.INFORMATION_SCHEMA.{view}"
+    # --- relations and catalog (BigQuery's API, through the driver's metadata calls) ----------
+    def _metadata(self, call: Callable[[Any], Any]) -> Any:
+        try:
+            return call(self.connection())
+        except Exception as exc:  # noqa: BLE001 - driver errors become DatabaseError
+            raise DatabaseError(self.describe_error(exc)) from exc
 
     def list_relations(self, database: str, schema: str) -> list[tuple[str, str]]:
-        sql = f"select table_name, table_type from {self._information_schema(database, schema, 'TABLES')}"
-        try:
-            _, table = self.execute(sql, fetch=True)
-        except DatabaseError as exc:
-            if _NOT_FOUND.search(str(exc)):  # the dataset does not exist yet
-                return []
-            raise
-        return [(name, _KINDS.get(kind, "table"))
-                for name, kind in zip(table.column(0).to_pylist(), table.column(1).to_pylist(), strict=True)]
-
-    def columns_sql(self, relation: Relation) -> str:
-        return (f"select column_name, data_type "
-                f"from {self._information_schema(relation.database, relation.schema, 'COLUMNS')} "
-                f"where table_name = {self.string_literal(relation.identifier or '')} order by ordinal_position")
+        """The dataset's tables and views, as dbt-bigquery lists them (an API call, not a query);
+        none when the dataset does not exist yet. The driver's filters are LIKE patterns
+        (``_`` matches any character), so names are compared exactly here."""
+        objects = self._metadata(lambda conn: conn.adbc_get_objects(
+            depth="tables", catalog_filter=database, db_schema_filter=schema).read_all())
+        return [(table["table_name"], _KINDS.get(table["table_type"], "table"))
+                for catalog in objects.to_pylist() if catalog["catalog_name"] == database
+                for dataset in catalog["catalog_db_schemas"] or [] if dataset["db_schema_name"] == schema
+                for table in dataset["db_schema_tables"] or []]
 
     def get_columns_in_relation(self, relation: Relation) -> list[Column]:
+        """The relation's columns with BigQuery's types (nested ``STRUCT<...>``/``ARRAY<...>`` in
+        full) from its API schema, as dbt-bigquery reads them; none when it does not exist."""
         try:
-            _, table = self.execute(self.columns_sql(relation), fetch=True)
+            schema = self._metadata(lambda conn: conn.adbc_get_table_schema(
+                relation.identifier or "", catalog_filter=relation.database, db_schema_filter=relation.schema))
         except DatabaseError as exc:
             if _NOT_FOUND.search(str(exc)):
                 return []
             raise
-        return [BigQueryColumn.from_catalog(name, data_type)
-                for name, data_type in zip(table.column(0).to_pylist(), table.column(1).to_pylist(), strict=True)]
+        return [BigQueryColumn.from_field(field) for field in schema]
 
     def drop_relation(self, relation: Relation) -> None:
         # BigQuery drops tables and views without CASCADE (views over them stay, and fail when read)
