@@ -5,8 +5,8 @@ bigquerystorage.googleapis.com and oauth2.googleapis.com to 127.0.0.2-4, TLS fro
 throwaway CA (trusted through SSL_CERT_FILE) forward them to bqemulator's REST (HTTP/1.1) and
 gRPC storage (HTTP/2) ports and to a token endpoint that hands out a dummy access token. Then
 every call read from stdin (JSON: [["execute", sql, fetch], ["relations", project, dataset],
-["columns", project, dataset, name], ...]) runs through fusion-bigquery's adapter and the real
-signed driver; the outcomes are printed as JSON.
+["columns", project, dataset, name], ["fusion", project_dir, *args]]) runs through fusion-bigquery's
+adapter (or its CLI) and the real signed driver; the outcomes are printed as JSON.
 """
 
 from __future__ import annotations
@@ -139,16 +139,19 @@ def start_emulator(emulator_python: str, work: Path) -> subprocess.Popen:
     raise SystemExit("bqemulator did not start within 60 s")
 
 
+#: a service account key the token endpoint accepts (it accepts any)
+KEYFILE = {"type": "service_account", "project_id": "my-project", "private_key_id": "1",
+           "private_key": pem(rsa.generate_private_key(public_exponent=65537, key_size=2048)).decode(),
+           "client_email": "fusion@my-project.iam.gserviceaccount.com", "client_id": "1",
+           "token_uri": "https://oauth2.googleapis.com/token"}
+
+
 def adapter():
     from fusion_bigquery import fusion_register_adapters
 
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    keyfile = {"type": "service_account", "project_id": "my-project", "private_key_id": "1",
-               "private_key": pem(key).decode(), "client_email": "fusion@my-project.iam.gserviceaccount.com",
-               "client_id": "1", "token_uri": "https://oauth2.googleapis.com/token"}
     specs = []
     fusion_register_adapters(register=specs.append)
-    target = {"type": "bigquery", "method": "service-account-json", "keyfile_json": keyfile,
+    target = {"type": "bigquery", "method": "service-account-json", "keyfile_json": KEYFILE,
               "project": "my-project", "dataset": "analytics"}
     return specs[0].adapter_class(specs[0], target, "profiles.yml")
 
@@ -158,8 +161,17 @@ def _execute(bigquery, sql: str, fetch: bool = False):
     return table.to_pylist() if table is not None else None
 
 
+def _fusion(bigquery, project: str, *args: str) -> list:
+    """The CLI in ``project`` (whose profile names the key file ``sa.json``): [exit code, output]."""
+    (Path(project) / "sa.json").write_text(json.dumps(KEYFILE))
+    proc = subprocess.run([sys.executable, "-m", "fusion", *args], cwd=project, capture_output=True, text=True,
+                          timeout=180)
+    return [proc.returncode, proc.stdout + proc.stderr]
+
+
 CALLS = {
     "execute": _execute,
+    "fusion": _fusion,
     "relations": lambda bigquery, database, schema: sorted(bigquery.list_relations(database, schema)),
     "columns": lambda bigquery, database, schema, name: [
         [c.name, c.dtype] for c in bigquery.get_columns_in_relation(bigquery.relation(database, schema, name))],
