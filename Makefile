@@ -9,12 +9,12 @@ DEMO_DIR := examples/shop
 .PHONY: demo test bench clean browser
 
 $(BIN)/fusion: core/pyproject.toml adapters/duckdb/pyproject.toml adapters/postgres/pyproject.toml \
-		adapters/redshift/pyproject.toml adapters/databricks/pyproject.toml adapters/snowflake/pyproject.toml signing/pyproject.toml adapter-tests/pyproject.toml requirements-dev.txt
+		adapters/redshift/pyproject.toml adapters/databricks/pyproject.toml adapters/snowflake/pyproject.toml adapters/bigquery/pyproject.toml signing/pyproject.toml adapter-tests/pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ./core -e ./adapters/duckdb -e ./adapters/postgres -e ./adapters/redshift \
 		-e ./adapters/databricks \
-		-e ./adapters/snowflake -e ./signing -e ./adapter-tests \
+		-e ./adapters/snowflake -e ./adapters/bigquery -e ./signing -e ./adapter-tests \
 		-r requirements-dev.txt
 	touch $(BIN)/fusion
 
@@ -36,6 +36,12 @@ $(FAKESNOW): tests/snowflake/requirements-fakesnow.txt
 	.venv-fakesnow/bin/pip install --quiet -r tests/snowflake/requirements-fakesnow.txt
 	touch $(FAKESNOW)
 
+# bqemulator (the BigQuery emulator tests/bigquery starts) pins its own duckdb
+.venv-bqemulator/bin/bqemulator: tests/bigquery/requirements-bqemulator.txt
+	$(PYTHON) -m venv .venv-bqemulator
+	.venv-bqemulator/bin/pip install --quiet -r tests/bigquery/requirements-bqemulator.txt
+	touch .venv-bqemulator/bin/bqemulator
+
 # Debian's chromium for tests/test_docs_serve.py, installed when missing and we are root (CI is);
 # where it cannot be installed that test skips and says why
 browser:
@@ -43,11 +49,11 @@ browser:
 		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } \
 		|| echo "chromium cannot be installed here: tests/test_docs_serve.py will skip its browser test"
 
-test: $(BIN)/fusion .venv-sail/bin/sail .venv-spark/bin/pyspark $(FAKESNOW) browser
+test: $(BIN)/fusion .venv-sail/bin/sail .venv-spark/bin/pyspark $(FAKESNOW) .venv-bqemulator/bin/bqemulator browser
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/fusion
 	$(BIN)/python bench/run_bench.py --models 1000
 
 clean:
-	rm -rf $(VENV) .venv-sail .venv-spark .venv-fakesnow $(DEMO_DIR)/target $(DEMO_DIR)/logs $(DEMO_DIR)/*.duckdb
+	rm -rf $(VENV) .venv-sail .venv-spark .venv-fakesnow .venv-bqemulator $(DEMO_DIR)/target $(DEMO_DIR)/logs $(DEMO_DIR)/*.duckdb

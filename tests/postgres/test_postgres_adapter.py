@@ -13,6 +13,7 @@ import pyarrow as pa
 import pytest
 from conftest import run_fusion
 from fusion.errors import DatabaseError, ProjectError
+from fusion.invocation import Flags, Invocation
 from fusion_postgres import PostgresAdapter, fit_identifier, fusion_register_adapters
 from servers import write_target_project
 
@@ -26,8 +27,10 @@ def make_adapter(target: dict, profile_path: str = "profiles.yml") -> PostgresAd
 
 
 @pytest.fixture
-def adapter(postgres, pg_database):
-    adapter = make_adapter(postgres.target(pg_database, "main"))
+def adapter(tmp_path, postgres, pg_database):
+    """The adapter of a small project's invocation (its catalog queries are the project's macros)."""
+    project = write_target_project(tmp_path, {}, postgres.target(pg_database, "main"))
+    adapter = Invocation(Flags(which="run", project_dir=str(project), profiles_dir=str(project))).adapter
     yield adapter
     adapter.close()
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from fusion.errors import ProjectError
+from fusion.sqltext import split_statements
 from fusion_databricks import DatabricksAdapter, SparkAdapter, fusion_register_adapters
-from fusion_databricks.statements import split_statements
 
 
 def make_adapter(target: dict, profile_path: str = "/home/me/.dbt/profiles.yml"):
@@ -71,6 +71,6 @@ def test_what_cannot_be_mapped_is_a_clear_profile_error(change, message):
 def test_statements_are_split_outside_strings_identifiers_and_comments():
     sql = ("delete from t where a = 'x;y' and `b;c` = 1; -- done; really\n"
            "insert into t values ('it\\'s;', \"q;\") /* ; */ ;\n;  -- only a comment\n")
-    assert split_statements(sql) == [
+    assert split_statements(sql, "spark") == [
         "delete from t where a = 'x;y' and `b;c` = 1",
         "-- done; really\ninsert into t values ('it\\'s;', \"q;\") /* ; */"]

@@ -17,3 +17,15 @@ def test_quoted_columns_and_identifiers(kit):
     kit.fusion("build")
     assert kit.rows("Mixed_Case", "name, position") == [("Ann", 1), ("Bob", 2)]
     assert kit.rows("Quoted", f"{kit.quote('Name')}, {kit.quote('order')}") == [("Ann", 1), ("Bob", 2)]
+
+
+def test_project_quoting_can_turn_identifier_quoting_off(kit):
+    """``quoting: identifier: false``: a mixed-case model is created unquoted (so the warehouse
+    folds its name), and an unquoted lower-case name reads it."""
+    kit.write({
+        "dbt_project.yml": "name: kit\nprofile: kit\nconfig-version: 2\nquoting:\n  identifier: false\n",
+        "models/Mixed_Case.sql": "select 1 as id\n",
+    })
+    kit.fusion("build")
+    assert kit.relation("mixed_case").endswith(".mixed_case")
+    assert kit.rows("mixed_case", "id") == [(1,)]

@@ -4,23 +4,29 @@ An adapter declares (class constants, a credentials mapping, a few methods for c
 queries); the behaviour lives here. Connections are opened lazily, one per thread, from a
 database handle obtained through ``fusion.drivers`` — so parse and compile never connect.
 Every statement runs through ``cursor()``, which registers it so that ``cancel()`` (called from
-another thread, e.g. on Ctrl-C) can stop it.
+another thread, e.g. on Ctrl-C) can stop it. Templates reach only the ``@available`` methods
+(``adapter.<name>``; see fusion.available).
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from fusion.available import available
 from fusion.drivers import DriverRequirement, open_database
 from fusion.errors import DatabaseError, FusionError, Interrupted
 from fusion.interrupt import own_driver_sigint
-from fusion.relation import Column, QuotePolicy, Relation
+from fusion.relation import Column as BaseColumn
+from fusion.relation import QuotePolicy
+from fusion.relation import Relation as BaseRelation
+from fusion.sqltext import split_statements
 
 if TYPE_CHECKING:
     import adbc_driver_manager.dbapi as dbapi
@@ -75,11 +81,24 @@ class AdapterResponse:
         return out
 
 
+class StatementError(DatabaseError):
+    """A statement the warehouse rejected, with the driver's SQLSTATE and vendor code (if any)."""
+
+    def __init__(self, message: str, sqlstate: str | None = None, vendor_code: int | None = None):
+        super().__init__(message)
+        self.sqlstate = sqlstate
+        self.vendor_code = vendor_code
+
+
+#: a statement that opens or ends a transaction (see ``Adapter.execute``)
+_TRANSACTION = re.compile(r"\A(begin|start\s+transaction|commit|rollback)\b", re.I)
+
+
 @dataclass
 class RelationCache:
     """Known relations per (database, schema), filled on first look and kept up to date."""
 
-    schemas: dict[tuple[str, str], dict[str, Relation]] = field(default_factory=dict)
+    schemas: dict[tuple[str, str], dict[str, BaseRelation]] = field(default_factory=dict)
     created_schemas: set[tuple[str, str]] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
     schema_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -127,11 +146,42 @@ class Adapter:
     date_function: ClassVar[str] = "now()"
     #: valid incremental strategies
     incremental_strategies: ClassVar[tuple[str, ...]] = ("append", "delete+insert", "merge", "microbatch")
-    #: seed column types inferred from CSV text, by inferred kind
+    #: seed column types inferred from CSV text, by inferred kind (dbt SQLAdapter's convert_*_type)
     seed_types: ClassVar[dict[str, str]] = {
-        "integer": "integer", "number": "double precision", "date": "date",
-        "datetime": "timestamp", "boolean": "boolean", "text": "text",
+        "integer": "integer", "number": "float8", "date": "date",
+        "datetime": "timestamp without time zone", "boolean": "boolean", "text": "text",
     }
+    #: the classes of this adapter's relations and columns (``api.Relation``/``api.Column``)
+    Relation: ClassVar[type[BaseRelation]] = BaseRelation
+    Column: ClassVar[type[BaseColumn]] = BaseColumn
+    #: relation kinds whose ``drop`` takes ``cascade`` (dropping what is built on them too)
+    drop_cascade: ClassVar[frozenset[str]] = frozenset({"table", "view", "materialized view"})
+    #: the columns of ``get_show_grant_sql``'s rows naming the grantee and the privilege
+    grantee_column: ClassVar[str] = "grantee"
+    privilege_column: ClassVar[str] = "privilege_type"
+    #: privileges that are not grants (ownership), upper case
+    ignored_privileges: ClassVar[frozenset[str]] = frozenset()
+    #: (column, value): only rows with this value (any case) are grants, e.g. Snowflake's grants to roles
+    grants_row_filter: ClassVar[tuple[str, str] | None] = None
+
+    # --- the statement pipeline: what a driver needs declared -------------------------
+    #: whether the driver runs one statement per call: a text is then split (with sqlglot's
+    #: tokenizer for this dialect) and run statement by statement
+    one_statement_per_call: ClassVar[bool] = False
+    #: how a statement whose rows are not wanted runs: ``execute`` (the DB-API cursor's),
+    #: ``update`` (ADBC's execute_update: no result set; where the driver allows, one text may
+    #: hold several statements) or ``read`` (executed and its results read: the driver runs a
+    #: command only as its results are read)
+    run_without_rows: ClassVar[Literal["execute", "update", "read"]] = "execute"
+    #: driver options of the statements matching a pattern (a regular expression, any case)
+    statement_options: ClassVar[dict[str, dict[str, str]]] = {}
+    #: functions applied in turn to every fetched Arrow table (e.g. decimals sent as text)
+    result_converters: ClassVar[tuple[Callable[[Any], Any], ...]] = ()
+    #: (pattern, replacement) applied in turn to a driver error's text, leaving the server's message
+    error_rewrites: ClassVar[tuple[tuple[str, str], ...]] = (
+        (r"\A(?:INTERNAL|INVALID_ARGUMENT|IO|UNKNOWN): ", ""),)
+    #: (attribute of the driver's error, format) shown in parentheses after the message's first line
+    error_details: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     def __init__(self, spec: AdapterSpec, target: dict[str, Any], profile_path: str,
                  drivers: DriverManager | None = None,
@@ -154,6 +204,9 @@ class Adapter:
         self._running_lock = threading.Lock()
         self._cancelled = False
         self.cache = RelationCache()
+        #: renders a macro of the project at execute time: ``render_macro(name, *args)`` (set by
+        #: the invocation that opened the adapter; the catalog queries are macros)
+        self.render_macro: Callable[..., Any] | None = None
 
     # --- declared by subclasses ---------------------------------------------------------
     @classmethod
@@ -185,27 +238,27 @@ class Adapter:
         return str(self.target.get("schema") or "")
 
     def list_relations(self, database: str, schema: str) -> list[tuple[str, str]]:
-        """(name, type) of every relation in a schema, as the catalog spells the name."""
-        _, table = self.execute(self.list_relations_sql(database, schema), fetch=True)
-        return list(zip(table.column(0).to_pylist(), table.column(1).to_pylist(), strict=True))
+        """(name, type) of every relation in a schema, as the catalog spells the name (the rows
+        of the ``list_relations_sql`` macro)."""
+        table = self._catalog_rows(self.catalog_macro_sql("list_relations_sql", self.relation(database, schema, None)))
+        return [] if table is None else list(zip(table.column(0).to_pylist(), table.column(1).to_pylist(), strict=True))
 
-    def list_relations_sql(self, database: str, schema: str) -> str:
-        """SQL returning (name, type) for every relation in a schema; type 'table' or 'view'."""
-        return (
-            "select table_name, case when table_type = 'VIEW' then 'view' else 'table' end "
-            f"from information_schema.tables where table_schema = {self.string_literal(schema)}"
-            + (f" and table_catalog = {self.string_literal(database)}" if database else "")
-        )
+    def catalog_macro_sql(self, macro: str, *args: Any) -> str:
+        """The SQL a catalog macro (``list_relations_sql``, ``columns_sql``...) renders, dispatched
+        for this adapter (so adapters and projects override it as dbt's ``<adapter>__`` macros)."""
+        if self.render_macro is None:
+            raise FusionError(f"the {self.type_name} adapter reads its catalog through the project's macros, "
+                              "and was opened without a project")
+        return str(self.render_macro(macro, *args)).strip()
 
-    def columns_sql(self, relation: Relation) -> str:
-        return (
-            "select column_name, data_type, character_maximum_length, numeric_precision, numeric_scale "
-            "from information_schema.columns "
-            f"where table_schema = {self.string_literal(relation.schema or '')} "
-            f"and table_name = {self.string_literal(relation.identifier or '')}"
-            + (f" and table_catalog = {self.string_literal(relation.database)}" if relation.database else "")
-            + " order by ordinal_position"
-        )
+    def _catalog_rows(self, sql: str) -> Any:
+        """The rows of a catalog query; None where the object it reads does not exist."""
+        try:
+            return self.execute(sql, fetch=True)[1]
+        except DatabaseError as exc:
+            if self.is_not_found(exc):
+                return None
+            raise
 
     def catalog_sql(self, database: str, schemas: list[str]) -> str:
         """SQL giving catalog.json's rows for every relation of ``schemas`` in ``database``, one row
@@ -226,13 +279,24 @@ class Adapter:
 
     # --- relations and quoting ----------------------------------------------------------
     def relation(self, database: str | None, schema: str | None, identifier: str | None,
-                 type: str | None = None) -> Relation:
-        return Relation(database, schema, identifier, type, self.relation_quoting, self.quote_character)
+                 type: str | None = None) -> BaseRelation:
+        return self.Relation(database, schema, identifier, type, self.relation_quoting, self.quote_character)
 
+    @available
     def quote(self, identifier: str) -> str:
         q = self.quote_character
         return f"{q}{identifier.replace(q, q * 2)}{q}"
 
+    @available
+    def quote_as_configured(self, identifier: str, quote_key: str) -> str:
+        """``identifier`` quoted if the quote policy in force quotes this part (``quote_key``)."""
+        return self.quote(identifier) if getattr(self.relation_quoting, quote_key, True) else identifier
+
+    @available
+    def quote_string(self, value: Any) -> str:
+        return self.string_literal(str(value))
+
+    @available
     def quote_seed_column(self, column: str, quote_config: bool | None = None) -> str:
         """A seed column name as its DDL spells it (the seed's ``quote_columns``, else the default)."""
         quoted = self.quote_seed_columns if quote_config is None else bool(quote_config)
@@ -280,7 +344,7 @@ class Adapter:
                 self._connections.append(conn)
         return conn
 
-    def submit_python_model(self, method: str, node: Any, job: Any, relation: Relation,
+    def submit_python_model(self, method: str, node: Any, job: Any, relation: BaseRelation,
                             is_incremental: bool) -> AdapterResponse:
         """Run a Python model in the warehouse by ``method`` (one of ``python_submission_methods``
         other than ``local``), saving its result as ``relation``; ``job`` is what its ``dbt``
@@ -366,22 +430,99 @@ class Adapter:
             self._local.unwinding = previous
 
     def execute(self, sql: str, fetch: bool = False) -> tuple[AdapterResponse, Any]:
-        """Run one statement; return (AdapterResponse, pyarrow.Table | None)."""
+        """Run ``sql``; return (AdapterResponse, pyarrow.Table of its rows if ``fetch``, else None).
+
+        Where the driver runs one statement per call, the statements of the text run in turn
+        (the rows are the last one's); one failing inside a ``begin`` the text opened rolls it back.
+        """
+        if not self.one_statement_per_call:
+            return self._run(sql, fetch)
+        statements = split_statements(sql, self.spec.dialect)
+        response, table, in_transaction = AdapterResponse(), None, False
+        for index, statement in enumerate(statements):
+            try:
+                response, table = self._run(statement, fetch and index == len(statements) - 1)
+            except DatabaseError:
+                if in_transaction:
+                    self._rollback_quietly()
+                raise
+            keyword = _TRANSACTION.match(statement)
+            if keyword:
+                in_transaction = keyword.group(1).lower() not in ("commit", "rollback")
+        if fetch and table is None:
+            import pyarrow as pa  # type: ignore[import-untyped]
+
+            table = pa.table({})
+        return response, table
+
+    def _run(self, statement: str, fetch: bool) -> tuple[AdapterResponse, Any]:
+        """One statement, as ``run_without_rows`` and ``statement_options`` declare."""
+        table = None
         with self.cursor() as cur:
             try:
-                cur.execute(sql)
-                table = cur.fetch_arrow_table() if fetch else None
-                rows = cur.rowcount if cur.rowcount is not None and cur.rowcount >= 0 else None
-            except Exception as exc:
-                raise DatabaseError(self.describe_error(exc)) from exc
-        return AdapterResponse("OK", rows_affected=rows), table
+                options = self.options_for(statement)
+                if options:
+                    cur.adbc_statement.set_options(**options)
+                if fetch or self.run_without_rows == "read":
+                    cur.execute(statement)
+                    table = cur.fetch_arrow_table()
+                    # drivers that tell updates apart report no row count for a query: count its rows
+                    rows = table.num_rows if self.run_without_rows == "update" else cur.rowcount
+                    table = self._converted(table) if fetch else None
+                elif self.run_without_rows == "update":
+                    cur.adbc_statement.set_sql_query(statement)
+                    rows = cur.adbc_statement.execute_update()
+                else:
+                    cur.execute(statement)
+                    rows = cur.rowcount
+            except Exception as exc:  # noqa: BLE001 - every driver error becomes a user-facing one
+                raise self.statement_error(exc, statement) from exc
+        return AdapterResponse("OK", rows_affected=rows if rows is not None and rows >= 0 else None), table
 
-    def describe_error(self, exc: Exception) -> str:
-        text = str(exc)
-        for prefix in ("INTERNAL: ", "INVALID_ARGUMENT: ", "IO: ", "UNKNOWN: "):
-            if text.startswith(prefix):
-                text = text[len(prefix):]
-        return text.strip()
+    def _converted(self, table: Any) -> Any:
+        for convert in self.result_converters:
+            table = convert(table)
+        return table
+
+    def _rollback_quietly(self) -> None:
+        try:
+            with self._unwinding():
+                self._run("rollback", False)
+        except DatabaseError:
+            pass  # the statement's own error is the one to report
+
+    def options_for(self, statement: str) -> dict[str, str]:
+        """The driver options ``statement`` runs with (by default the declared ``statement_options``)."""
+        options: dict[str, str] = {}
+        for pattern, values in self.statement_options.items():
+            if re.match(pattern, statement, re.I | re.S):
+                options.update(values)
+        return options
+
+    def statement_error(self, exc: Exception, sql: str | None = None) -> StatementError:
+        return StatementError(self.describe_error(exc, sql), getattr(exc, "sqlstate", None),
+                              getattr(exc, "vendor_code", None))
+
+    def describe_error(self, exc: BaseException, sql: str | None = None) -> str:
+        """The server's message: the driver's text without the statement it quotes, rewritten by
+        the declared ``error_rewrites``, then the declared ``error_details`` after its first line."""
+        text = str(exc).strip()
+        if sql:
+            text = text.replace(f" '{sql}'", "", 1)
+        for pattern, replacement in self.error_rewrites:
+            text = re.sub(pattern, replacement, text, count=1, flags=re.S)
+        first, _, rest = text.strip().partition("\n")
+        details = [form.format(value) for attribute, form in self.error_details
+                   if (value := getattr(exc, attribute, None)) not in (None, "", "00000")
+                   and not (isinstance(value, int) and value <= 0)]
+        if details:
+            first += f" ({', '.join(details)})"
+        return first + ("\n" + rest.rstrip() if rest.strip() else "")
+
+    def is_not_found(self, error: DatabaseError) -> bool:
+        """Whether ``error`` says the object (or its schema) does not exist; catalog reads then
+        find nothing instead of failing."""
+        return False
 
     def begin(self) -> None:
         if self.transactional_ddl:
@@ -419,7 +560,7 @@ class Adapter:
         return _Transaction(self)
 
     @contextlib.contextmanager
-    def scratch(self, relation: Relation) -> Iterator[Relation]:
+    def scratch(self, relation: BaseRelation) -> Iterator[BaseRelation]:
         """A transaction that is always rolled back, for a throwaway ``relation`` created inside it;
         where DDL cannot be rolled back the relation is dropped instead."""
         self.begin()
@@ -431,7 +572,7 @@ class Adapter:
                 with self._unwinding():
                     self.execute(f"drop table if exists {relation}")
 
-    def ingest(self, relation: Relation, table: Any,
+    def ingest(self, relation: BaseRelation, table: Any,
                mode: Literal["append", "create", "replace", "create_append"] = "append") -> int:
         """Bulk-load an Arrow table (``mode``: append to, or create, the relation)."""
         with self.cursor() as cur:
@@ -439,9 +580,9 @@ class Adapter:
                 return cur.adbc_ingest(relation.identifier or "", table, mode=mode,
                                        db_schema_name=relation.schema) or 0
             except Exception as exc:
-                raise DatabaseError(self.describe_error(exc)) from exc
+                raise self.statement_error(exc) from exc
 
-    def insert_values(self, relation: Relation, columns: list[str], sql_types: list[str],
+    def insert_values(self, relation: BaseRelation, columns: list[str], sql_types: list[str],
                       table: Any) -> int:
         """Load an Arrow table with batched ``insert ... values`` (drivers without bulk ingest).
 
@@ -468,7 +609,7 @@ class Adapter:
         return "(" + ", ".join(cells) + ")"
 
     # --- catalog (cached) ---------------------------------------------------------------
-    def _schema_relations(self, database: str | None, schema: str | None) -> dict[str, Relation]:
+    def _schema_relations(self, database: str | None, schema: str | None) -> dict[str, BaseRelation]:
         key = RelationCache.key(database, schema)
         with self.cache.lock:
             known = self.cache.schemas.get(key)
@@ -479,10 +620,15 @@ class Adapter:
         with self.cache.lock:
             return self.cache.schemas.setdefault(key, found)
 
-    def get_relation(self, database: str | None, schema: str | None, identifier: str | None) -> Relation | None:
+    @available(parsing=None)
+    def get_relation(self, database: str | None, schema: str | None, identifier: str | None) -> BaseRelation | None:
         return self._schema_relations(database, schema).get((identifier or "").lower())
 
-    def _cache_set(self, relation: Relation, value: Relation | None) -> None:
+    @available(parsing=False)
+    def already_exists(self, schema: str | None, name: str | None) -> bool:
+        return self.get_relation(self.default_database, schema, name) is not None
+
+    def _cache_set(self, relation: BaseRelation, value: BaseRelation | None) -> None:
         rels = self._schema_relations(relation.database, relation.schema)
         name = (relation.identifier or "").lower()
         with self.cache.lock:
@@ -494,10 +640,12 @@ class Adapter:
             else:
                 rels[name] = value
 
-    def cache_added(self, relation: Relation) -> None:
+    @available(parsing=None)
+    def cache_added(self, relation: BaseRelation) -> None:
         self._cache_set(relation, relation)
 
-    def cache_dropped(self, relation: Relation) -> None:
+    @available(parsing=None)
+    def cache_dropped(self, relation: BaseRelation) -> None:
         self._cache_set(relation, None)
 
     def forget_schema(self, database: str | None, schema: str | None) -> None:
@@ -506,20 +654,70 @@ class Adapter:
             self.cache.schemas.pop(key, None)
             self.cache.created_schemas.discard(key)
 
+    @available
     def standardize_grants_dict(self, grants_table: Any) -> dict[str, list[str]]:
-        """What ``get_show_grant_sql`` returned, as {privilege: [grantee, ...]}; by default rows of
-        (grantee, privilege_type). Adapters whose SHOW GRANTS differs override this."""
+        """What ``get_show_grant_sql`` returned, as {privilege: [grantee, ...]}, read from the
+        declared ``grantee_column``/``privilege_column`` (ignored privileges and rows left out)."""
+        if grants_table is None:
+            return {}
+        names = [str(n).lower() for n in grants_table.column_names]
         grants: dict[str, list[str]] = {}
-        for grantee, privilege, *_ in grants_table or []:
-            grants.setdefault(str(privilege).lower(), []).append(str(grantee))
+        for row in grants_table:
+            values = dict(zip(names, row, strict=True))
+            privilege = str(values[self.privilege_column])
+            if self.grants_row_filter is not None:
+                column, wanted = self.grants_row_filter
+                if str(values[column]).upper() != wanted.upper():
+                    continue
+            if privilege.upper() not in self.ignored_privileges:
+                grants.setdefault(privilege.lower(), []).append(str(values[self.grantee_column]))
         return grants
 
-    def get_columns_in_relation(self, relation: Relation) -> list[Column]:
-        _, table = self.execute(self.columns_sql(relation), fetch=True)
-        return [Column(*row) for row in zip(*(c.to_pylist() for c in table.columns), strict=True)]
+    @available(parsing=[])
+    def get_columns_in_relation(self, relation: BaseRelation) -> list[BaseColumn]:
+        """The relation's columns (none if it does not exist), from the ``columns_sql`` macro's
+        rows: (name, type, character length, numeric precision, numeric scale)."""
+        table = self._catalog_rows(self.catalog_macro_sql("columns_sql", relation))
+        if table is None:
+            return []
+        return [self.Column(*row) for row in zip(*(c.to_pylist() for c in table.columns), strict=True)]
 
-    def columns_of_query(self, sql: str, near: Relation, columns_ddl: str | None = None,
-                         header: str | None = None) -> list[Column]:
+    @available(parsing=[])
+    def get_columns_in_table(self, schema: str | None, identifier: str | None) -> list[BaseColumn]:
+        return self.get_columns_in_relation(self.relation(self.default_database, schema, identifier))
+
+    @available(parsing=[])
+    def get_missing_columns(self, from_relation: BaseRelation, to_relation: BaseRelation) -> list[BaseColumn]:
+        """The columns of ``from_relation`` that ``to_relation`` lacks (by name, any case)."""
+        have = {c.name.lower() for c in self.get_columns_in_relation(to_relation)}
+        return [c for c in self.get_columns_in_relation(from_relation) if c.name.lower() not in have]
+
+    @available(parsing="")
+    def expand_target_column_types(self, from_relation: BaseRelation, to_relation: BaseRelation) -> str:
+        """Widen ``to_relation``'s string columns that are shorter than ``from_relation``'s."""
+        wider = {c.name.lower(): c for c in self.get_columns_in_relation(from_relation)}
+        for column in self.get_columns_in_relation(to_relation):
+            source = wider.get(column.name.lower())
+            if (source is not None and column.is_string() and column.char_size and
+                    (source.char_size is None or source.char_size > column.char_size)):
+                self.alter_column_type(to_relation, column.name, source.char_size)
+        return ""
+
+    def alter_column_type(self, relation: BaseRelation, column: str, char_size: int | None) -> None:
+        """Make a string column ``varchar(char_size)`` (unbounded for None)."""
+        new_type = "varchar" if char_size is None else f"varchar({char_size})"
+        self.execute(f"alter table {relation} alter column {self.quote(column)} type {new_type}")
+
+    @available
+    def get_hard_deletes_behavior(self, config: Any) -> str:
+        """A snapshot's ``hard_deletes`` (``invalidate_hard_deletes: true`` is ``invalidate``)."""
+        hard_deletes = config.get("hard_deletes") if hasattr(config, "get") else None
+        if hard_deletes:
+            return str(hard_deletes)
+        return "invalidate" if config.get("invalidate_hard_deletes") else "ignore"
+
+    def columns_of_query(self, sql: str, near: BaseRelation, columns_ddl: str | None = None,
+                         header: str | None = None) -> list[BaseColumn]:
         """Names and database types of a query's columns (or of a column list when ``columns_ddl``
         is given), read back from a probe table next to ``near`` that is always rolled back
         (dropped where DDL cannot be rolled back). ``header`` (a node's ``sql_header``) runs
@@ -552,15 +750,27 @@ class Adapter:
         self.forget_schema(database, schema)
 
     @staticmethod
-    def ddl_kind(relation: Relation) -> str:
+    def ddl_kind(relation: BaseRelation) -> str:
         """How DDL names this kind of relation."""
         return {"view": "view", "materialized_view": "materialized view"}.get(relation.type or "", "table")
 
-    def drop_relation(self, relation: Relation) -> None:
-        self.execute(f"drop {self.ddl_kind(relation)} if exists {relation} cascade")
+    @available(parsing="")
+    def drop_relation(self, relation: BaseRelation) -> None:
+        """Drop the relation (with ``cascade`` where declared: then the cache also forgets the
+        views the ``dependents_sql`` macro says go with it, so that their rebuild creates them afresh)."""
+        kind = self.ddl_kind(relation)
+        dependents = []
+        if kind in self.drop_cascade:
+            sql = self.catalog_macro_sql("dependents_sql", relation)
+            table = self.execute(sql, fetch=True)[1] if sql else None
+            dependents = [] if table is None else list(zip(*(c.to_pylist() for c in table.columns), strict=True))
+        cascade = " cascade" if kind in self.drop_cascade else ""
+        self.execute(f"drop {kind} if exists {relation.render()}{cascade}")
         self.cache_dropped(relation)
+        for schema, name in dependents:
+            self.cache_dropped(self.relation(relation.database, schema, name))
 
-    def rename_relation(self, relation: Relation, new_name: str) -> Relation:
+    def rename_relation(self, relation: BaseRelation, new_name: str) -> BaseRelation:
         kind = self.ddl_kind(relation)
         renamed = self.relation(relation.database, relation.schema, new_name, relation.type)
         to = renamed.render() if self.rename_qualified else renamed.include(database=False, schema=False)
@@ -568,6 +778,19 @@ class Adapter:
         self.cache_dropped(relation)
         self.cache_added(renamed)
         return renamed
+
+    # --- dbt's signatures of the DDL helpers, for templates --------------------------------
+    @available(parsing="", name="create_schema")
+    def create_schema_of(self, relation: BaseRelation) -> None:
+        self.create_schema(relation.database, relation.schema)
+
+    @available(parsing="", name="drop_schema")
+    def drop_schema_of(self, relation: BaseRelation) -> None:
+        self.drop_schema(relation.database, relation.schema or "")
+
+    @available(parsing="", name="rename_relation")
+    def rename_relation_to(self, from_relation: BaseRelation, to_relation: BaseRelation) -> None:
+        self.rename_relation(from_relation, to_relation.identifier or "")
 
 
 class _Transaction:

@@ -177,9 +177,13 @@ class Invocation:
 
     @functools.cached_property
     def adapter(self) -> Adapter:
+        from fusion.jinja.template_adapter import render_macro
+
         spec = self.adapter_spec
-        return spec.adapter_class(spec, self.profile.target, self.profile.path, self.drivers,
-                                  quoting=self.project.quoting)
+        adapter = spec.adapter_class(spec, self.profile.target, self.profile.path, self.drivers,
+                                     quoting=self.project.quoting)
+        adapter.render_macro = lambda name, *args: render_macro(self.runtime, name, *args)
+        return adapter
 
     @functools.cached_property
     def drivers(self):

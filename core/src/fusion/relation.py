@@ -164,6 +164,11 @@ _NUMERIC = re.compile(r"^(numeric|decimal)\b", re.I)
 _INTEGER = re.compile(r"^(tinyint|smallint|integer|int|bigint|hugeint|int2|int4|int8|utinyint|usmallint|"
                       r"uinteger|ubigint|uhugeint)\b", re.I)
 _FLOAT = re.compile(r"^(float|double|real|float4|float8|double precision)\b", re.I)
+#: ``varchar(20)``, ``number(10,2)``: a type name and its size arguments
+_SIZED = re.compile(r"\A\s*([A-Za-z_ ]+?)\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)")
+_SIZED_STRINGS = frozenset({"varchar", "char", "character", "character varying", "nvarchar", "bpchar",
+                            "string", "text", "binary", "varbinary"})
+_SIZED_NUMBERS = frozenset({"number", "numeric", "decimal", "dec"})
 
 
 @dataclass(frozen=True)
@@ -184,6 +189,20 @@ class Column:
     @classmethod
     def create(cls, name, label_or_dtype):
         return cls(name, cls.translate_type(label_or_dtype))
+
+    @classmethod
+    def from_description(cls, name: str, data_type: str) -> Column:
+        """A column as the catalog describes it (``VARCHAR(20)``, ``decimal(10,2)``...), its size
+        read out of the type: a string's length, a number's precision and scale."""
+        sized = _SIZED.match(data_type)
+        if sized is None:
+            return cls(name, data_type)
+        kind, first, second = sized[1].lower(), int(sized[2]), sized[3]
+        if kind in _SIZED_STRINGS:
+            return cls(name, data_type, char_size=first)
+        if kind in _SIZED_NUMBERS:
+            return cls(name, data_type, numeric_precision=first, numeric_scale=int(second or 0))
+        return cls(name, data_type)
 
     @classmethod
     def translate_type(cls, dtype: str) -> str:

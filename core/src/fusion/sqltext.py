@@ -1,31 +1,35 @@
-"""Splitting a SQL text into statements, for drivers that run one statement per call."""
+"""Splitting a SQL text into statements, for drivers that run one statement per call.
+
+The text is read with sqlglot's tokenizer for the adapter's dialect, so that semicolons inside
+its strings (with that dialect's escapes), quoted names, ``$$`` strings and comments do not
+end a statement. sqlglot is imported only when a text is split.
+"""
 
 from __future__ import annotations
 
-import re
 
-# What a semicolon inside of does not end a statement: strings ('' and \' escapes), quoted
-# identifiers, $$-strings, and comments (--, // and /* */); else a semicolon itself.
-_TOKEN = re.compile(r"""
-      '(?:[^'\\]|\\.|'')*'
-    | "(?:[^"]|"")*"
-    | \$\$.*?\$\$
-    | (?:--|//)[^\n]*
-    | /\*.*?\*/
-    | ;
-""", re.S | re.X)
-_COMMENTS = re.compile(r"(?:--|//)[^\n]*|/\*.*?\*/", re.S)
-
-
-def split_statements(sql: str) -> list[str]:
+def split_statements(sql: str, dialect: str | None = None) -> list[str]:
     """The statements of ``sql``, split at semicolons outside strings, quoted names and comments.
 
-    Statements that hold only whitespace and comments are left out.
+    Statements that hold only whitespace and comments are left out. A text the tokenizer cannot
+    read (an unterminated string...) is one statement: the database reports what is wrong.
     """
-    statements, start = [], 0
-    for match in _TOKEN.finditer(sql):
-        if match.group() == ";":
-            statements.append(sql[start:match.start()])
-            start = match.end()
-    statements.append(sql[start:])
-    return [s.strip() for s in statements if _COMMENTS.sub("", s).strip()]
+    from sqlglot.dialects.dialect import Dialect
+    from sqlglot.errors import TokenError
+    from sqlglot.tokens import TokenType
+
+    try:
+        tokens = Dialect.get_or_raise(dialect).tokenize(sql)
+    except TokenError:
+        return [sql.strip()] if sql.strip() else []
+    statements, start, has_code = [], 0, False
+    for token in tokens:
+        if token.token_type == TokenType.SEMICOLON:
+            if has_code:
+                statements.append(sql[start:token.start].strip())
+            start, has_code = token.end + 1, False
+        else:
+            has_code = True
+    if has_code:
+        statements.append(sql[start:].strip())
+    return statements

@@ -19,23 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from fusion.adapter import Adapter, AdapterResponse, AdapterSpec, ProfileField
+from fusion.adapter import Adapter, AdapterSpec, ProfileField
 from fusion.drivers import DriverRequirement
 from fusion.errors import DatabaseError, ProjectError
 from fusion.hookspecs import hookimpl
 from fusion.relation import Column, Relation
 
 from .profile import SESSION, connection_options
-from .statements import split_statements
 
 MACROS = Path(__file__).parent / "macros"
-
-#: driver and server wrapping around the server's own message
-_NOISE = re.compile(r"\A(?:[A-Z_]+: )?(?:\[Spark\] )?")
-_VENDOR_CODE = re.compile(r"\.?\s*Vendor code: -?\d+\s*\Z")
-_JVM_TRACE = re.compile(r"\n\s*(?:at |\.\.\. \d+ more|Caused by:|JVM stacktrace:).*\Z", re.S)
-#: ``decimal(10,2)``, ``varchar(20)``: a type name and its size arguments
-_SIZED = re.compile(r"\A\s*(\w+)\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)")
 
 
 @dataclass(frozen=True)
@@ -55,17 +47,6 @@ class SparkColumn(Column):
         return f"cast({value} as {self.data_type})"
 
 
-def column(name: str, data_type: str) -> SparkColumn:
-    """A column from ``DESCRIBE`` output, with the size of ``decimal(p,s)``/``varchar(n)`` read out."""
-    sized = _SIZED.match(data_type)
-    if sized is None:
-        return SparkColumn(name, data_type)
-    kind, first, second = sized[1].lower(), int(sized[2]), sized[3]
-    if kind in ("decimal", "numeric", "dec"):
-        return SparkColumn(name, data_type, None, first, int(second or 0))
-    return SparkColumn(name, data_type, first if kind in ("varchar", "char") else None)
-
-
 class SparkAdapter(Adapter):
     type_name = "spark"
     transactional_ddl = False
@@ -76,6 +57,17 @@ class SparkAdapter(Adapter):
     insert_batch_rows = 1000  # 10k-row seed on Sail: 6-10 s at 100..10000 rows per INSERT (see README)
     quote_character = "`"
     incremental_strategies = ("append", "insert_overwrite", "merge", "delete+insert", "microbatch")
+    Column = SparkColumn
+    drop_cascade = frozenset()  # Spark has no `cascade` for tables or views
+    grantee_column, privilege_column = "principal", "actiontype"
+    ignored_privileges = frozenset({"OWN"})
+    one_statement_per_call = True
+    run_without_rows = "read"
+    error_rewrites = ((r"\A(?:[A-Z_]+: )?(?:\[Spark\] )?", ""),
+                      (r"\.?\s*Vendor code: -?\d+\s*\Z", ""),
+                      # Spark's own message (its first line); what follows is the analysed plan
+                      (r"\A([^\n]*SQLSTATE: [^\n]*?);*(?:\n.*)?\Z", r"\1"),
+                      (r"\n\s*(?:at |\.\.\. \d+ more|Caused by:|JVM stacktrace:).*\Z", ""))
     #: dbt-spark's seed types
     seed_types: ClassVar[dict[str, str]] = {
         "integer": "bigint", "number": "double", "date": "date",
@@ -114,32 +106,6 @@ class SparkAdapter(Adapter):
     def default_schema(self) -> str:
         return self.credentials["schema"]
 
-    # --- statements ----------------------------------------------------------------------------
-    def execute(self, sql: str, fetch: bool = False):
-        """Run each statement of ``sql`` in turn; the last one's rows when ``fetch``."""
-        statements = split_statements(sql) or [sql]
-        response, table = AdapterResponse("OK"), None
-        for statement in statements:
-            response, table = self._execute_one(statement, fetch and statement is statements[-1])
-        return response, table
-
-    def _execute_one(self, sql: str, fetch: bool):
-        with self.cursor() as cur:
-            try:
-                cur.execute(sql)
-                table = cur.fetch_arrow_table()  # a command runs as its results are read
-            except Exception as exc:  # noqa: BLE001 - every driver error becomes a user-facing one
-                raise DatabaseError(self.describe_error(exc)) from exc
-        return AdapterResponse("OK"), table if fetch else None
-
-    def describe_error(self, exc: Exception) -> str:
-        """The server's message without the driver's status prefix, vendor code or JVM trace."""
-        text = _VENDOR_CODE.sub("", _NOISE.sub("", str(exc).strip(), count=1))
-        first, _, _rest = text.partition("\n")
-        if "SQLSTATE: " in first:  # Spark's own message; what follows is the analysed plan
-            text = first.rstrip(";")
-        return _JVM_TRACE.sub("", text).strip()
-
     @staticmethod
     def string_literal(value: str) -> str:
         # Spark reads backslash escapes in literals, and 'a''b' is two adjacent literals ("ab")
@@ -152,18 +118,18 @@ class SparkAdapter(Adapter):
     def list_relations(self, database: str, schema: str) -> list[tuple[str, str]]:
         """Relations of a schema from ``SHOW TABLES`` (tables and views) and ``SHOW VIEWS``."""
         namespace = self._namespace(database, schema)
-        try:
-            _, tables = self.execute(f"show tables in {namespace}", fetch=True)
-        except DatabaseError as exc:
-            if re.search(r"not.found|SCHEMA_NOT_FOUND|NAMESPACE", str(exc), re.I):
-                return []  # the schema does not exist yet
-            raise
+        tables = self._catalog_rows(f"show tables in {namespace}")
+        if tables is None:
+            return []
         _, views = self.execute(f"show views in {namespace}", fetch=True)
         # Spark calls the column viewName, Sail tableName
         view_names = {(row.get("viewName") or row.get("tableName")).lower()
                       for row in views.to_pylist() if not row.get("isTemporary")}
         return [(row["tableName"], "view" if row["tableName"].lower() in view_names else "table")
                 for row in tables.to_pylist() if not row.get("isTemporary")]
+
+    def is_not_found(self, error: DatabaseError) -> bool:
+        return bool(re.search(r"not.found|SCHEMA_NOT_FOUND|NAMESPACE", str(error), re.I))
 
     def get_columns_in_relation(self, relation: Relation) -> list[Column]:
         """Columns from ``DESCRIBE TABLE`` (its rows stop at the first blank or ``#`` section)."""
@@ -172,23 +138,8 @@ class SparkAdapter(Adapter):
         for name, data_type in zip(table.column(0).to_pylist(), table.column(1).to_pylist(), strict=True):
             if not name or name.startswith("#"):
                 break
-            columns.append(column(name, data_type))
+            columns.append(self.Column.from_description(name, data_type))
         return columns
-
-    def standardize_grants_dict(self, grants_table) -> dict[str, list[str]]:
-        """SHOW GRANTS rows: (principal, actiontype, ...); ownership is not a grant."""
-        names = [str(n).lower() for n in grants_table.column_names]
-        grants: dict[str, list[str]] = {}
-        for row in grants_table:
-            values = dict(zip(names, row, strict=True))
-            if str(values["actiontype"]).upper() != "OWN":
-                grants.setdefault(str(values["actiontype"]).lower(), []).append(str(values["principal"]))
-        return grants
-
-    def drop_relation(self, relation: Relation) -> None:
-        kind = "view" if relation.type == "view" else "table"  # Spark has no `cascade` for either
-        self.execute(f"drop {kind} if exists {relation.render()}")
-        self.cache_dropped(relation)
 
 
 class DatabricksAdapter(SparkAdapter):

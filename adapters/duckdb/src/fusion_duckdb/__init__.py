@@ -30,7 +30,6 @@ def path_database(path: str) -> str:
 class DuckDBAdapter(Adapter):
     type_name = "duckdb"
     replace_view_in_place = True
-    incremental_strategies = ("append", "delete+insert", "merge", "microbatch")
     seed_types: ClassVar[dict[str, str]] = {
         "integer": "INTEGER", "number": "DOUBLE", "date": "DATE",
         "datetime": "TIMESTAMP", "boolean": "BOOLEAN", "text": "VARCHAR",
@@ -56,10 +55,6 @@ class DuckDBAdapter(Adapter):
 
     def driver_options(self) -> dict[str, str]:
         return {"path": self.credentials["path"]}
-
-    @property
-    def default_database(self) -> str:
-        return str(self.target["database"])
 
     def catalog_sql(self, database: str, schemas: list[str]) -> str:
         """dbt-duckdb's catalog: DuckDB's own metadata functions (views as 'VIEW', the rest 'BASE TABLE')."""

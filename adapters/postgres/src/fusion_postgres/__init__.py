@@ -4,7 +4,8 @@ Credentials are dbt-postgres's ``profiles.yml`` keys, turned into one libpq URI 
 ``postgresql`` ADBC driver. Deltas from the base adapter: schemas are named without their
 database, statements without a result go through the simple-query protocol (so one text may
 hold several statements, as dbt's delete+insert does), NUMERIC results (strings from the
-driver) become Arrow decimals, ``SHOW`` is read without COPY, and errors carry their SQLSTATE.
+driver) become Arrow decimals, ``SHOW`` is read without COPY, errors carry their SQLSTATE,
+long names are cut as PostgreSQL cuts them, and dropping a relation forgets the views built on it.
 """
 
 from __future__ import annotations
@@ -14,28 +15,21 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import quote
 
-from fusion.adapter import Adapter, AdapterResponse, AdapterSpec, ProfileField
+from fusion.adapter import Adapter, AdapterSpec, ProfileField
 from fusion.drivers import DriverRequirement
 from fusion.errors import DatabaseError, ProjectError
 from fusion.hookspecs import hookimpl
-from fusion.relation import QuotePolicy, Relation
+from fusion.relation import Relation
 
 MACROS = Path(__file__).parent / "macros"
 
 #: statement option of the PostgreSQL ADBC driver: read results without ``COPY ... TO STDOUT``
 USE_COPY = "adbc.postgresql.use_copy"
-#: ``SHOW x`` cannot be wrapped in COPY
-_SHOW = re.compile(r"\A(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*show\b", re.I | re.S)
 #: a role name that ``set role`` takes unquoted (and so case-folded), exactly as dbt-postgres sends it
 _PLAIN_NAME = re.compile(r"\A[A-Za-z_][A-Za-z0-9_$]*\Z")
-_STATUS_PREFIX = re.compile(r"\A[A-Z_]+: ")
-_DRIVER_PREFIX = re.compile(r"\A(?:\[libpq\] )?"
-                            r"(?:Failed to connect: |Failed to (?:prepare|execute) query(?: '.*?')?: )?"
-                            r"(?:could not begin COPY: )?(?:(?:ERROR|FATAL|PANIC):  )?", re.S)
-_SQLSTATE_SUFFIX = re.compile(r"\s*\.?\s*SQLSTATE: [0-9A-Z]{5}\s*\Z")
 
 #: PostgreSQL keeps at most NAMEDATALEN - 1 bytes of a name and silently drops the rest
 MAX_NAME_BYTES = 63
@@ -144,15 +138,20 @@ def _is_ipv6(text: str) -> bool:
 
 class PostgresAdapter(Adapter):
     type_name = "postgres"
-    replace_view_in_place = False  # views are built beside the old one and swapped in by renames
-    transactional_ddl = True
     supports_materialized_views = True
-    incremental_strategies = ("append", "delete+insert", "merge", "microbatch")
-    #: dbt-postgres's seed types (SQLAdapter.convert_*_type)
-    seed_types: ClassVar[dict[str, str]] = {
-        "integer": "integer", "number": "float8", "date": "date",
-        "datetime": "timestamp without time zone", "boolean": "boolean", "text": "text",
-    }
+    Relation = PostgresRelation
+    run_without_rows = "update"
+    statement_options = {r"(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*show\b": {USE_COPY: "false"}}  # SHOW has no COPY
+    result_converters = (readable,)
+    error_rewrites = (
+        (r"\A[A-Z_]+: ", ""),
+        (r"\n\nQuery was: .*\Z", ""),
+        (r"\s*\.?\s*SQLSTATE: [0-9A-Z]{5}\s*\Z", ""),
+        (r"\A\s*(?:\[libpq\] )?(?:Failed to connect: |Failed to (?:prepare|execute) query(?: '.*?')?: )?"
+         r"(?:could not begin COPY: )?(?:(?:ERROR|FATAL|PANIC):  )?", ""),
+        (r"\s*\n+\.?\s*\Z", ""),
+    )
+    error_details = (("sqlstate", "SQLSTATE {}"),)
 
     # --- profile -> libpq ----------------------------------------------------------------
     @classmethod
@@ -221,10 +220,6 @@ class PostgresAdapter(Adapter):
     def default_database(self) -> str:
         return self.credentials["dbname"]
 
-    @property
-    def default_schema(self) -> str:
-        return self.credentials["schema"]
-
     def on_connect(self, conn) -> None:
         role = self.credentials.get("role")
         if not role:
@@ -238,74 +233,6 @@ class PostgresAdapter(Adapter):
                                 path=self.profile_path, hint="check `role` in profiles.yml") from exc
         finally:
             cur.close()
-
-    # --- statements ----------------------------------------------------------------------
-    def execute(self, sql: str, fetch: bool = False):
-        """Run ``sql``; with ``fetch`` return its rows as Arrow (NUMERIC as decimals).
-
-        Without ``fetch`` the text goes through libpq's simple-query protocol, so it may hold
-        several statements (the last one's row count is reported), as psycopg2 allows.
-        """
-        with self.cursor() as cur:
-            try:
-                if fetch:
-                    if _SHOW.match(sql):
-                        cur.adbc_statement.set_options(**{USE_COPY: "false"})
-                    cur.execute(sql)
-                    table = readable(cur.fetch_arrow_table())
-                    rows = table.num_rows
-                else:
-                    cur.adbc_statement.set_sql_query(sql)
-                    rows, table = cur.adbc_statement.execute_update(), None
-            except Exception as exc:  # noqa: BLE001 - driver errors become DatabaseError
-                raise DatabaseError(self.describe_error(exc, sql)) from exc
-        rows = rows if rows is not None and rows >= 0 else None
-        return AdapterResponse("OK", rows_affected=rows), table
-
-    def describe_error(self, exc: Exception, sql: str | None = None) -> str:
-        """The server's message, its LINE/DETAIL/HINT lines and ``(SQLSTATE xxxxx)``."""
-        text = _STATUS_PREFIX.sub("", str(exc), count=1)
-        if sql:
-            text = text.replace(f"Failed to execute query '{sql}': ", "", 1)
-        cut = text.find("\n\nQuery was: ")
-        if cut >= 0:
-            text = text[:cut]
-        text = _SQLSTATE_SUFFIX.sub("", text)
-        text = _DRIVER_PREFIX.sub("", text, count=1).strip()
-        text = re.sub(r"\n+\.?\Z", "", text).strip()
-        first, _, rest = text.partition("\n")
-        sqlstate = getattr(exc, "sqlstate", None)
-        if sqlstate:
-            first += f" (SQLSTATE {sqlstate})"
-        return first + ("\n" + rest.rstrip() if rest.strip() else "")
-
-    # --- relations and catalog -------------------------------------------------------------
-    def relation(self, database, schema, identifier, type=None) -> Relation:
-        return PostgresRelation(database, schema, identifier, type, QuotePolicy(), self.quote_character)
-
-    def list_relations_sql(self, database: str, schema: str) -> str:
-        # one database per connection in PostgreSQL: the schema decides
-        return (
-            "select c.relname, case c.relkind when 'v' then 'view' when 'm' then 'materialized_view' "
-            "else 'table' end from pg_catalog.pg_class c "
-            "join pg_catalog.pg_namespace n on n.oid = c.relnamespace "
-            f"where n.nspname = {self.string_literal(schema)} and c.relkind in ('r', 'p', 'v', 'm', 'f')"
-        )
-
-    def columns_sql(self, relation: Relation) -> str:
-        # format_type gives the declared type as DDL spells it: numeric(10,2), character varying(20)
-        where = (f"n.nspname = {self.string_literal(relation.schema)}" if relation.schema
-                 else "pg_catalog.pg_table_is_visible(c.oid)")
-        return (
-            "select a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
-            "case when a.atttypid in (1042, 1043) and a.atttypmod > 0 then a.atttypmod - 4 end, "
-            "case when a.atttypid = 1700 and a.atttypmod > 0 then ((a.atttypmod - 4) >> 16) & 65535 end, "
-            "case when a.atttypid = 1700 and a.atttypmod > 0 then (a.atttypmod - 4) & 65535 end "
-            "from pg_catalog.pg_attribute a join pg_catalog.pg_class c on c.oid = a.attrelid "
-            "join pg_catalog.pg_namespace n on n.oid = c.relnamespace "
-            f"where {where} and c.relname = {self.string_literal(relation.identifier or '')} "
-            "and a.attnum > 0 and not a.attisdropped order by a.attnum"
-        )
 
     def catalog_sql(self, database: str, schemas: list[str]) -> str:
         """dbt-postgres's catalog: pg_catalog, types as ``format_type`` spells them, comments, owner."""
@@ -325,35 +252,7 @@ class PostgresAdapter(Adapter):
             "and a.attnum > 0 and not a.attisdropped order by n.nspname, c.relname, a.attnum"
         )
 
-    def relation_oid_sql(self, relation: Relation) -> str:
-        """SQL for the oid of ``relation`` (null when it does not exist)."""
-        qualified = self.quote(relation.identifier or "")
-        if relation.schema:
-            qualified = f"{self.quote(relation.schema)}.{qualified}"
-        return f"to_regclass({self.string_literal(qualified)})"
-
-    def dependents_sql(self, relation: Relation) -> str:
-        """(schema, name) of every view built on ``relation``, directly or through other views."""
-        step = ("select r.ev_class from pg_catalog.pg_depend d join pg_catalog.pg_rewrite r on r.oid = d.objid "
-                "where d.classid = 'pg_catalog.pg_rewrite'::regclass "
-                "and d.refclassid = 'pg_catalog.pg_class'::regclass and r.ev_class <> d.refobjid")
-        return (
-            f"with recursive dependents(oid) as ({step} and d.refobjid = {self.relation_oid_sql(relation)} "
-            f"union select r.ev_class from dependents p join pg_catalog.pg_depend d on d.refobjid = p.oid "
-            f"join pg_catalog.pg_rewrite r on r.oid = d.objid where d.classid = 'pg_catalog.pg_rewrite'::regclass "
-            "and d.refclassid = 'pg_catalog.pg_class'::regclass and r.ev_class <> d.refobjid) "
-            "select n.nspname, c.relname from dependents join pg_catalog.pg_class c on c.oid = dependents.oid "
-            "join pg_catalog.pg_namespace n on n.oid = c.relnamespace"
-        )
-
-    def drop_relation(self, relation: Relation) -> None:
-        # `drop ... cascade` also drops the views built on it: forget them too, so that their
-        # own rebuild later in the run creates them afresh instead of renaming a ghost
-        _, table = self.execute(self.dependents_sql(relation), fetch=True)
-        super().drop_relation(relation)
-        for schema, name in zip(table.column(0).to_pylist(), table.column(1).to_pylist(), strict=True):
-            self.cache_dropped(self.relation(relation.database, schema, name))
-
+    # --- schemas: named without their database ---------------------------------------------
     def create_schema(self, database: str | None, schema: str) -> None:
         # `create schema` takes a bare name: "db"."schema" is a syntax error in PostgreSQL
         super().create_schema(None, schema)

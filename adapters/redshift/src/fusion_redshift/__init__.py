@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-from fusion.adapter import Adapter, AdapterSpec
+from fusion.adapter import AdapterSpec
 from fusion.drivers import DriverRequirement
 from fusion.errors import ProjectError
 from fusion.hookspecs import hookimpl
 from fusion.materializations import Materialization
-from fusion.relation import Relation
+from fusion.relation import Relation as PlainRelation
 from fusion_postgres import MACROS as POSTGRES_MACROS
 from fusion_postgres import USE_COPY, PostgresAdapter
 
@@ -49,6 +49,7 @@ class RedshiftAdapter(PostgresAdapter):
     #: text seeds are ``varchar(65535)`` (Redshift's TEXT is varchar(256); dbt-redshift sizes each
     #: column to its longest value, which Fusion's per-kind seed types cannot)
     seed_types: ClassVar[dict[str, str]] = {**PostgresAdapter.seed_types, "text": "varchar(65535)"}
+    Relation = PlainRelation  # names of up to 127 bytes are Redshift's own: none of PostgreSQL's shortening
 
     @classmethod
     def target_defaults(cls, target: dict[str, Any]) -> dict[str, Any]:
@@ -80,28 +81,6 @@ class RedshiftAdapter(PostgresAdapter):
         return {**super().driver_options(), USE_COPY: "false", TYPE_RESOLVER: "builtin"}
 
     # --- relations and catalog -------------------------------------------------------------
-    def relation(self, database, schema, identifier, type=None) -> Relation:
-        # names of up to 127 bytes are Redshift's own: none of PostgreSQL's 63-byte shortening
-        return Adapter.relation(self, database, schema, identifier, type)
-
-    def list_relations_sql(self, database: str, schema: str) -> str:
-        # Redshift's catalog shows a materialized view as a view: STV_MV_INFO names them (read
-        # from the catalog tables, never through pg_get_viewdef(), which fails on a view that
-        # another session drops meanwhile)
-        return (f"select name, case when kind = 'view' and name in (select trim(name) from stv_mv_info "
-                f"where trim(schema) = {self.string_literal(schema)}) then 'materialized_view' else kind end "
-                f"from ({super().list_relations_sql(database, schema)}) as relations(name, kind)")
-
-    def relation_oid_sql(self, relation: Relation) -> str:
-        # Redshift has no to_regclass()
-        where = f"c.relname = {self.string_literal(relation.identifier or '')}"
-        if relation.schema:
-            where += f" and n.nspname = {self.string_literal(relation.schema)}"
-        else:
-            where += " and pg_catalog.pg_table_is_visible(c.oid)"
-        return ("(select c.oid from pg_catalog.pg_class c join pg_catalog.pg_namespace n "
-                f"on n.oid = c.relnamespace where {where})")
-
     def rename_relation(self, relation: Relation, new_name: str) -> Relation:
         """Redshift renames views with ``alter table`` (it has no ``alter view ... rename``)."""
         if relation.type != "view":

@@ -12,13 +12,11 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any, ClassVar
+from typing import Any
 
 from fusion.adapter import Adapter, AdapterResponse
 from fusion.errors import DatabaseError
 from fusion.relation import Column, QuotePolicy, Relation
-from fusion.sqltext import split_statements
 
 from fusion_snowflake import credentials
 
@@ -26,24 +24,7 @@ from fusion_snowflake import credentials
 QUERY_TAG = "adbc.snowflake.statement.query_tag"
 #: Snowflake's error for an object that does not exist (or that the role may not see)
 NOT_FOUND = {2003, 2043}
-_DRIVER_PREFIX = re.compile(r"\A(?:[A-Z_]+: )?(?:\[Snowflake\] )?(?:\d{6} \([0-9A-Z]{5}\): )*")
-_DRIVER_SUFFIX = re.compile(r"\.? Vendor code: -?\d+\.(?: SQLSTATE: [0-9A-Z]{5})?\s*\Z")
-_SIZED = re.compile(r"\A\s*([A-Za-z_ ]+?)\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)")
-_TRANSACTION = re.compile(r"\A(begin|start\s+transaction|commit|rollback)\b", re.I)
 _KINDS = {"VIEW": "view", "MATERIALIZED_VIEW": "materialized_view"}
-
-
-def column_from_description(name: str, data_type: str) -> Column:
-    """A column as ``describe table`` types it: ``VARCHAR(20)``, ``NUMBER(10,2)``, ``FLOAT``..."""
-    match = _SIZED.match(data_type)
-    if match is None:
-        return Column(name, data_type)
-    base, first, second = match.group(1).upper(), int(match.group(2)), match.group(3)
-    if base in ("VARCHAR", "CHAR", "CHARACTER", "STRING", "TEXT", "BINARY", "VARBINARY"):
-        return Column(name, data_type, char_size=first)
-    if base in ("NUMBER", "NUMERIC", "DECIMAL"):
-        return Column(name, data_type, numeric_precision=first, numeric_scale=int(second or 0))
-    return Column(name, data_type)
 
 
 class SnowflakeAdapter(Adapter):
@@ -56,13 +37,16 @@ class SnowflakeAdapter(Adapter):
     rename_qualified = True
     transactional_ddl = False
     supports_bulk_ingest = False  # seeds are loaded with INSERT (ingest stages Parquet files)
-    incremental_strategies = ("append", "delete+insert", "merge", "microbatch")
     python_submission_methods = ("stored_procedure", "local")  # dbt-snowflake's one method, then Fusion's
-    #: dbt-snowflake's seed types (SQLAdapter.convert_*_type)
-    seed_types: ClassVar[dict[str, str]] = {
-        "integer": "integer", "number": "float8", "date": "date",
-        "datetime": "timestamp without time zone", "boolean": "boolean", "text": "text",
-    }
+    drop_cascade = frozenset({"table"})  # Snowflake drops views without CASCADE
+    grantee_column, privilege_column = "grantee_name", "privilege"
+    ignored_privileges = frozenset({"OWNERSHIP"})
+    grants_row_filter = ("granted_to", "ROLE")
+    one_statement_per_call = True
+    run_without_rows = "update"
+    error_rewrites = ((r"\A(?:[A-Z_]+: )?(?:\[Snowflake\] )?(?:\d{6} \([0-9A-Z]{5}\): )*", ""),
+                      (r"\.? Vendor code: -?\d+\.(?: SQLSTATE: [0-9A-Z]{5})?\s*\Z", ""))
+    error_details = (("vendor_code", "Snowflake error {:06d}"), ("sqlstate", "SQLSTATE {}"))
 
     def submit_python_model(self, method, node, job, relation, is_incremental):
         from fusion_snowflake.python_sproc import sproc_statements
@@ -115,68 +99,12 @@ class SnowflakeAdapter(Adapter):
         if warehouse:
             self.execute(f"use warehouse {warehouse}")
 
-    def _query_tag(self) -> str | None:
-        return getattr(self._local, "query_tag", None) or self.credentials["query_tag"]
+    def options_for(self, statement: str) -> dict[str, str]:
+        tag = getattr(self._local, "query_tag", None) or self.credentials["query_tag"]
+        return {**super().options_for(statement), **({QUERY_TAG: tag} if tag else {})}
 
-    # --- statements ---------------------------------------------------------------------------
-    def execute(self, sql: str, fetch: bool = False):
-        """Run ``sql`` statement by statement; the last one's rows (``fetch``) and row count."""
-        statements = split_statements(sql)
-        response, table, in_transaction = AdapterResponse("OK"), None, False
-        for index, statement in enumerate(statements):
-            try:
-                response, table = self._run(statement, fetch and index == len(statements) - 1)
-            except DatabaseError:
-                if in_transaction:
-                    self._rollback_quietly()
-                raise
-            keyword = _TRANSACTION.match(statement)
-            if keyword:
-                in_transaction = keyword.group(1).lower() not in ("commit", "rollback")
-        if fetch and table is None:
-            import pyarrow as pa
-
-            table = pa.table({})
-        return response, table
-
-    def _rollback_quietly(self) -> None:
-        try:
-            with self._unwinding():
-                self._run("rollback", False)
-        except DatabaseError:
-            pass  # the statement's own error is the one to report
-
-    def _run(self, statement: str, fetch: bool):
-        with self.cursor() as cur:
-            try:
-                tag = self._query_tag()
-                if tag:
-                    cur.adbc_statement.set_options(**{QUERY_TAG: tag})
-                if fetch:
-                    cur.execute(statement)
-                    table = cur.fetch_arrow_table()
-                    rows = table.num_rows
-                else:
-                    cur.adbc_statement.set_sql_query(statement)
-                    rows, table = cur.adbc_statement.execute_update(), None
-            except Exception as exc:  # noqa: BLE001 - driver errors become DatabaseError
-                error = DatabaseError(self.describe_error(exc))
-                error.vendor_code = getattr(exc, "vendor_code", None)
-                raise error from exc
-        return AdapterResponse("OK", rows_affected=rows if rows is not None and rows >= 0 else None), table
-
-    def describe_error(self, exc: Exception) -> str:
-        """Snowflake's message, then its error number and SQLSTATE."""
-        text = _DRIVER_SUFFIX.sub("", _DRIVER_PREFIX.sub("", str(exc).strip(), count=1)).strip()
-        code, sqlstate = getattr(exc, "vendor_code", None), getattr(exc, "sqlstate", None)
-        details = [f"Snowflake error {code:06d}" if isinstance(code, int) and code > 0 else "",
-                   f"SQLSTATE {sqlstate}" if sqlstate and sqlstate != "00000" else ""]
-        details = [d for d in details if d]
-        return text + (f" ({', '.join(details)})" if details else "")
-
-    @staticmethod
-    def _not_found(exc: DatabaseError) -> bool:
-        return getattr(exc, "vendor_code", None) in NOT_FOUND
+    def is_not_found(self, error: DatabaseError) -> bool:
+        return getattr(error, "vendor_code", None) in NOT_FOUND
 
     # --- relations and catalog ----------------------------------------------------------------
     def stored(self, name: str, part: str) -> str:
@@ -185,44 +113,18 @@ class SnowflakeAdapter(Adapter):
 
     def list_relations(self, database: str, schema: str) -> list[tuple[str, str]]:
         where = f"{self.quote(self.stored(database, 'database'))}.{self.quote(self.stored(schema, 'schema'))}"
-        try:
-            _, table = self.execute(f"show objects in schema {where}", fetch=True)
-        except DatabaseError as exc:
-            if self._not_found(exc):  # the schema does not exist yet
-                return []
-            raise
+        table = self._catalog_rows(f"show objects in schema {where}")
         found = []
-        for row in table.select(["name", "kind", "is_dynamic"]).to_pylist():
+        for row in [] if table is None else table.select(["name", "kind", "is_dynamic"]).to_pylist():
             kind = _KINDS.get(row["kind"], "table")
             found.append((row["name"], "dynamic_table" if kind == "table" and row["is_dynamic"] == "Y" else kind))
         return found
 
     def get_columns_in_relation(self, relation: Relation) -> list[Column]:
-        try:
-            _, table = self.execute(f"describe table {relation.render()}", fetch=True)
-        except DatabaseError as exc:
-            if self._not_found(exc):
-                return []
-            raise
-        return [column_from_description(row["name"], row["type"])
-                for row in table.select(["name", "type", "kind"]).to_pylist() if row["kind"] == "COLUMN"]
-
-    def standardize_grants_dict(self, grants_table) -> dict[str, list[str]]:
-        """SHOW GRANTS rows: role grants by (privilege, grantee_name); ownership is not a grant."""
-        names = [str(n).lower() for n in grants_table.column_names]
-        grants: dict[str, list[str]] = {}
-        for row in grants_table:
-            values = dict(zip(names, row, strict=True))
-            if str(values["granted_to"]).upper() == "ROLE" and str(values["privilege"]).upper() != "OWNERSHIP":
-                grants.setdefault(str(values["privilege"]).lower(), []).append(str(values["grantee_name"]))
-        return grants
+        table = self._catalog_rows(f"describe table {relation.render()}")
+        rows = [] if table is None else table.select(["name", "type", "kind"]).to_pylist()
+        return [self.Column.from_description(row["name"], row["type"]) for row in rows if row["kind"] == "COLUMN"]
 
     @staticmethod
     def ddl_kind(relation: Relation) -> str:
         return {"dynamic_table": "dynamic table"}.get(relation.type or "") or Adapter.ddl_kind(relation)
-
-    def drop_relation(self, relation: Relation) -> None:
-        kind = self.ddl_kind(relation)
-        cascade = " cascade" if kind == "table" else ""  # Snowflake drops views without CASCADE
-        self.execute(f"drop {kind} if exists {relation.render()}{cascade}")
-        self.cache_dropped(relation)

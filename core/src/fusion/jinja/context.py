@@ -315,7 +315,8 @@ class Runtime:
             "execute": execute,
             "modules": MODULES,
             "exceptions": EXCEPTIONS,
-            "api": _Namespace(Relation=_AdapterRelations(self.adapter), Column=Column),
+            # api.Column is the adapter's column class where it has one (dbt's ``adapter.Column``)
+            "api": _Namespace(Relation=_AdapterRelations(self.adapter), Column=getattr(self.adapter, "Column", Column)),
             "log": _log,
             "print": _print,
             "return": _return,

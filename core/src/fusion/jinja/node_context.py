@@ -17,6 +17,7 @@ from fusion.errors import CompilationError
 from fusion.jinja.context import VALIDATION, RenderNamespace, Runtime
 from fusion.jinja.environment import environment
 from fusion.jinja.table import ResultTable
+from fusion.jinja.template_adapter import template_adapter
 from fusion.manifest.nodes import Node, RefCall
 from fusion.project.vars import MISSING
 from fusion.relation import Column, Relation
@@ -122,157 +123,6 @@ class _AttrDict(dict):
             raise AttributeError(item) from exc
 
 
-class AdapterWrapper:
-    """``adapter`` in templates. Without ``execute`` nothing reaches the warehouse."""
-
-    def __init__(self, runtime: Runtime, namespace: RenderNamespace, execute: bool):
-        self._runtime = runtime
-        self._adapter = runtime.adapter
-        self._namespace = namespace
-        self._execute = execute
-
-    def dispatch(self, macro_name: str, macro_namespace: str | None = None, packages=None):
-        return self._runtime.dispatch_macro(self._namespace, macro_name, macro_namespace)
-
-    def type(self) -> str:
-        return self._adapter.type_name
-
-    def quote(self, identifier: str) -> str:
-        return self._adapter.quote(identifier)
-
-    def quote_string(self, value: str) -> str:
-        return self._adapter.string_literal(str(value))
-
-    def quote_as_configured(self, identifier: str, quote_key: str) -> str:
-        quoted = getattr(self._adapter.relation_quoting, quote_key, True)
-        return self._adapter.quote(identifier) if quoted else identifier
-
-    def quote_seed_column(self, column: str, quote_config=None) -> str:
-        return self._adapter.quote_seed_column(column, quote_config)
-
-    def get_relation(self, database, schema, identifier):
-        if not self._execute:
-            return None
-        return self._adapter.get_relation(database, schema, identifier)
-
-    def get_columns_in_relation(self, relation):
-        return self._adapter.get_columns_in_relation(relation) if self._execute else []
-
-    def get_missing_columns(self, from_relation, to_relation):
-        if not self._execute:
-            return []
-        have = {c.name.lower() for c in self._adapter.get_columns_in_relation(to_relation)}
-        return [c for c in self._adapter.get_columns_in_relation(from_relation) if c.name.lower() not in have]
-
-    def check_schema_exists(self, database, schema) -> bool:
-        """Through the ``check_schema_exists`` macro, as dbt does (False while parsing)."""
-        if not self._execute:
-            return False
-        information_schema = self._adapter.relation(database, None, None).information_schema()
-        table = self._namespace["check_schema_exists"](information_schema, schema)
-        return bool(table.rows[0][0])
-
-    def create_schema(self, relation) -> str:
-        if self._execute:
-            self._adapter.create_schema(relation.database, relation.schema)
-        return ""
-
-    def drop_relation(self, relation) -> str:
-        if self._execute:
-            self._adapter.drop_relation(relation)
-        return ""
-
-    def rename_relation(self, from_relation, to_relation) -> str:
-        if self._execute:
-            self._adapter.rename_relation(from_relation, to_relation.identifier)
-        return ""
-
-    def execute(self, sql: str, auto_begin: bool = False, fetch: bool = False, limit=None):
-        if not self._execute:
-            return None, None
-        response, table = self._adapter.execute(sql, fetch=fetch)
-        return response, (ResultTable(table) if table is not None else None)
-
-    def commit(self) -> str:
-        return ""
-
-    def cache_added(self, relation) -> str:
-        self._adapter.cache_added(relation)
-        return ""
-
-    def cache_dropped(self, relation) -> str:
-        self._adapter.cache_dropped(relation)
-        return ""
-
-    def get_columns_in_table(self, schema, identifier):
-        return self.get_columns_in_relation(self._adapter.relation(self._adapter.default_database, schema, identifier))
-
-    def drop_schema(self, relation) -> str:
-        if self._execute:
-            self._adapter.drop_schema(relation.database, relation.schema)
-        return ""
-
-    def truncate_relation(self, relation) -> str:
-        """Through the ``truncate_relation`` macro, as dbt does."""
-        self._namespace["truncate_relation"](relation)
-        return ""
-
-    def get_column_schema_from_query(self, sql: str, sql_header: str | None = None) -> list:
-        """The columns (names and database types) a query returns; none while parsing."""
-        if not self._execute:
-            return []
-        return self._adapter.columns_of_query(sql, self._namespace["this"], header=sql_header)
-
-    def standardize_grants_dict(self, grants_table) -> dict[str, list[str]]:
-        return self._adapter.standardize_grants_dict(grants_table)
-
-    def render_raw_columns_constraints(self, raw_columns) -> list[str]:
-        from fusion.contract_sql import render_columns
-
-        return render_columns(self._adapter, list((raw_columns or {}).values()), with_constraints=True)
-
-    def render_raw_model_constraints(self, raw_constraints) -> list[str]:
-        from fusion.contract_sql import render_model_constraints
-
-        return render_model_constraints(self._adapter, raw_constraints)
-
-    def convert_type(self, agate_table, col_idx: int) -> str:
-        """The SQL type a seed column gets (what Fusion infers from the CSV)."""
-        from fusion.seed_csv import kind_of
-
-        return self._adapter.seed_types[kind_of(agate_table.column_types[col_idx])]
-
-    def expand_target_column_types(self, from_relation, to_relation) -> str:
-        """Widen ``to_relation``'s string columns that are shorter than ``from_relation``'s."""
-        if not self._execute:
-            return ""
-        wider = {c.name.lower(): c for c in self._adapter.get_columns_in_relation(from_relation)}
-        for column in self._adapter.get_columns_in_relation(to_relation):
-            source = wider.get(column.name.lower())
-            if (source is not None and column.is_string() and column.char_size and
-                    (source.char_size is None or source.char_size > column.char_size)):
-                new_type = "varchar" if source.char_size is None else f"varchar({source.char_size})"
-                self._adapter.execute(f"alter table {to_relation} alter column "
-                                      f"{self._adapter.quote(column.name)} type {new_type}")
-        return ""
-
-    def get_incremental_strategy_macro(self, context, strategy: str):
-        name = f"get_incremental_{strategy.replace('+', '_')}_sql"
-        found = self._namespace.get(name)
-        if found is None:
-            raise CompilationError(f"there is no macro {name} for the incremental strategy {strategy!r}")
-        return found
-
-    def get_hard_deletes_behavior(self, config) -> str:
-        hard_deletes = config.get("hard_deletes") if hasattr(config, "get") else None
-        if hard_deletes:
-            return hard_deletes
-        return "invalidate" if config.get("invalidate_hard_deletes") else "ignore"
-
-    def already_exists(self, schema, name) -> bool:
-        return self.get_relation(self._adapter.default_database, schema, name) is not None
-
-
 def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
                    capture: Capture | None = None, resolution: Resolution | None = None,
                    extra: dict[str, Any] | None = None, batch: tuple[str, str] | None = None) -> RenderNamespace:
@@ -340,7 +190,7 @@ def node_namespace(runtime: Runtime, manifest, node: Node, *, execute: bool,
         "this": this,
         "database": node.database,
         "schema": node.schema,
-        "adapter": AdapterWrapper(runtime, namespace, execute),
+        "adapter": template_adapter(runtime, namespace, execute),
         "store_result": results.store_result,
         "store_raw_result": results.store_raw_result,
         "load_result": results.load_result,

@@ -54,9 +54,10 @@ def run_materialized_view(ctx: MaterializationContext) -> MaterializationResult:
     with build_transaction(ctx):
         if existing is not None and existing.type == "materialized_view" and not ctx.full_refresh:
             response, _ = ctx.adapter.execute(ctx.macro("refresh_materialized_view", target))
-        else:
-            response = build_beside_and_swap(
-                ctx, target, existing, lambda temp: ctx.macro("get_create_materialized_view_as_sql", temp, ctx.sql))
+        else:  # in place where views are replaced in place (BigQuery cannot rename materialized views)
+            build = replace_in_place if ctx.adapter.replace_view_in_place else build_beside_and_swap
+            response = build(ctx, target, existing,
+                             lambda relation: ctx.macro("get_create_materialized_view_as_sql", relation, ctx.sql))
         finish(ctx, target, existing)
     return MaterializationResult("success", "OK", response)
 

@@ -38,7 +38,7 @@
 {%- endmacro %}
 
 {% macro drop_relation_if_exists(relation) %}
-  {% if relation is not none %}{{ adapter.drop_relation(relation) }}{% endif %}
+  {% if relation is not none %}{% do adapter.drop_relation(relation) %}{% endif %}
 {% endmacro %}
 
 {% macro _ddl_kind(relation) -%}
