@@ -50,7 +50,7 @@ browser:
 		|| echo "chromium cannot be installed here: tests/test_docs_serve.py will skip its browser test"
 
 test: $(BIN)/fusion .venv-sail/bin/sail .venv-spark/bin/pyspark $(FAKESNOW) .venv-bqemulator/bin/bqemulator browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=15
 
 bench: $(BIN)/fusion
 	$(BIN)/python bench/run_bench.py --models 1000
