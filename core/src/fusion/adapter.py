@@ -154,6 +154,8 @@ class Adapter:
     #: the classes of this adapter's relations and columns (``api.Relation``/``api.Column``)
     Relation: ClassVar[type[BaseRelation]] = BaseRelation
     Column: ClassVar[type[BaseColumn]] = BaseColumn
+    #: how a string literal escapes characters, in order (BigQuery and Spark read backslashes)
+    string_escapes: ClassVar[tuple[tuple[str, str], ...]] = (("'", "''"),)
     #: relation kinds whose ``drop`` takes ``cascade`` (dropping what is built on them too)
     drop_cascade: ClassVar[frozenset[str]] = frozenset({"table", "view", "materialized view"})
     #: the columns of ``get_show_grant_sql``'s rows naming the grantee and the privilege
@@ -302,9 +304,11 @@ class Adapter:
         quoted = self.quote_seed_columns if quote_config is None else bool(quote_config)
         return self.quote(column) if quoted else column
 
-    @staticmethod
-    def string_literal(value: str) -> str:
-        return "'" + value.replace("'", "''") + "'"
+    @classmethod
+    def string_literal(cls, value: str) -> str:
+        for character, escaped in cls.string_escapes:
+            value = value.replace(character, escaped)
+        return f"'{value}'"
 
     # --- connections --------------------------------------------------------------------
     def _db(self) -> Any:

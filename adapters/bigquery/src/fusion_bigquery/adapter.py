@@ -69,6 +69,8 @@ class BigQueryColumn(Column):
 
 class BigQueryAdapter(Adapter):
     type_name = "bigquery"
+    #: a backslash starts an escape sequence in BigQuery's string literals
+    string_escapes = (("\\", "\\\\"), ("'", "\\'"))
     Column = BigQueryColumn  # api.Column in templates
     quote_character = "`"
     quote_policy = QuotePolicy(database=True, schema=True, identifier=True)
@@ -108,11 +110,6 @@ class BigQueryAdapter(Adapter):
     @property
     def default_schema(self) -> str:
         return self.credentials["schema"]
-
-    @staticmethod
-    def string_literal(value: str) -> str:
-        # a backslash starts an escape sequence in BigQuery's string literals
-        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
     # --- statements ---------------------------------------------------------------------------
     def options_for(self, statement: str) -> dict[str, str]:

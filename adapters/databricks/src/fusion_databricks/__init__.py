@@ -49,6 +49,8 @@ class SparkColumn(Column):
 
 class SparkAdapter(Adapter):
     type_name = "spark"
+    #: Spark reads backslash escapes in literals, and 'a''b' is two adjacent literals ("ab")
+    string_escapes = (("\\", "\\\\"), ("'", "\\'"))
     transactional_ddl = False
     replace_view_in_place = True
     replace_table_in_place = True
@@ -105,11 +107,6 @@ class SparkAdapter(Adapter):
     @property
     def default_schema(self) -> str:
         return self.credentials["schema"]
-
-    @staticmethod
-    def string_literal(value: str) -> str:
-        # Spark reads backslash escapes in literals, and 'a''b' is two adjacent literals ("ab")
-        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
     # --- relations and catalog -------------------------------------------------------------------
     def _namespace(self, database: str | None, schema: str) -> str:

@@ -29,6 +29,8 @@ _KINDS = {"VIEW": "view", "MATERIALIZED_VIEW": "materialized_view"}
 
 class SnowflakeAdapter(Adapter):
     type_name = "snowflake"
+    #: a backslash starts an escape sequence in Snowflake's string literals
+    string_escapes = (("\\", "\\\\"), ("'", "''"))
     quote_policy = QuotePolicy(database=False, schema=False, identifier=False)
     quote_seed_columns = False  # dbt-snowflake's seed default
     replace_view_in_place = True
@@ -74,11 +76,6 @@ class SnowflakeAdapter(Adapter):
     @property
     def default_schema(self) -> str:
         return self.credentials["schema"]
-
-    @staticmethod
-    def string_literal(value: str) -> str:
-        # a backslash starts an escape sequence in Snowflake's string literals
-        return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
 
     # --- per model: query tag and warehouse ---------------------------------------------------
     def pre_model_hook(self, config: dict[str, Any]) -> Any:
