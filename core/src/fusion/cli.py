@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import os
 import sys
-import traceback
 
 import click
 
@@ -238,6 +237,8 @@ def command(fn):
             events.emit("MainEncounteredError", f"Error: internal error: {type(exc).__name__}: {exc}\n  hint: this is "
                         f"a bug in Fusion; set {TRACEBACK_ENV}=1 to see where, and report it", level="error")
             if os.environ.get(TRACEBACK_ENV):
+                import traceback
+
                 traceback.print_exc()
             code = 2
         if interrupt.signum is not None:

@@ -120,13 +120,13 @@ class DownloadProgress:
 @hookimpl
 def fusion_register_event_listeners(register: Callable[[Listener], None],
                                     settings: OutputSettings) -> None:
-    from fusion.progress import LiveProgress
-
     if settings.log_format == "json":
         register(JsonLog(settings.invocation_id, settings.log_level, settings.quiet))
     else:
         text = TextConsole(settings.quiet, settings.log_level, settings.print, settings.use_colors)
         if not settings.quiet and settings.log_level != "none" and text.out.is_terminal and sys.stdout.isatty():
+            from fusion.progress import LiveProgress  # rich.progress: only for a terminal
+
             progress = LiveProgress(text.out)
             text.live = progress.showing
             register(progress)

@@ -140,8 +140,12 @@ class ParseCache:
         return cache
 
     def scan(self, projects, macro_folders) -> str:
-        self.files = hash_files(tracked_files(projects, macro_folders), self.previous.get("files") or {})
-        self.inputs = digest(self.settings, sorted((p, h[2]) for p, h in self.files.items()))
+        before = self.previous.get("files") or {}
+        self.files = hash_files(tracked_files(projects, macro_folders), before)
+        if self.files == before and self.previous.get("settings") == self.settings:
+            self.inputs = self.previous["inputs"]  # the digest of these very settings and hashes
+        else:
+            self.inputs = digest(self.settings, sorted((p, h[2]) for p, h in self.files.items()))
         return self.inputs
 
     def render_base(self, projects, macro_folders) -> str:
