@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import mmap
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -86,31 +87,55 @@ def patch_manifest_nodes(path: Path, invocation: Invocation, edits: dict[str, An
 
 
 def _patch_nodes(path: Path, invocation: Invocation, edits: dict[str, Any]) -> bool:
-    data = path.read_bytes()
-    head = b'{"metadata":'
-    if not data.startswith(head):
-        return False
-    _, done = _json_object_at(data, len(head))
-    parts = [head, orjson.dumps(_manifest_metadata(invocation.project.name, invocation))]
-    if not data.startswith(b',"nodes":{', done):
-        return False
-    keys = {unique_id: orjson.dumps(unique_id) + b":" for unique_id in edits}
-    for unique_id in sorted(edits, key=lambda uid: data.find(keys[uid], done)):
-        start = data.find(keys[unique_id], done)
-        if start < 0:
+    with open(path, "rb") as source, mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        head = b'{"metadata":'
+        if data[:len(head)] != head:
             return False
-        start += len(keys[unique_id])
-        node, stop = _json_object_at(data, start)
-        if not isinstance(node, dict) or node.get("unique_id") != unique_id:
+        _, done = _json_object_at(data, len(head))
+        parts: list[bytes | tuple[int, int]] = [head, orjson.dumps(_manifest_metadata(invocation.project.name,
+                                                                                       invocation))]
+        if data[done:done + 10] != b',"nodes":{':
             return False
-        edit = edits[unique_id]
-        node.update(raw_code=edit.raw_code, checksum={"name": "sha256", "checksum": edit.checksum},
-                    created_at=edit.created_at)
-        parts += [data[done:start], orjson.dumps(node, option=orjson.OPT_NON_STR_KEYS, default=str)]
-        done = stop
-    parts.append(data[done:])
-    write_atomic(path, b"".join(parts))
+        keys = {unique_id: orjson.dumps(unique_id) + b":" for unique_id in edits}
+        for unique_id in sorted(edits, key=lambda uid: data.find(keys[uid], done)):
+            start = data.find(keys[unique_id], done)
+            if start < 0:
+                return False
+            start += len(keys[unique_id])
+            node, stop = _json_object_at(data, start)
+            if not isinstance(node, dict) or node.get("unique_id") != unique_id:
+                return False
+            edit = edits[unique_id]
+            node.update(raw_code=edit.raw_code, checksum={"name": "sha256", "checksum": edit.checksum},
+                        created_at=edit.created_at)
+            parts += [(done, start), orjson.dumps(node, option=orjson.OPT_NON_STR_KEYS, default=str)]
+            done = stop
+        parts.append((done, len(data)))
+
+        def write(handle) -> None:  # the unchanged spans are copied file to file, not through Python
+            for part in parts:
+                if isinstance(part, bytes):
+                    handle.write(part)
+                else:
+                    handle.flush()
+                    _copy_span(source.fileno(), handle, data, *part)
+
+        write_atomic(path, write)
     return True
+
+
+def _copy_span(source_fd: int, handle, data: mmap.mmap, start: int, stop: int) -> None:
+    """Append bytes ``start:stop`` of the source file to ``handle`` (flushed): in the kernel
+    where it can (``copy_file_range``), else from the memory map."""
+    while start < stop:
+        try:
+            copied = os.copy_file_range(source_fd, handle.fileno(), stop - start, start)
+        except (AttributeError, OSError):  # not Linux, or not between these file systems
+            copied = 0
+        if copied <= 0:
+            handle.write(data[start:stop])
+            return
+        start += copied
 
 
 def _json_object_at(data: bytes, start: int) -> tuple[Any, int]:
