@@ -8,17 +8,19 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
+from typing import TYPE_CHECKING
 
 from fusion import events
-from fusion.drivers.cache import DriverCache
-from fusion.drivers.loader import VerifiedLibrary, load_entrypoint
-from fusion.drivers.platforms import current_platforms
-from fusion.drivers.repositories import TrustedRepository, configured_repositories
 from fusion.policy import Policy, load_policy
 from fusion.trust.errors import TrustError
-from fusion.trust.metadata import Artifact, DriverVersion
+
+if TYPE_CHECKING:  # the rest (cryptography, ssl, ctypes) loads with the first driver: parse never needs one
+    from packaging.version import Version
+
+    from fusion.drivers.cache import DriverCache
+    from fusion.drivers.loader import VerifiedLibrary
+    from fusion.drivers.repositories import TrustedRepository
+    from fusion.trust.metadata import Artifact, DriverVersion
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class Selection:
 
 
 def _version(text: str) -> Version | None:
+    from packaging.version import InvalidVersion, Version
+
     try:
         return Version(text)
     except InvalidVersion:
@@ -43,11 +47,20 @@ class DriverManager:
     def __init__(self, policy: Policy | None = None, cache: DriverCache | None = None,
                  project_dir: Path | None = None):
         self.policy = policy or load_policy(project_dir)
-        self.cache = cache or DriverCache()
+        if cache is not None:
+            self.cache = cache
+
+    @functools.cached_property
+    def cache(self) -> DriverCache:
+        from fusion.drivers.cache import DriverCache
+
+        return DriverCache()
 
     @functools.cached_property
     def repositories(self) -> list[TrustedRepository]:
         """Every allowed repository with its root and current index verified."""
+        from fusion.drivers.repositories import TrustedRepository, configured_repositories
+
         repos = [TrustedRepository(config, self.cache, self.policy)
                  for config in configured_repositories(self.policy)]
         for repo in repos:
@@ -74,6 +87,11 @@ class DriverManager:
 
     # --- selection ---------------------------------------------------------------------
     def select(self, name: str, versions: str = "") -> Selection:
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+        from packaging.version import Version
+
+        from fusion.drivers.platforms import current_platforms
+
         if not self.policy.driver_allowed(name):
             origin = self.policy.origins.get("deny_drivers") or self.policy.origins.get("allow_drivers")
             raise TrustError(f"policy does not allow the driver {name!r} (set in {origin})")
@@ -143,6 +161,8 @@ class DriverManager:
             return self.cache.install_library(data, artifact.lib_sha256, artifact.lib_name)
 
     def library(self, name: str, versions: str = "") -> VerifiedLibrary:
+        from fusion.drivers.loader import VerifiedLibrary
+
         dev = self._dev_library(name)
         if dev is not None:
             return dev
@@ -164,10 +184,14 @@ class DriverManager:
         path = Path(path_text)
         if not path.is_absolute() or not path.is_file() or not entrypoint:
             raise TrustError(f"FUSION_DEV_DRIVER_{name.upper()} must be /absolute/path.so:EntrypointSymbol")
+        from fusion.drivers.loader import VerifiedLibrary
+
         data = path.read_bytes()
         events.emit("DevDriver", f"Warning: loading UNSIGNED dev driver {path} for {name!r}", level="warn")
         return VerifiedLibrary(path, hashlib.sha256(data).hexdigest(), len(data), entrypoint,
                                f"dev driver {path}")
 
     def load(self, name: str, versions: str = "") -> int:
+        from fusion.drivers.loader import load_entrypoint
+
         return load_entrypoint(self.library(name, versions))
