@@ -119,7 +119,7 @@ static AdbcStatusCode http_status_error(long status, const char* url, const char
   return trino_fail(st, ADBC_STATUS_IO, "HTTP %ld from %s: %.200s", status, url, body);
 }
 
-/* One request, retried on 429/502/503/504 (as the protocol asks), answered with a JSON object. */
+/* One request, retried on 502/503/504 (as the protocol asks), answered with a JSON object. */
 static AdbcStatusCode exchange_json(TrinoSession* s, const char* method, const char* url, const char* body,
                                     struct curl_slist* headers, atomic_int* cancel, json_t** out, TrinoStatus* st) {
   HttpResponse response;
@@ -131,7 +131,7 @@ static AdbcStatusCode exchange_json(TrinoSession* s, const char* method, const c
     }
     long status = response.status;
     if (status == 200) break;
-    int retry = status == 429 || status == 502 || status == 503 || status == 504;
+    int retry = status == 502 || status == 503 || status == 504;
     if (!retry || attempt == RETRIES) {
       code = http_status_error(status, url, response.body, st);
       http_response_clear(&response);
