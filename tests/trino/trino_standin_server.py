@@ -151,6 +151,30 @@ def trino_value(value):
     return str(value)
 
 
+_DUCKDB_NAMES = {"integer": "integer", "bigint": "bigint", "smallint": "smallint", "tinyint": "tinyint",
+                 "boolean": "boolean", "varchar": "varchar", "double": "double", "float": "real", "date": "date",
+                 "time": "time(6)", "timestamp": "timestamp(6)",
+                 "timestamp with time zone": "timestamp(6) with time zone",
+                 "blob": "varbinary", "hugeint": "decimal(38,0)", "uuid": "uuid", "json": "json",
+                 "interval": "interval day to second", "timestamp_ns": "timestamp(9)", "timestamp_ms": "timestamp(3)",
+                 "timestamp_s": "timestamp(0)"}
+
+
+def trino_type_name(duckdb_type: str) -> str:
+    """Trino's name for a DuckDB type (information_schema.columns.data_type, SHOW COLUMNS)."""
+    kind = duckdb.sqltype(duckdb_type)
+    children = kind.children if kind.id in {"decimal", "list", "struct", "map"} else []
+    if kind.id == "decimal":
+        return f"decimal({children[0][1]},{children[1][1]})"
+    if kind.id == "list":
+        return f"array({trino_type_name(str(children[0][1]))})"
+    if kind.id == "map":
+        return f"map({trino_type_name(str(children[0][1]))}, {trino_type_name(str(children[1][1]))})"
+    if kind.id == "struct":
+        return "row(" + ", ".join(f'"{n}" {trino_type_name(str(t))}' for n, t in children) + ")"
+    return _DUCKDB_NAMES.get(kind.id, "varchar")
+
+
 # --- Trino SQL to DuckDB ----------------------------------------------------------------------------
 
 _USE = re.compile(r"^\s*use\s+(?:(\"?[\w$]+\"?)\.)?(\"?[\w$]+\"?)\s*;?\s*$", re.I)
@@ -183,7 +207,8 @@ def _show(kind: str, target: str | None, catalog: str | None, schema: str | None
                 f"{_literal(cat or '')} and table_schema = {_literal(sch or '')} order by 1")
     names = [catalog, schema][: 3 - len(parts)] + parts
     cat, sch, table = names[-3:]
-    return (f"select column_name as \"Column\", lower(data_type) as \"Type\", '' as \"Extra\", '' as \"Comment\" "
+    return (f"select column_name as \"Column\", trino_type_name(data_type) as \"Type\", '' as \"Extra\", "
+            f"'' as \"Comment\" "
             f"from information_schema.columns where table_catalog = {_literal(cat or '')} and table_schema = "
             f"{_literal(sch or '')} and table_name = {_literal(table)} order by ordinal_position")
 
@@ -194,7 +219,8 @@ def _information_schema(tree: exp.Expression) -> exp.Expression:
     for table in list(tree.find_all(exp.Table)):
         if table.db.lower() == "information_schema" and table.catalog:
             column = key.get(table.name.lower(), "table_catalog")
-            sub = sqlglot.parse_one(f"(select * from information_schema.{table.name} "
+            star = "* replace (trino_type_name(data_type) as data_type)" if table.name.lower() == "columns" else "*"
+            sub = sqlglot.parse_one(f"(select {star} from information_schema.{table.name} "
                                     f"where {column} = {_literal(table.catalog)})", read="duckdb")
             table.replace(exp.Subquery(this=sub.unnest(), alias=exp.TableAlias(
                 this=exp.to_identifier(table.alias_or_name))))
@@ -521,6 +547,7 @@ class TrinoStandinServer:
             raise ValueError(f"catalogs must be given and not be one of {sorted(RESERVED_CATALOGS)}")
         folder.mkdir(parents=True, exist_ok=True)
         self.db = duckdb.connect(str(folder / f"{catalogs[0]}.duckdb"))
+        self.db.create_function("trino_type_name", trino_type_name, ["VARCHAR"], "VARCHAR")
         for name in catalogs[1:]:
             self.db.execute(f"attach {_literal(str(folder / f'{name}.duckdb'))} as \"{name}\"")
         self.users, self.jwt_secret, self.page_rows = users or {}, jwt_secret, page_rows
