@@ -284,11 +284,13 @@ class Script:
 
 
 def _update_type(sql: str) -> str | None:
-    words = sql.split()
-    if not words or words[0].lower() in {"select", "with", "values", "show", "describe", "explain", "table"}:
+    """Trino's updateType: the statement's first word, with the object kind for DDL (CREATE VIEW)."""
+    words = [w.upper() for w in sql.split() if w.lower() not in {"or", "replace"}]
+    if not words or words[0] in {"SELECT", "WITH", "VALUES", "SHOW", "DESCRIBE", "EXPLAIN", "TABLE"}:
         return None
-    return " ".join(w.upper() for w in words[:2]) if words[0].lower() in {"create", "drop", "alter"} \
-        else words[0].upper()
+    if words[0] not in {"CREATE", "DROP", "ALTER"}:
+        return words[0]
+    return " ".join(words[:3] if words[1:2] == ["MATERIALIZED"] else words[:2])
 
 
 def run_query(db: duckdb.DuckDBPyConnection, sql: str, catalog: str | None, schema: str | None,
