@@ -13,15 +13,21 @@ What it verifies (for the driver and the adapter):
   message, errorLocation); ``DELETE`` on a ``nextUri`` cancels; ``X-Trino-Set-Catalog``/
   ``-Set-Schema``/``-Set-Session``/``-Clear-Session`` for USE, SET SESSION and RESET SESSION;
   HTTP basic auth and HS256 JWT bearer tokens (401 otherwise); TLS with a self-signed cert.
-- Hostile modes for the driver's tests (``behaviour``): truncated JSON, a body that is not
-  JSON, an endless ``nextUri`` chain, slow pages, a huge body, a ``nextUri`` on another host;
-  ``script`` answers one exact SQL text with canned columns and pages (wrong types, every type).
+- Hostile modes for the driver's tests (``behaviour``, server-wide or per ``Script``):
+  truncated JSON, a body that is not JSON, an endless ``nextUri`` chain, a huge body, a
+  ``nextUri`` on another host; ``slow_pages``; ``body_filter`` damages every page; ``scripts``
+  answer one exact SQL text with canned columns and pages (wrong types, every type).
+- Rewrites for the adapter's SQL: ``USE``, ``SET``/``RESET SESSION``, ``SHOW CATALOGS|SCHEMAS|
+  TABLES|COLUMNS``, ``catalog.information_schema.*`` (restricted to that catalog, with Trino's
+  type names in ``columns.data_type``); sqlglot drops ``WITH (...)`` table properties and
+  qualifies ``RENAME TO`` as DuckDB needs; materialized views become plain views.
 
 What it does not verify: Trino's semantics (it is DuckDB, with sqlglot's translation and the few
-rewrites below), Trino's error codes beyond the handful mapped here, transactions, prepared
-statements, spooled results, retries on 429/503, the query states between QUEUED and FINISHED,
-and real Trino's exact type signatures for rarely used types. Those are verified only against
-the documentation.
+rewrites above: e.g. date + interval gives a timestamp here), Trino's error codes beyond the
+handful mapped here, transactions, prepared statements, spooled results, retries on 502/503/504,
+the query states between QUEUED and FINISHED, and real Trino's exact type signatures and JSON
+encodings for rarely used types (time with time zone, intervals). Those are verified only
+against the documentation.
 """
 
 from __future__ import annotations
