@@ -20,7 +20,7 @@ What it verifies (for the driver and the adapter):
 - Rewrites for the adapter's SQL: ``USE``, ``SET``/``RESET SESSION``, ``SHOW CATALOGS|SCHEMAS|
   TABLES|COLUMNS``, ``catalog.information_schema.*`` (restricted to that catalog, with Trino's
   type names in ``columns.data_type``); sqlglot drops ``WITH (...)`` table properties and
-  qualifies ``RENAME TO`` as DuckDB needs; materialized views become plain views.
+  unqualifies ``RENAME TO`` targets as DuckDB needs; materialized views become plain views.
 
 What it does not verify: Trino's semantics (it is DuckDB, with sqlglot's translation and the few
 rewrites above: e.g. date + interval gives a timestamp here), Trino's error codes beyond the
