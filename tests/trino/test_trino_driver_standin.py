@@ -156,8 +156,11 @@ def test_basic_auth_jwt_and_tls(trino_driver, trino_standin_secure):
         assert conn.cursor().execute("select 3").fetchall() == [(3,)]
 
 
-def test_cancel_stops_a_slow_query_and_deletes_it(trino_driver, standin):
+@pytest.mark.parametrize("cancel", ["connection", "statement"])
+def test_cancel_stops_a_slow_query_and_deletes_it(trino_driver, standin, cancel):
     standin.slow_pages = 0.4
+    deletes = sum(1 for method, *_ in standin.requests if method == "DELETE")
+    posts = sum(1 for method, *_ in standin.requests if method == "POST")
     outcome: dict = {}
     with connect(trino_driver, standin.url, **{"adbc.trino.catalog": "memory"}) as conn:
         cur = conn.cursor()
@@ -171,13 +174,17 @@ def test_cancel_stops_a_slow_query_and_deletes_it(trino_driver, standin):
         worker = threading.Thread(target=run)
         started = time.monotonic()
         worker.start()
-        time.sleep(0.6)
-        conn.adbc_connection.cancel()
+        time.sleep(0.2)  # the POST may be running: a cancel then waits for its nextUri to DELETE
+        if cancel == "connection":
+            conn.adbc_connection.cancel()
+        else:
+            cur.adbc_cancel()
         worker.join(10)
         elapsed = time.monotonic() - started
         cur.close()
     assert "query cancelled" in str(outcome["error"]) and elapsed < 2.0
-    assert any(method == "DELETE" for method, *_ in standin.requests)
+    assert sum(1 for method, *_ in standin.requests if method == "DELETE") == deletes + 1
+    assert sum(1 for method, *_ in standin.requests if method == "POST") == posts + 1
 
 
 def test_get_info_names_vendor_and_driver(trino_driver, standin):

@@ -257,7 +257,8 @@ AdbcStatusCode trino_query(TrinoSession* s, const char* sql, atomic_int* cancel,
   json_t* doc = NULL;
   double start = now_seconds();
   double deadline = s->query_timeout_seconds > 0 ? start + s->query_timeout_seconds : 0;
-  AdbcStatusCode code = exchange_json(s, "POST", url, sql, headers, cancel, deadline, &doc, st);
+  /* the POST is not aborted by a cancel: its answer holds the nextUri that DELETE needs */
+  AdbcStatusCode code = exchange_json(s, "POST", url, sql, headers, NULL, deadline, &doc, st);
   for (long page = 0; !code; page++) {
     code = read_page(doc, r, page, st);
     const char* next = json_string_value(json_object_get(doc, "nextUri"));
