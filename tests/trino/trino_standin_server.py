@@ -45,6 +45,7 @@ import math
 import re
 import socketserver
 import ssl
+import sys
 import threading
 import time
 import uuid
@@ -517,6 +518,11 @@ class _HTTPServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     standin: TrinoStandinServer
 
+    def handle_error(self, request, client_address):
+        """A client that went away (cancelled, timed out) is expected here; anything else is reported."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 def _self_signed(folder: Path) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1 (and localhost), and its key, as PEM files."""
@@ -592,9 +598,7 @@ class TrinoStandinServer:
 
 
 def main() -> None:
-    """``python trino_standin_server.py FOLDER [PORT-FILE]``: serve until killed (for manual runs)."""
-    import sys
-
+    """``python trino_standin_server.py FOLDER [URL-FILE]``: serve until killed (for manual runs)."""
     server = TrinoStandinServer(Path(sys.argv[1]))
     print(server.url, flush=True)
     if len(sys.argv) > 2:
