@@ -230,6 +230,11 @@ class Adapter:
         """Options for the ADBC database (URI, path...)."""
         raise NotImplementedError
 
+    def table_replacement(self, config: dict[str, Any]) -> Literal["rename", "drop", "replace"]:
+        """How a table model takes an existing relation's place: built beside it and renamed over
+        it (``rename``), after dropping it (``drop``) or with ``create or replace`` (``replace``)."""
+        return "replace" if self.replace_table_in_place else "rename"
+
     @property
     def default_database(self) -> str:
         """The database name used for relations when a node does not set one."""

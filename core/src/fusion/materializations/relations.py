@@ -71,6 +71,17 @@ def replace_in_place(ctx: MaterializationContext, target: Relation, existing: Re
     return response
 
 
+def drop_and_create(ctx: MaterializationContext, target: Relation, existing: Relation | None,
+                    ddl: Callable[[Relation], str]) -> AdapterResponse:
+    """Drop ``existing``, then build ``target`` with ``ddl(target)`` (where DDL is not transactional,
+    a failed build leaves no relation)."""
+    if existing is not None:
+        ctx.adapter.drop_relation(existing)
+    response, _ = ctx.adapter.execute(ddl(target))
+    ctx.adapter.cache_added(target)
+    return response
+
+
 @contextlib.contextmanager
 def build_transaction(ctx: MaterializationContext):
     """Hooks around one transaction: out-of-transaction pre-hooks, then inside it the pre-hooks,
