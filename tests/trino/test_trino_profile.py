@@ -42,23 +42,19 @@ def test_ldap_sends_the_password_over_https_only():
 
 def test_jwt_sends_the_token_and_needs_no_user():
     options = _adapter(method="jwt", jwt_token="eyJ.x.y", user=None, http_scheme="https", port=443).driver_options()
-    assert options["adbc.trino.jwt_token"] == "eyJ.x.y" and "username" not in options
+    assert options["adbc.trino.jwt"] == "eyJ.x.y" and "username" not in options
     assert options["uri"] == "https://trino.example.com:443"
 
 
-def test_session_properties_and_headers_become_options():
+def test_session_properties_source_and_time_zone_become_options():
     options = _adapter(session_properties={"query_max_run_time": "1h", "hive.insert_existing_partitions_behavior":
                                            "OVERWRITE", "optimize_hash_generation": True},
-                       roles={"hive": "admin"}, client_tags=["dbt", "nightly"], timezone="UTC",
-                       http_headers={"X-Team": "data"}).driver_options()
-    assert options["adbc.trino.session_property.query_max_run_time"] == "1h"
-    assert options["adbc.trino.session_property.hive.insert_existing_partitions_behavior"] == "OVERWRITE"
-    assert options["adbc.trino.session_property.optimize_hash_generation"] == "true"
-    assert options["adbc.trino.header.X-Trino-Role"] == "hive=ROLE%7Badmin%7D"
-    assert options["adbc.trino.header.X-Trino-Client-Tags"] == "dbt,nightly"
-    assert options["adbc.trino.header.X-Trino-Time-Zone"] == "UTC"
-    assert options["adbc.trino.header.X-Team"] == "data"
-    assert options["adbc.trino.header.X-Trino-Source"] == "fusion-trino"
+                       timezone="Europe/Paris").driver_options()
+    assert options["adbc.trino.session.query_max_run_time"] == "1h"
+    assert options["adbc.trino.session.hive.insert_existing_partitions_behavior"] == "OVERWRITE"
+    assert options["adbc.trino.session.optimize_hash_generation"] == "true"
+    assert options["adbc.trino.time_zone"] == "Europe/Paris"
+    assert options["adbc.trino.source"] == "fusion-trino"
 
 
 @pytest.mark.parametrize(("cert", "expected"), [
@@ -88,7 +84,10 @@ def test_cert_verifies_with_a_bundle_or_not_at_all(cert, expected):
     ({"session_properties": ["a"]}, "`session_properties` of the trino target must be a mapping"),
     ({"session_properties": {"bad name": 1}}, "session property 'bad name' of the trino target is not a property"),
     ({"session_properties": {"x": {"y": 1}}}, "session property `x` of the trino target must be a single value"),
-    ({"http_headers": {"X-A": "b\r\nX-Evil: 1"}}, "`http_headers` of the trino target has an invalid header"),
+    ({"roles": {"hive": "admin"}}, "`roles` of the trino target is not supported"),
+    ({"client_tags": ["nightly"]}, "`client_tags` of the trino target is not supported"),
+    ({"http_headers": {"X-Team": "data"}}, "`http_headers` of the trino target is not supported"),
+    ({"method": "ldap", "password": "p", "impersonation_user": "bob"}, "`impersonation_user` of the trino target is not"),
     ({"cert": 3}, "`cert` of the trino target must be a CA bundle's path or false"),
 ])
 def test_bad_profiles_are_clear_errors(target, message):

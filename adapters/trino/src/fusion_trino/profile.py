@@ -1,24 +1,23 @@
 """dbt-trino ``profiles.yml`` targets -> options of the Trino ADBC driver (drivers/trino).
 
 Every target becomes one coordinator URL (``http[s]://host:port``); the user, the password or
-JWT, the catalog and schema, session properties and the other ``X-Trino-*`` headers travel as
-driver options. What the driver cannot do (Kerberos, client certificates, OAuth) is a
-``ProjectError`` that names profiles.yml and says what to use instead.
+JWT, the catalog and schema, session properties, the time zone and TLS settings travel as
+driver options. What the driver cannot do (Kerberos, client certificates, OAuth, roles, client
+tags, extra headers, impersonation) is a ``ProjectError`` that names profiles.yml.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import quote
 
 from fusion.errors import ProjectError
 
 USERNAME, PASSWORD = "username", "password"  # ADBC's standard database options
-JWT = "adbc.trino.jwt_token"
+JWT = "adbc.trino.jwt"
 CATALOG, SCHEMA = "adbc.trino.catalog", "adbc.trino.schema"
-SESSION_PROPERTY = "adbc.trino.session_property."
-HEADER = "adbc.trino.header."
+SESSION_PROPERTY = "adbc.trino.session."
+SOURCE, TIME_ZONE = "adbc.trino.source", "adbc.trino.time_zone"
 CA_FILE, VERIFY = "adbc.trino.tls.ca_file", "adbc.trino.tls.verify"
 
 METHODS = ("none", "ldap", "jwt")
@@ -26,7 +25,9 @@ _UNSUPPORTED = {"kerberos": "Kerberos", "gssapi": "GSSAPI", "certificate": "clie
                 "oauth": "OAuth 2.0", "oauth_console": "OAuth 2.0"}
 #: a session property: ``name`` or ``catalog.name`` (Trino's identifiers)
 _PROPERTY = re.compile(r"\A[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?\Z")
-_HEADER_NAME = re.compile(r"\A[A-Za-z0-9-]+\Z")
+#: dbt-trino keys whose headers the driver does not send, and what they would send
+_NO_HEADER = {"roles": "X-Trino-Role", "client_tags": "X-Trino-Client-Tags", "http_headers": "extra HTTP headers",
+              "impersonation_user": "a user other than the one that logs in"}
 
 
 def _text(target: dict[str, Any], key: str) -> str:
@@ -85,23 +86,12 @@ def _session_properties(target: dict[str, Any], path: str) -> dict[str, str]:
     return options
 
 
-def _headers(target: dict[str, Any], path: str) -> dict[str, str]:
-    """``X-Trino-*`` headers dbt-trino sends from other keys, then the target's ``http_headers``."""
-    headers = {"X-Trino-Source": "fusion-trino"}
-    if target.get("client_tags"):
-        tags = target["client_tags"]
-        headers["X-Trino-Client-Tags"] = ",".join(map(str, tags if isinstance(tags, list) else [tags]))
-    roles = _mapping(target, "roles", path)
-    if roles:
-        headers["X-Trino-Role"] = ",".join(f"{quote(str(catalog))}={quote('ROLE{' + str(role) + '}')}"
-                                           for catalog, role in roles.items())
-    if _text(target, "timezone"):
-        headers["X-Trino-Time-Zone"] = _text(target, "timezone")
-    for name, value in _mapping(target, "http_headers", path).items():
-        if not _HEADER_NAME.match(str(name)) or any(c in str(value) for c in "\r\n"):
-            raise ProjectError(f"`http_headers` of the trino target has an invalid header {name!r}", path=path)
-        headers[str(name)] = str(value)
-    return {HEADER + name: value for name, value in headers.items()}
+def _unsupported_keys(target: dict[str, Any], path: str) -> None:
+    """dbt-trino keys that send headers the driver does not send: an error, never silently dropped."""
+    for key in _NO_HEADER:
+        if target.get(key) not in (None, "", [], {}):
+            raise ProjectError(f"`{key}` of the trino target is not supported: the Trino ADBC driver does not "
+                               f"send {_NO_HEADER[key]}", path=path, hint=f"remove `{key}` from the target")
 
 
 def _tls(target: dict[str, Any], path: str) -> dict[str, str]:
@@ -149,6 +139,8 @@ def connection_options(target: dict[str, Any], path: str) -> dict[str, str]:
         options[USERNAME] = _required(target, "user", path)
     if method == "ldap":
         options[PASSWORD] = _required(target, "password", path, " for `method: ldap`")
-        if _text(target, "impersonation_user"):
-            options[HEADER + "X-Trino-User"] = _text(target, "impersonation_user")
-    return {**options, **_session_properties(target, path), **_headers(target, path), **_tls(target, path)}
+    _unsupported_keys(target, path)
+    options[SOURCE] = "fusion-trino"
+    if _text(target, "timezone"):
+        options[TIME_ZONE] = _text(target, "timezone")
+    return {**options, **_session_properties(target, path), **_tls(target, path)}
