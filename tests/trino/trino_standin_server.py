@@ -304,7 +304,10 @@ def _run(cur, query: Query, sql: str, catalog: str | None, schema: str | None, p
         query.update_type = "RESET SESSION"
         return
     if catalog:
-        cur.execute(f'use "{catalog}"' + (f'."{schema}"' if schema else ""))
+        cur.execute(f'use "{catalog}"')
+        if schema and cur.execute("select 1 from information_schema.schemata where catalog_name = ? and "
+                                  "schema_name = ?", [catalog, schema]).fetchone():
+            cur.execute(f'use "{catalog}"."{schema}"')  # as in Trino, a session schema may not exist yet
     match = _SHOW.match(sql)
     duck = _show(match.group(1), match.group(2), catalog, schema) if match else to_duckdb(sql)
     cur.execute(duck)
