@@ -58,6 +58,8 @@ class TrinoAdapter(Adapter):
     one_statement_per_call = True
     run_without_rows = "read"  # a Trino query runs as its results are read (nextUri)
     Column = TrinoColumn
+    #: the driver's "[Trino] ERROR_NAME: message (query id). Vendor code: n": the name, message and query id
+    error_rewrites = ((r"\A(?:[A-Z_]+: )?(?:\[Trino\] )?", ""), (r"\.?\s*Vendor code: -?\d+\s*\Z", ""))
     #: dbt-trino's seed types
     seed_types: ClassVar[dict[str, str]] = {
         "integer": "integer", "number": "double", "date": "date",
