@@ -6,7 +6,9 @@ BIN := $(VENV)/bin
 FAKESNOW := .venv-fakesnow/bin/python
 DEMO_DIR := examples/shop
 
-.PHONY: demo test bench clean browser
+TRINO_DRIVER := drivers/trino/build/libadbc_driver_trino.so
+
+.PHONY: demo test bench clean browser trino-build-deps
 
 $(BIN)/fusion: core/pyproject.toml adapters/duckdb/pyproject.toml adapters/postgres/pyproject.toml \
 		adapters/redshift/pyproject.toml adapters/databricks/pyproject.toml adapters/snowflake/pyproject.toml adapters/bigquery/pyproject.toml adapters/trino/pyproject.toml signing/pyproject.toml adapter-tests/pyproject.toml requirements-dev.txt
@@ -49,11 +51,24 @@ browser:
 		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } \
 		|| echo "chromium cannot be installed here: tests/test_docs_serve.py will skip its browser test"
 
-test: $(BIN)/fusion .venv-sail/bin/sail .venv-spark/bin/pyspark $(FAKESNOW) .venv-bqemulator/bin/bqemulator browser
+# The Trino ADBC driver (drivers/trino) is C against libcurl and jansson: their Debian -dev
+# packages are installed when missing and we are root (CI is); adbc.h comes from the venv
+trino-build-deps:
+	@printf '#include <curl/curl.h>\n#include <jansson.h>\n' | cc -E -x c - >/dev/null 2>&1 \
+		|| { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcurl4-openssl-dev libjansson-dev >/dev/null; } \
+		|| echo "libcurl4-openssl-dev and libjansson-dev cannot be installed here: the Trino driver cannot be built"
+
+$(TRINO_DRIVER): $(BIN)/fusion trino-build-deps $(wildcard drivers/trino/src/*) drivers/trino/Makefile
+	$(MAKE) -C drivers/trino PYTHON=$(CURDIR)/$(BIN)/python
+
+test: $(BIN)/fusion .venv-sail/bin/sail .venv-spark/bin/pyspark $(FAKESNOW) .venv-bqemulator/bin/bqemulator browser \
+		$(TRINO_DRIVER)
 	$(BIN)/python -m pytest -q --durations=15
 
 bench: $(BIN)/fusion
 	$(BIN)/python bench/run_bench.py --models 1000
 
 clean:
+	$(MAKE) -C drivers/trino clean
 	rm -rf $(VENV) .venv-sail .venv-spark .venv-fakesnow .venv-bqemulator $(DEMO_DIR)/target $(DEMO_DIR)/logs $(DEMO_DIR)/*.duckdb

@@ -3,13 +3,20 @@
 #   core/src/fusion/trust/official/1.root.json   root v1 (kept as it is unless --new-root)
 #   core/src/fusion/trust/official/index.json    the signed index (version = previous + 1)
 #
-# usage: signing/release/make_official.sh [--new-root] [--out DIR] [KEYS_DIR]
+# usage: signing/release/make_official.sh [--new-root] [--out DIR] [--site DIR] [KEYS_DIR]
 #   KEYS_DIR   holds root-1..3.pem/.pub and index-1.pem/.pub (default: ../shared/keys/official,
 #              relative to the repository's top folder). Keys are read in place, never copied.
 #   --new-root write a new root v1 as well. Only before the first release: root v1 is pinned by
 #              its sha256 in every installed fusion-core, so once shipped it never changes
 #              (rotate with `fusion-repo rotate-root` instead).
 #   --out DIR  write there instead of core/src/fusion/trust/official (e.g. to try a release).
+#   --site DIR the whole static repository (root/, index.json, blobs/) to upload to the host the
+#              official repository's `https` artifacts come from (default: dist/official-site).
+#
+# Fusion's own drivers (drivers/trino) are built here from source with `make` and signed as
+# `https` artifacts: their libraries go to the site's blobs/, which must be uploaded before the
+# new index ships (until then users install them from a repository of their own, see
+# drivers/trino/README.md).
 #
 # The wheels are downloaded with pip as configured for the user running this script, for
 # CPython 3.11 on this machine (x86_64 Linux); every library is cross-checked against its
@@ -20,11 +27,13 @@ set -euo pipefail
 NEW_ROOT=0
 KEYS=""
 OUT=""
+SITE=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --new-root) NEW_ROOT=1 ;;
         --out) OUT="${2:?--out needs a folder}"; shift ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        --site) SITE="${2:?--site needs a folder}"; shift ;;
+        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
         -*) echo "make_official.sh: unknown option $1" >&2; exit 2 ;;
         *) KEYS="$1" ;;
     esac
@@ -34,6 +43,7 @@ done
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
 KEYS="$(cd "${KEYS:-$TOP/../shared/keys/official}" && pwd)"
 OUT="${OUT:-$TOP/core/src/fusion/trust/official}"
+SITE="${SITE:-$TOP/dist/official-site}"
 ROOT_DAYS=1826    # 5 years (one leap day included)
 INDEX_DAYS=400
 
@@ -106,12 +116,30 @@ PY
     rm -f "$STAGE/lib.so" "$STAGE/symbols"
 done <<<"$DRIVERS"
 
+# name  source folder  library (after `make` there)        entrypoint           platform    license
+BUILT="
+trino   drivers/trino  build/libadbc_driver_trino.so       AdbcDriverTrinoInit  linux_amd64 Apache-2.0
+"
+
+while read -r name folder library entrypoint platform license; do
+    [ -n "$name" ] || continue
+    make -s -C "$TOP/$folder" PYTHON="$PYTHON" >/dev/null
+    version="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$TOP/$folder/pyproject.toml")"
+    nm -D --defined-only "$TOP/$folder/$library" | awk '{print $NF}' | grep -qx "$entrypoint" \
+        || { echo "make_official.sh: $folder/$library does not export $entrypoint" >&2; exit 2; }
+    "$REPO_TOOL" add-driver "$REPO" "$name" "$version" --platform "$platform" --entrypoint "$entrypoint" \
+        --license "$license" --file "$TOP/$folder/$library" </dev/null
+done <<<"$BUILT"
+
 "$REPO_TOOL" sign "$REPO" --key "$KEYS/index-1.pem" --expires-days "$INDEX_DAYS"
 ROOT_SHA="$(sha256sum "$REPO/root/1.root.json" | cut -d' ' -f1)"
 "$REPO_TOOL" verify "$REPO" --root-sha256 "$ROOT_SHA" --wheel-dir "$WHEELS"
 
-mkdir -p "$OUT"
+rm -rf "$SITE"
+mkdir -p "$SITE" "$OUT"
+cp -R "$REPO/root" "$REPO/index.json" "$REPO/blobs" "$SITE/"
+"$REPO_TOOL" verify "$SITE" --root-sha256 "$ROOT_SHA" >/dev/null
 cp "$REPO/root/1.root.json" "$OUT/1.root.json"
 cp "$REPO/index.json" "$OUT/index.json"
-"$REPO_TOOL" verify "$OUT" --root-sha256 "$ROOT_SHA" >/dev/null
 echo "wrote $OUT/1.root.json (sha256 $ROOT_SHA) and $OUT/index.json"
+echo "wrote $SITE: upload it to the official repository's host (its blobs/ hold the drivers built here)"

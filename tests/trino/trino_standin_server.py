@@ -31,6 +31,7 @@ import datetime as dt
 import decimal
 import hashlib
 import hmac
+import http.client
 import http.server
 import json
 import logging
@@ -229,14 +230,14 @@ def _duckdb_error(exc: duckdb.Error) -> QueryError:
     text = str(exc)
     line = 1 if "LINE 1:" in text else None
     message = text.split("\n")[0]
+    column = "column" in message.lower()
     if isinstance(exc, duckdb.CatalogException):
-        name, code = ("COLUMN_NOT_FOUND", 47) if "column" in text.lower() else ("TABLE_NOT_FOUND", 46)
+        name, code = ("COLUMN_NOT_FOUND", 47) if column else ("TABLE_NOT_FOUND", 46)
         return QueryError(name, code, message, line)
     if isinstance(exc, duckdb.ParserException):
         return QueryError("SYNTAX_ERROR", 1, message, line or 1, 1)
     if isinstance(exc, duckdb.BinderException):
-        return QueryError("COLUMN_NOT_FOUND" if "column" in text.lower() else "GENERIC_USER_ERROR",
-                          47 if "column" in text.lower() else 0, message, line)
+        return QueryError("COLUMN_NOT_FOUND" if column else "GENERIC_USER_ERROR", 47 if column else 0, message, line)
     return QueryError("GENERIC_USER_ERROR", 0, message, line)
 
 
@@ -253,6 +254,8 @@ class Query:
     update_count: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
     cancelled: bool = False
+    behaviour: str | None = None
+    slow_pages: float = 0.0
 
 
 @dataclass
@@ -262,6 +265,8 @@ class Script:
     columns: list[dict] | None
     pages: list[list]
     update_count: int | None = None
+    behaviour: str | None = None  # a hostile mode for this query only (see ``TrinoStandinServer``)
+    slow_pages: float = 0.0
 
 
 def _update_type(sql: str) -> str | None:
@@ -403,13 +408,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return None
         if not self.headers.get("X-Trino-User"):
             return self._send(400, b"Error: X-Trino-User header is required", {"Content-Type": "text/plain"})
-        standin.requests.append(("POST", self.path, dict(self.headers), sql))
+        standin.requests.append(("POST", self.path, self.headers, sql))
         catalog = self.headers.get("X-Trino-Catalog")
         schema = self.headers.get("X-Trino-Schema")
         script = standin.scripts.get(sql.strip())
         if script:
             query = Query(id=f"script_{uuid.uuid4().hex[:8]}", token=uuid.uuid4().hex, columns=script.columns,
-                          pages=script.pages, update_count=script.update_count)
+                          pages=script.pages, update_count=script.update_count, behaviour=script.behaviour,
+                          slow_pages=script.slow_pages)
         else:
             with standin.lock:
                 query = run_query(standin.db, sql, catalog, schema, standin.page_rows)
@@ -418,7 +424,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _reply(self, query: Query, page: int | None) -> None:
         standin = self.server.standin
-        mode = standin.behaviour
+        mode = query.behaviour or standin.behaviour
         base = f"{standin.url}/v1/statement/executing/{query.id}/{query.token}"
         body: dict = {"id": query.id, "infoUri": f"{standin.url}/ui/query.html?{query.id}",
                       "stats": {"state": "QUEUED", "queued": True, "scheduled": False}}
@@ -449,6 +455,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if mode == "foreign_next_uri" and "nextUri" in body:
             body["nextUri"] = body["nextUri"].replace("127.0.0.1", "localhost.invalid")
         raw = json.dumps(body).encode()
+        if page is not None and standin.body_filter:
+            raw = standin.body_filter(raw)
         if page is not None and mode == "truncated_json":
             raw = raw[: len(raw) // 2]
         elif page is not None and mode == "not_json":
@@ -470,9 +478,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         query, page = found
         standin = self.server.standin
-        standin.requests.append(("GET", self.path, dict(self.headers), ""))
-        if standin.slow_pages:
-            time.sleep(standin.slow_pages)
+        standin.requests.append(("GET", self.path, self.headers, ""))
+        if standin.slow_pages or query.slow_pages:
+            time.sleep(standin.slow_pages or query.slow_pages)
         if query.cancelled:
             return self._send(410, b'{"message": "query cancelled"}')
         self._reply(query, page)
@@ -481,7 +489,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if not self._authorized() or not (found := self._executing()):
             return
         found[0].cancelled = True
-        self.server.standin.requests.append(("DELETE", self.path, dict(self.headers), ""))
+        self.server.standin.requests.append(("DELETE", self.path, self.headers, ""))
         self.send_response(204)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -520,7 +528,8 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
 
 class TrinoStandinServer:
     """The running stand-in: ``url``, ``ca_file`` (with TLS), ``stop()``; test hooks ``behaviour``,
-    ``slow_pages`` (seconds per page), ``scripts`` (exact SQL -> ``Script``), ``requests`` (log)."""
+    ``slow_pages`` (seconds per page), ``body_filter``, ``scripts`` (exact SQL -> ``Script``),
+    ``requests`` (a log of method, path, headers, body)."""
 
     def __init__(self, folder: Path, catalogs: tuple[str, ...] = ("memory",), users: dict[str, str] | None = None,
                  jwt_secret: str | None = None, tls: bool = False, page_rows: int = 100):
@@ -534,9 +543,10 @@ class TrinoStandinServer:
         self.lock = threading.Lock()
         self.queries: dict[str, Query] = {}
         self.scripts: dict[str, Script] = {}
-        self.requests: list[tuple[str, str, dict, str]] = []
+        self.requests: list[tuple[str, str, http.client.HTTPMessage, str]] = []
         self.behaviour: str | None = None
         self.slow_pages = 0.0
+        self.body_filter = None  # bytes -> bytes, applied to every page after the first response
         self._http = _HTTPServer(("127.0.0.1", 0), _Handler)
         self._http.standin = self
         self.ca_file: Path | None = None
@@ -552,7 +562,7 @@ class TrinoStandinServer:
 
     def reset(self) -> None:
         """Back to a well-behaved server (tests call it when they are done misbehaving)."""
-        self.behaviour, self.slow_pages = None, 0.0
+        self.behaviour, self.slow_pages, self.body_filter = None, 0.0, None
         self.scripts.clear()
 
     def stop(self) -> None:

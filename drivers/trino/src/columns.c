@@ -412,8 +412,8 @@ static AdbcStatusCode append_nested(Column* c, json_t* v, TrinoStatus* st) {
   }
   if (!json_is_array(v)) return mismatch(c, v, "an array of the row's fields", st);
   if (json_array_size(v) != (size_t)c->n_children)
-    return trino_fail(st, ADBC_STATUS_INVALID_DATA, "%s '%s': %zu values where %d columns were announced",
-                      c->name[0] ? "row field" : "row", c->name[0] ? c->name : "of data", json_array_size(v),
+    return trino_fail(st, ADBC_STATUS_INVALID_DATA, "%s%s%s has %zu values where %d fields were announced",
+                      c->name[0] ? "column '" : "the row", c->name, c->name[0] ? "'" : "", json_array_size(v),
                       c->n_children);
   for (int i = 0; i < c->n_children; i++)
     if (column_append(c->children[i], json_array_get(v, (size_t)i), st)) return st->code;
