@@ -100,3 +100,24 @@ def test_on_table_exists_and_view_security(tmp_path, trino_standin, trino_fusion
         assert _rows(trino_standin, f"select n from memory.modes.{name}") == [(2,)]
     assert sorted(_rows(trino_standin, "select id, label, flag from memory.modes.grows")) == \
         [(1, "v1", None), (2, "v2", True)]
+
+
+@pytest.mark.parametrize("method", ["ldap", "jwt", "wrong password"])
+def test_ldap_and_jwt_profiles_reach_a_tls_server(tmp_path, trino_standin_secure, trino_fusion_env, method):
+    from .conftest import JWT_SECRET, USERS
+    from .trino_standin_server import make_jwt
+
+    user, password = next(iter(USERS.items()))
+    auth = {"jwt": {"method": "jwt", "jwt_token": make_jwt(JWT_SECRET, user)},
+            "ldap": {"method": "ldap", "user": user, "password": password},
+            "wrong password": {"method": "ldap", "user": user, "password": "guess"}}[method]
+    target = {**_target(trino_standin_secure, "secure"), "user": None, **auth, "http_scheme": "https",
+              "cert": str(trino_standin_secure.ca_file)}
+    project = write_target_project(tmp_path, {"models/m.sql": "select 1 as n"},
+                                   {k: v for k, v in target.items() if v is not None})
+    result = run_fusion(project, "debug", env=trino_fusion_env)
+    if method == "wrong password":
+        assert result.code != 0 and "Traceback" not in result.output
+        assert "Error: authentication failed (HTTP 401" in result.output, result.output
+    else:
+        assert result.code == 0, result.output
