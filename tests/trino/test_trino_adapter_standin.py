@@ -73,10 +73,15 @@ MODELS = {
     "models/grows.sql": "{{ config(materialized='incremental', unique_key='id', incremental_strategy='merge', "
                         "on_schema_change='append_new_columns') }}\nselect {{ var('n') }} as id, 'v{{ var('n') }}' as label"
                         "{% if var('n') > 1 %}, true as flag{% endif %}",
+    "models/events.sql": "{{ config(materialized='table', event_time='ts') }}\n"
+                         "select 1 as id, date_add('day', -1, cast(current_date as timestamp)) as ts",
+    "models/daily.sql": "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', "
+                        "batch_size='day', begin=modules.datetime.date.today().isoformat(), lookback=1) }}\n"
+                        "select id, ts from {{ ref('events') }}",
 }
 
 
-def test_on_table_exists_and_view_security(tmp_path, trino_standin, trino_fusion_env):
+def test_on_table_exists_view_security_and_microbatch(tmp_path, trino_standin, trino_fusion_env):
     project = write_target_project(tmp_path, MODELS, _target(trino_standin, "modes"))
     for n in (1, 2):
         trino_standin.requests.clear()
@@ -100,6 +105,11 @@ def test_on_table_exists_and_view_security(tmp_path, trino_standin, trino_fusion
         assert _rows(trino_standin, f"select n from memory.modes.{name}") == [(2,)]
     assert sorted(_rows(trino_standin, "select id, label, flag from memory.modes.grows")) == \
         [(1, "v1", None), (2, "v2", True)]
+    # microbatch windows are timestamp literals, in the refs' filters and the window's delete
+    window = [s for s in sent if s.startswith('delete from "memory"."modes"."daily"')]
+    assert window and all(" >= timestamp '" in s and " < timestamp '" in s for s in window), window
+    assert any("where ts >= timestamp '" in s for s in sent if s.startswith('create table "memory"."modes"."daily'))
+    assert _rows(trino_standin, "select id from memory.modes.daily") == [(1,)]
 
 
 @pytest.mark.parametrize("method", ["ldap", "jwt", "wrong password"])

@@ -45,6 +45,13 @@ class TrinoColumn(Column):
         return super().data_type
 
 
+@dataclass(frozen=True)
+class TrinoRelation(Relation):
+    """Microbatch windows are timestamp literals: Trino compares a timestamp with no varchar."""
+
+    event_time_literal: ClassVar[str] = "timestamp '{}'"
+
+
 class TrinoAdapter(Adapter):
     type_name = "trino"
     date_function = "current_timestamp"
@@ -58,6 +65,7 @@ class TrinoAdapter(Adapter):
     one_statement_per_call = True
     run_without_rows = "read"  # a Trino query runs as its results are read (nextUri)
     Column = TrinoColumn
+    Relation = TrinoRelation
     #: the driver's "[Trino] ERROR_NAME: message (query id). Vendor code: n": the name, message and query id
     error_rewrites = ((r"\A(?:[A-Z_]+: )?(?:\[Trino\] )?", ""), (r"\.?\s*Vendor code: -?\d+\s*\Z", ""))
     #: dbt-trino's seed types
