@@ -71,7 +71,8 @@ MODELS = {
     "models/replaced.sql": "{{ config(materialized='table', on_table_exists='replace') }} select {{ var('n') }} as n",
     "models/invoker.sql": "{{ config(materialized='view', view_security='invoker') }} select 1 as n",
     "models/grows.sql": "{{ config(materialized='incremental', unique_key='id', incremental_strategy='merge', "
-                        "on_schema_change='append_new_columns') }}\nselect {{ var('n') }} as id, 'v{{ var('n') }}' as label"
+                        "on_schema_change='append_new_columns') }}\n"
+                        "select {{ var('n') }} as id, 'v{{ var('n') }}' as label"
                         "{% if var('n') > 1 %}, true as flag{% endif %}",
     "models/events.sql": "{{ config(materialized='table', event_time='ts') }}\n"
                          "select 1 as id, date_add('day', -1, cast(current_date as timestamp)) as ts",

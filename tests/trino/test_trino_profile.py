@@ -87,7 +87,8 @@ def test_cert_verifies_with_a_bundle_or_not_at_all(cert, expected):
     ({"roles": {"hive": "admin"}}, "`roles` of the trino target is not supported"),
     ({"client_tags": ["nightly"]}, "`client_tags` of the trino target is not supported"),
     ({"http_headers": {"X-Team": "data"}}, "`http_headers` of the trino target is not supported"),
-    ({"method": "ldap", "password": "p", "impersonation_user": "bob"}, "`impersonation_user` of the trino target is not"),
+    ({"method": "ldap", "password": "p", "impersonation_user": "bob"},
+     "`impersonation_user` of the trino target is not supported"),
     ({"cert": 3}, "`cert` of the trino target must be a CA bundle's path or false"),
 ])
 def test_bad_profiles_are_clear_errors(target, message):

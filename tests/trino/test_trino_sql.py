@@ -64,20 +64,23 @@ def test_table_properties_are_a_with_clause(compiled):
 
 def test_on_table_exists_replace_creates_or_replaces_the_model_table_only(compiled):
     (create,) = parsed(compiled(REPLACED))
-    assert create.args.get("replace") and text_of(create).startswith('CREATE OR REPLACE TABLE "hive"."analytics"."replaced"')
+    assert create.args.get("replace")
+    assert text_of(create).startswith('CREATE OR REPLACE TABLE "hive"."analytics"."replaced"')
     (staged,) = parsed(compiled(STAGED))  # staged rows: a plain table, without the model's properties
     assert text_of(staged) == "CREATE TABLE \"hive\".\"analytics\".\"staged__dbt_tmp\" AS (SELECT 1 AS id, 'a' AS kind)"
 
 
 INVOKER = model("invoker_view", "{{ config(materialized='view', view_security='invoker') }}\n"
                                 "{{ get_create_view_as_sql(this, 'select 1 as id') }}")
-DEFINER = model("definer_view", "{{ config(materialized='view') }}\n{{ get_create_view_as_sql(this, 'select 1 as id') }}")
+DEFINER = model("definer_view", "{{ config(materialized='view') }}\n"
+                                "{{ get_create_view_as_sql(this, 'select 1 as id') }}")
 
 
 def test_views_are_replaced_with_their_security(compiled):
     (view,) = parsed(compiled(INVOKER))
     assert view.kind == "VIEW" and view.args.get("replace")
-    assert text_of(view) == 'CREATE OR REPLACE VIEW "hive"."analytics"."invoker_view" SECURITY INVOKER AS SELECT 1 AS id'
+    assert text_of(view) == ('CREATE OR REPLACE VIEW "hive"."analytics"."invoker_view" SECURITY INVOKER '
+                             "AS SELECT 1 AS id")
     assert "SECURITY DEFINER AS" in text_of(parsed(compiled(DEFINER))[0])
 
 
