@@ -1,7 +1,8 @@
 """fusion-trino end to end on the Trino-protocol stand-in server, through the built Trino driver,
 fetched from a signed loopback repository and verified on first use: examples/shop builds and
 its marts equal what dbt Core + dbt-postgres built (tests/expected/shop_postgres, as text), and
-the Trino-only configs (on_table_exists, view_security) do what dbt-trino's do."""
+the Trino-only configs (on_table_exists, view_security, timestamp microbatch windows) do what
+dbt-trino's do; ldap and jwt profiles reach a TLS server."""
 
 from __future__ import annotations
 
@@ -69,6 +70,7 @@ MODELS = {
     "models/renamed.sql": "{{ config(materialized='table') }} select {{ var('n') }} as n",
     "models/dropped.sql": "{{ config(materialized='table', on_table_exists='drop') }} select {{ var('n') }} as n",
     "models/replaced.sql": "{{ config(materialized='table', on_table_exists='replace') }} select {{ var('n') }} as n",
+    "models/kept.sql": "{{ config(materialized='table', on_table_exists='skip') }} select {{ var('n') }} as n",
     "models/invoker.sql": "{{ config(materialized='view', view_security='invoker') }} select 1 as n",
     "models/grows.sql": "{{ config(materialized='incremental', unique_key='id', incremental_strategy='merge', "
                         "on_schema_change='append_new_columns') }}\n"
@@ -102,8 +104,9 @@ def test_on_table_exists_view_security_and_microbatch(tmp_path, trino_standin, t
                                      'create table "memory"."modes"."dropped"']
     assert statements("replaced") == ['create or replace table "memory"."modes"."replaced"']
     assert any(s.startswith('create or replace view "memory"."modes"."invoker" security invoker') for s in sent)
-    for name in ("renamed", "dropped", "replaced"):
-        assert _rows(trino_standin, f"select n from memory.modes.{name}") == [(2,)]
+    assert statements("kept") == []  # skip: the existing table is kept as it is
+    for name, n in (("renamed", 2), ("dropped", 2), ("replaced", 2), ("kept", 1)):
+        assert _rows(trino_standin, f"select n from memory.modes.{name}") == [(n,)]
     assert sorted(_rows(trino_standin, "select id, label, flag from memory.modes.grows")) == \
         [(1, "v1", None), (2, "v2", True)]
     # microbatch windows are timestamp literals, in the refs' filters and the window's delete

@@ -153,3 +153,25 @@ def test_datediff_has_no_microseconds_on_trino(tmp_path):
     result = run_fusion(project, "compile")
     assert result.code != 0 and "Traceback" not in result.output
     assert "datediff: unsupported datepart for Trino: microsecond" in result.output
+
+
+def test_columns_keep_trinos_types():
+    from fusion_trino import TrinoColumn
+
+    assert TrinoColumn.from_description("c", "varchar").data_type == "varchar"  # unbounded, not varchar(256)
+    sized = TrinoColumn.from_description("c", "varchar(20)")
+    assert (sized.char_size, sized.data_type) == (20, "varchar(20)")
+    assert TrinoColumn.from_description("n", "decimal(10,2)").data_type == "decimal(10,2)"
+    assert TrinoColumn.create("s", "string").data_type == "VARCHAR"  # dbt-trino's label
+
+
+@pytest.mark.parametrize(("configured", "materialized", "mode"), [
+    (None, "table", "rename"), ("drop", "table", "drop"), ("REPLACE", "incremental", "replace"),
+    ("skip", "table", "skip"), ("skip", "incremental", "rename"), ("bogus", "table", "rename")])
+def test_on_table_exists_as_dbt_trino(configured, materialized, mode):
+    from fusion_trino import TrinoAdapter, fusion_register_adapters
+
+    specs = []
+    fusion_register_adapters(register=specs.append)
+    adapter = TrinoAdapter(specs[0], TARGET, "profiles.yml")
+    assert adapter.table_replacement({"on_table_exists": configured, "materialized": materialized}) == mode

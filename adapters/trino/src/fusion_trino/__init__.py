@@ -25,7 +25,7 @@ from fusion.relation import Column, Relation
 from .profile import connection_options
 
 MACROS = Path(__file__).parent / "macros"
-ON_TABLE_EXISTS = ("rename", "drop", "replace")
+ON_TABLE_EXISTS = ("rename", "drop", "replace", "skip")
 
 
 @dataclass(frozen=True)
@@ -101,9 +101,12 @@ class TrinoAdapter(Adapter):
     def default_schema(self) -> str:
         return self.credentials["schema"]
 
-    def table_replacement(self, config: dict[str, Any]) -> Literal["rename", "drop", "replace"]:
-        """dbt-trino's ``on_table_exists``: an unknown value falls back to ``rename``, as there."""
+    def table_replacement(self, config: dict[str, Any]) -> Literal["rename", "drop", "replace", "skip"]:
+        """dbt-trino's ``on_table_exists``: ``skip`` only for table models (an incremental model's
+        full refresh rebuilds); an unknown value falls back to ``rename``, as there."""
         mode = str(config.get("on_table_exists") or "rename").lower()
+        if mode == "skip" and config.get("materialized") != "table":
+            return "rename"
         return mode if mode in ON_TABLE_EXISTS else "rename"  # type: ignore[return-value]
 
     def is_not_found(self, error: DatabaseError) -> bool:

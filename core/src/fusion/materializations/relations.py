@@ -82,6 +82,14 @@ def drop_and_create(ctx: MaterializationContext, target: Relation, existing: Rel
     return response
 
 
+def create_if_missing(ctx: MaterializationContext, target: Relation, existing: Relation | None,
+                      ddl: Callable[[Relation], str]) -> AdapterResponse:
+    """Build ``target`` with ``ddl(target)`` only where nothing stands yet; an existing one is kept."""
+    if existing is not None:
+        return AdapterResponse()
+    return drop_and_create(ctx, target, None, ddl)
+
+
 @contextlib.contextmanager
 def build_transaction(ctx: MaterializationContext):
     """Hooks around one transaction: out-of-transaction pre-hooks, then inside it the pre-hooks,
