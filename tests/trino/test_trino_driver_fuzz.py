@@ -31,7 +31,7 @@ BIGINT_ARRAY = sig("array", {"kind": "TYPE", "value": sig("bigint")})
 ROWS = [[[n, f"v{n}"] for n in range(10)]] * 5
 TWO_COLUMNS = [("x", sig("bigint")), ("s", sig("varchar"))]
 
-# (columns, pages, behaviour, options, expected error as a regular expression)
+# (columns, pages, behaviour, options (``slow``: seconds per page), expected error as a regular expression)
 CASES = [
     (TWO_COLUMNS, ROWS, "truncated_json", {},
      r"malformed JSON from the Trino server at http://127\.0\.0\.1:\d+/v1/statement/executing/"),
@@ -53,7 +53,9 @@ CASES = [
     ([("a", sig("bigint"))], [[[1, 2]]], None, {}, "the row has 2 values where 1 fields were announced"),
     ([("b", {"type": "varbinary"})], [[["AAAA"]]], None, {}, "column 'b' has no typeSignature.rawType"),
     ([("b", sig("varbinary"))], [[["not base64!"]]], None, {}, "expected base64 text"),
-    (TWO_COLUMNS, ROWS, "endless_next_uri", {"adbc.trino.query_timeout": "1"},
+    (TWO_COLUMNS, ROWS, "endless_next_uri", {"adbc.trino.query_timeout": "1", "slow": 0.2},
+     r"query took longer than 1 s \(adbc\.trino\.query_timeout\)"),
+    (TWO_COLUMNS, ROWS, None, {"adbc.trino.query_timeout": "1", "slow": 5},
      r"query took longer than 1 s \(adbc\.trino\.query_timeout\)"),
 ]
 
@@ -62,8 +64,9 @@ def test_hostile_protocol_and_wrong_types_give_clear_errors(trino_driver, standi
     jobs = []
     for number, (columns, pages, behaviour, options, _) in enumerate(CASES):
         sql = f"select hostile_case_{number}"
+        options = dict(options)
         standin.scripts[sql] = Script([{"name": n, "type": "?", "typeSignature": s} for n, s in columns], pages,
-                                      behaviour=behaviour, slow_pages=0.2 if "query_timeout" in options else 0.0)
+                                      behaviour=behaviour, slow_pages=options.pop("slow", 0.0))
         jobs.append({"sql": sql, "options": options})
     outcomes = run_child(trino_driver, standin, jobs)
     wrong = [(case[-1], outcome) for case, outcome in zip(CASES, outcomes, strict=True)

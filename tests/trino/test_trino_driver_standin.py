@@ -178,3 +178,11 @@ def test_cancel_stops_a_slow_query_and_deletes_it(trino_driver, standin):
         cur.close()
     assert "query cancelled" in str(outcome["error"]) and elapsed < 2.0
     assert any(method == "DELETE" for method, *_ in standin.requests)
+
+
+def test_get_info_names_vendor_and_driver(trino_driver, standin):
+    with connect(trino_driver, standin.url) as conn:
+        info = conn.adbc_get_info()
+    assert (info["vendor_name"], info["driver_name"], info["driver_adbc_version"]) == (
+        "Trino", "Fusion ADBC driver for Trino", 1_001_000)
+    assert info["driver_version"] == "0.1.0"

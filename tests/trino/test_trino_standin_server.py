@@ -56,3 +56,15 @@ def test_update_count_error_and_use(standin):
                                       "where table_schema = 's2'")
     assert rows(responses) == [["t"]]
     assert rows(statement(standin, "show schemas from lake")[0]) == [["main"]]
+
+
+def test_information_schema_columns_and_show_columns_use_trino_type_names(standin):
+    statement(standin, "create schema if not exists memory.s3")
+    statement(standin, "create table memory.s3.t (a integer, b decimal(12,3), c varchar, d timestamp(6), "
+                       "e array(bigint), f row(x double, y boolean))")
+    responses, _ = statement(standin, "select column_name, data_type from memory.information_schema.columns "
+                                      "where table_schema = 's3' and table_name = 't' order by ordinal_position")
+    assert rows(responses) == [["a", "integer"], ["b", "decimal(12,3)"], ["c", "varchar"], ["d", "timestamp(6)"],
+                               ["e", "array(bigint)"], ["f", 'row("x" double, "y" boolean)']]
+    shown, _ = statement(standin, "show columns from memory.s3.t")
+    assert [row[:2] for row in rows(shown)][:2] == [["a", "integer"], ["b", "decimal(12,3)"]]

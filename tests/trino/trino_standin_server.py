@@ -13,15 +13,21 @@ What it verifies (for the driver and the adapter):
   message, errorLocation); ``DELETE`` on a ``nextUri`` cancels; ``X-Trino-Set-Catalog``/
   ``-Set-Schema``/``-Set-Session``/``-Clear-Session`` for USE, SET SESSION and RESET SESSION;
   HTTP basic auth and HS256 JWT bearer tokens (401 otherwise); TLS with a self-signed cert.
-- Hostile modes for the driver's tests (``behaviour``): truncated JSON, a body that is not
-  JSON, an endless ``nextUri`` chain, slow pages, a huge body, a ``nextUri`` on another host;
-  ``script`` answers one exact SQL text with canned columns and pages (wrong types, every type).
+- Hostile modes for the driver's tests (``behaviour``, server-wide or per ``Script``):
+  truncated JSON, a body that is not JSON, an endless ``nextUri`` chain, a huge body, a
+  ``nextUri`` on another host; ``slow_pages``; ``body_filter`` damages every page; ``scripts``
+  answer one exact SQL text with canned columns and pages (wrong types, every type).
+- Rewrites for the adapter's SQL: ``USE``, ``SET``/``RESET SESSION``, ``SHOW CATALOGS|SCHEMAS|
+  TABLES|COLUMNS``, ``catalog.information_schema.*`` (restricted to that catalog, with Trino's
+  type names in ``columns.data_type``); sqlglot drops ``WITH (...)`` table properties and
+  unqualifies ``RENAME TO`` targets as DuckDB needs; materialized views become plain views.
 
 What it does not verify: Trino's semantics (it is DuckDB, with sqlglot's translation and the few
-rewrites below), Trino's error codes beyond the handful mapped here, transactions, prepared
-statements, spooled results, retries on 429/503, the query states between QUEUED and FINISHED,
-and real Trino's exact type signatures for rarely used types. Those are verified only against
-the documentation.
+rewrites above: e.g. date + interval gives a timestamp here), Trino's error codes beyond the
+handful mapped here, transactions, prepared statements, spooled results, retries on 502/503/504,
+the query states between QUEUED and FINISHED, and real Trino's exact type signatures and JSON
+encodings for rarely used types (time with time zone, intervals). Those are verified only
+against the documentation.
 """
 
 from __future__ import annotations
@@ -151,6 +157,30 @@ def trino_value(value):
     return str(value)
 
 
+_DUCKDB_NAMES = {"integer": "integer", "bigint": "bigint", "smallint": "smallint", "tinyint": "tinyint",
+                 "boolean": "boolean", "varchar": "varchar", "double": "double", "float": "real", "date": "date",
+                 "time": "time(6)", "timestamp": "timestamp(6)",
+                 "timestamp with time zone": "timestamp(6) with time zone",
+                 "blob": "varbinary", "hugeint": "decimal(38,0)", "uuid": "uuid", "json": "json",
+                 "interval": "interval day to second", "timestamp_ns": "timestamp(9)", "timestamp_ms": "timestamp(3)",
+                 "timestamp_s": "timestamp(0)"}
+
+
+def trino_type_name(duckdb_type: str) -> str:
+    """Trino's name for a DuckDB type (information_schema.columns.data_type, SHOW COLUMNS)."""
+    kind = duckdb.sqltype(duckdb_type)
+    children = kind.children if kind.id in {"decimal", "list", "struct", "map"} else []
+    if kind.id == "decimal":
+        return f"decimal({children[0][1]},{children[1][1]})"
+    if kind.id == "list":
+        return f"array({trino_type_name(str(children[0][1]))})"
+    if kind.id == "map":
+        return f"map({trino_type_name(str(children[0][1]))}, {trino_type_name(str(children[1][1]))})"
+    if kind.id == "struct":
+        return "row(" + ", ".join(f'"{n}" {trino_type_name(str(t))}' for n, t in children) + ")"
+    return _DUCKDB_NAMES.get(kind.id, "varchar")
+
+
 # --- Trino SQL to DuckDB ----------------------------------------------------------------------------
 
 _USE = re.compile(r"^\s*use\s+(?:(\"?[\w$]+\"?)\.)?(\"?[\w$]+\"?)\s*;?\s*$", re.I)
@@ -183,7 +213,8 @@ def _show(kind: str, target: str | None, catalog: str | None, schema: str | None
                 f"{_literal(cat or '')} and table_schema = {_literal(sch or '')} order by 1")
     names = [catalog, schema][: 3 - len(parts)] + parts
     cat, sch, table = names[-3:]
-    return (f"select column_name as \"Column\", lower(data_type) as \"Type\", '' as \"Extra\", '' as \"Comment\" "
+    return (f"select column_name as \"Column\", trino_type_name(data_type) as \"Type\", '' as \"Extra\", "
+            f"'' as \"Comment\" "
             f"from information_schema.columns where table_catalog = {_literal(cat or '')} and table_schema = "
             f"{_literal(sch or '')} and table_name = {_literal(table)} order by ordinal_position")
 
@@ -194,7 +225,8 @@ def _information_schema(tree: exp.Expression) -> exp.Expression:
     for table in list(tree.find_all(exp.Table)):
         if table.db.lower() == "information_schema" and table.catalog:
             column = key.get(table.name.lower(), "table_catalog")
-            sub = sqlglot.parse_one(f"(select * from information_schema.{table.name} "
+            star = "* replace (trino_type_name(data_type) as data_type)" if table.name.lower() == "columns" else "*"
+            sub = sqlglot.parse_one(f"(select {star} from information_schema.{table.name} "
                                     f"where {column} = {_literal(table.catalog)})", read="duckdb")
             table.replace(exp.Subquery(this=sub.unnest(), alias=exp.TableAlias(
                 this=exp.to_identifier(table.alias_or_name))))
@@ -270,11 +302,13 @@ class Script:
 
 
 def _update_type(sql: str) -> str | None:
-    words = sql.split()
-    if not words or words[0].lower() in {"select", "with", "values", "show", "describe", "explain", "table"}:
+    """Trino's updateType: the statement's first word, with the object kind for DDL (CREATE VIEW)."""
+    words = [w.upper() for w in sql.split() if w.lower() not in {"or", "replace"}]
+    if not words or words[0] in {"SELECT", "WITH", "VALUES", "SHOW", "DESCRIBE", "EXPLAIN", "TABLE"}:
         return None
-    return " ".join(w.upper() for w in words[:2]) if words[0].lower() in {"create", "drop", "alter"} \
-        else words[0].upper()
+    if words[0] not in {"CREATE", "DROP", "ALTER"}:
+        return words[0]
+    return " ".join(words[:3] if words[1:2] == ["MATERIALIZED"] else words[:2])
 
 
 def run_query(db: duckdb.DuckDBPyConnection, sql: str, catalog: str | None, schema: str | None,
@@ -537,6 +571,7 @@ class TrinoStandinServer:
             raise ValueError(f"catalogs must be given and not be one of {sorted(RESERVED_CATALOGS)}")
         folder.mkdir(parents=True, exist_ok=True)
         self.db = duckdb.connect(str(folder / f"{catalogs[0]}.duckdb"))
+        self.db.create_function("trino_type_name", trino_type_name, ["VARCHAR"], "VARCHAR")
         for name in catalogs[1:]:
             self.db.execute(f"attach {_literal(str(folder / f'{name}.duckdb'))} as \"{name}\"")
         self.users, self.jwt_secret, self.page_rows = users or {}, jwt_secret, page_rows

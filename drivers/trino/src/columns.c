@@ -585,3 +585,61 @@ AdbcStatusCode column_finish(Column* c, struct ArrowArray* out, TrinoStatus* st)
   }
   return ADBC_STATUS_OK;
 }
+
+AdbcStatusCode arrow_array_own(struct ArrowArray* out, int64_t length, int n_buffers, void** buffers,
+                               int n_children, struct ArrowArray** children, TrinoStatus* st) {
+  memset(out, 0, sizeof(*out));
+  ArrayPrivate* owned = calloc(1, sizeof(ArrayPrivate));
+  const void** pointers = calloc(3, sizeof(void*));
+  struct ArrowArray** kids = calloc((size_t)n_children + 1, sizeof(struct ArrowArray*));
+  out->release = release_array;
+  out->private_data = owned;
+  out->buffers = pointers;
+  out->children = kids;
+  int failed = !owned || !pointers || !kids;
+  for (int i = 0; i < n_buffers; i++) {
+    if (owned) owned->buffers[i] = buffers[i];
+    else free(buffers[i]);
+    if (pointers) pointers[i] = buffers[i];
+  }
+  for (int i = 0; i < n_children; i++) {
+    if (kids) kids[i] = children[i];
+    else {
+      children[i]->release(children[i]);
+      free(children[i]);
+    }
+  }
+  if (failed) {
+    free(owned);
+    free(pointers);
+    free(kids);
+    memset(out, 0, sizeof(*out));
+    return oom(st);
+  }
+  out->length = length;
+  out->n_buffers = n_buffers;
+  out->n_children = n_children;
+  return ADBC_STATUS_OK;
+}
+
+AdbcStatusCode arrow_schema_own(struct ArrowSchema* out, const char* format, const char* name, int64_t flags,
+                                int n_children, struct ArrowSchema** children, TrinoStatus* st) {
+  memset(out, 0, sizeof(*out));
+  out->format = strdup(format);
+  out->name = strdup(name);
+  out->flags = flags;
+  out->release = release_schema;
+  out->children = calloc((size_t)n_children + 1, sizeof(struct ArrowSchema*));
+  for (int i = 0; i < n_children; i++) {
+    if (out->children) out->children[out->n_children++] = children[i];
+    else {
+      children[i]->release(children[i]);
+      free(children[i]);
+    }
+  }
+  if (!out->format || !out->name || !out->children) {
+    release_schema(out);
+    return oom(st);
+  }
+  return ADBC_STATUS_OK;
+}

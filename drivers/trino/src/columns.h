@@ -47,4 +47,11 @@ AdbcStatusCode column_schema(const Column* column, struct ArrowSchema* out, Trin
 /* Move the values appended so far into an ArrowArray; the column starts empty again. */
 AdbcStatusCode column_finish(Column* column, struct ArrowArray* out, TrinoStatus* st);
 
+/* Arrow structures that own what they are given (malloc'd buffers, and malloc'd children that
+   are released with them), even when these calls fail. */
+AdbcStatusCode arrow_array_own(struct ArrowArray* out, int64_t length, int n_buffers, void** buffers,
+                               int n_children, struct ArrowArray** children, TrinoStatus* st);
+AdbcStatusCode arrow_schema_own(struct ArrowSchema* out, const char* format, const char* name, int64_t flags,
+                                int n_children, struct ArrowSchema** children, TrinoStatus* st);
+
 #endif

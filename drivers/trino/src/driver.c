@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "info.h"
 #include "query.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -248,6 +249,13 @@ static AdbcStatusCode ConnectionCancel(struct AdbcConnection* connection, struct
   return ADBC_STATUS_OK;
 }
 
+static AdbcStatusCode ConnectionGetInfo(struct AdbcConnection* connection, const uint32_t* codes, size_t n_codes,
+                                        struct ArrowArrayStream* out, struct AdbcError* error) {
+  (void)connection;
+  TrinoStatus st = {0};
+  return trino_get_info(codes, n_codes, out, &st) ? trino_export_error(&st, error) : ADBC_STATUS_OK;
+}
+
 static AdbcStatusCode ConnectionCommit(struct AdbcConnection* connection, struct AdbcError* error) {
   (void)connection;
   return trino_set_error(error, ADBC_STATUS_INVALID_STATE, "autocommit is on: there is nothing to commit");
@@ -362,6 +370,7 @@ EXPORT AdbcStatusCode AdbcDriverTrinoInit(int version, void* raw_driver, struct 
   driver->ConnectionNew = ConnectionNew;
   driver->ConnectionSetOption = ConnectionSetOption;
   driver->ConnectionInit = ConnectionInit;
+  driver->ConnectionGetInfo = ConnectionGetInfo;
   driver->ConnectionCommit = ConnectionCommit;
   driver->ConnectionRollback = ConnectionCommit;
   driver->ConnectionRelease = ConnectionRelease;

@@ -64,6 +64,7 @@ AdbcStatusCode http_exchange(CURL* curl, const HttpConfig* config, const char* m
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, config->connect_timeout_ms);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, config->timeout_ms);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
@@ -96,6 +97,8 @@ AdbcStatusCode http_exchange(CURL* curl, const HttpConfig* config, const char* m
                       "TLS failure talking to %s: %s (set adbc.trino.tls.ca_file to the server's CA, or "
                       "adbc.trino.tls.verify=false for a test server)",
                       url, curl_easy_strerror(rc));
+  if (rc == CURLE_OPERATION_TIMEDOUT)
+    return trino_fail(st, ADBC_STATUS_TIMEOUT, "%s %s timed out: %s", method, url, curl_easy_strerror(rc));
   if (rc != CURLE_OK)
     return trino_fail(st, ADBC_STATUS_IO, "%s %s failed: %s", method, url, curl_easy_strerror(rc));
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response->status);

@@ -15,6 +15,7 @@ typedef struct {
   int tls_verify;     /* 0 turns off certificate and host name checks */
   char* ca_file;      /* PEM bundle to trust instead of the system's */
   long connect_timeout_ms;
+  long timeout_ms;    /* whole exchange; 0: none */
   size_t max_response_bytes;
 } HttpConfig;
 

@@ -119,19 +119,30 @@ static AdbcStatusCode http_status_error(long status, const char* url, const char
   return trino_fail(st, ADBC_STATUS_IO, "HTTP %ld from %s: %.200s", status, url, body);
 }
 
-/* One request, retried on 429/502/503/504 (as the protocol asks), answered with a JSON object. */
+/* One request, retried on 502/503/504 (as the protocol asks), answered with a JSON object. */
 static AdbcStatusCode exchange_json(TrinoSession* s, const char* method, const char* url, const char* body,
-                                    struct curl_slist* headers, atomic_int* cancel, json_t** out, TrinoStatus* st) {
+                                    struct curl_slist* headers, atomic_int* cancel, double deadline, json_t** out,
+                                    TrinoStatus* st) {
   HttpResponse response;
+  HttpConfig config = s->http;
   for (int attempt = 0;; attempt++) {
-    AdbcStatusCode code = http_exchange(s->curl, &s->http, method, url, body, headers, cancel, &response, st);
+    if (deadline > 0) {
+      double left = deadline - now_seconds();
+      if (left <= 0)
+        return trino_fail(st, ADBC_STATUS_TIMEOUT, "query took longer than %g s (adbc.trino.query_timeout)",
+                          s->query_timeout_seconds);
+      config.timeout_ms = (long)(left * 1000) + 1;
+    }
+    AdbcStatusCode code = http_exchange(s->curl, &config, method, url, body, headers, cancel, &response, st);
     if (code) {
       http_response_clear(&response);
+      if (code == ADBC_STATUS_TIMEOUT && deadline > 0 && now_seconds() >= deadline)
+        trino_fail(st, code, "query took longer than %g s (adbc.trino.query_timeout)", s->query_timeout_seconds);
       return code;
     }
     long status = response.status;
     if (status == 200) break;
-    int retry = status == 429 || status == 502 || status == 503 || status == 504;
+    int retry = status == 502 || status == 503 || status == 504;
     if (!retry || attempt == RETRIES) {
       code = http_status_error(status, url, response.body, st);
       http_response_clear(&response);
@@ -163,6 +174,7 @@ static void best_effort_delete(TrinoSession* s, const char* next_uri, struct cur
   TrinoStatus ignored = {0};
   HttpConfig quick = s->http;
   quick.max_response_bytes = 1 << 16;
+  quick.timeout_ms = 5000;
   http_exchange(s->curl, &quick, "DELETE", next_uri, NULL, headers, NULL, &response, &ignored);
   http_response_clear(&response);
 }
@@ -244,7 +256,8 @@ AdbcStatusCode trino_query(TrinoSession* s, const char* sql, atomic_int* cancel,
   snprintf(url, url_size, "%s/v1/statement", s->base_url);
   json_t* doc = NULL;
   double start = now_seconds();
-  AdbcStatusCode code = exchange_json(s, "POST", url, sql, headers, cancel, &doc, st);
+  double deadline = s->query_timeout_seconds > 0 ? start + s->query_timeout_seconds : 0;
+  AdbcStatusCode code = exchange_json(s, "POST", url, sql, headers, cancel, deadline, &doc, st);
   for (long page = 0; !code; page++) {
     code = read_page(doc, r, page, st);
     const char* next = json_string_value(json_object_get(doc, "nextUri"));
@@ -255,9 +268,6 @@ AdbcStatusCode trino_query(TrinoSession* s, const char* sql, atomic_int* cancel,
     else if (!code && page + 1 >= s->max_pages)
       code = trino_fail(st, ADBC_STATUS_IO, "gave up after %ld pages (adbc.trino.max_pages); the query is cancelled",
                         s->max_pages);
-    else if (!code && s->query_timeout_seconds > 0 && now_seconds() - start > s->query_timeout_seconds)
-      code = trino_fail(st, ADBC_STATUS_TIMEOUT, "query took longer than %g s (adbc.trino.query_timeout)",
-                        s->query_timeout_seconds);
     else if (!code && cancel && atomic_load(cancel))
       code = trino_fail(st, ADBC_STATUS_CANCELLED, "query cancelled");
     free(url);
@@ -269,7 +279,7 @@ AdbcStatusCode trino_query(TrinoSession* s, const char* sql, atomic_int* cancel,
       best_effort_delete(s, url, headers);
       break;
     }
-    code = exchange_json(s, "GET", url, NULL, headers, cancel, &doc, st);
+    code = exchange_json(s, "GET", url, NULL, headers, cancel, deadline, &doc, st);
     if (code && code != ADBC_STATUS_UNAUTHENTICATED) best_effort_delete(s, url, headers);
   }
   json_decref(doc);
