@@ -11,12 +11,12 @@ TRINO_DRIVER := drivers/trino/build/libadbc_driver_trino.so
 .PHONY: demo test bench clean browser trino-build-deps
 
 $(BIN)/fusion: core/pyproject.toml adapters/duckdb/pyproject.toml adapters/postgres/pyproject.toml \
-		adapters/redshift/pyproject.toml adapters/databricks/pyproject.toml adapters/snowflake/pyproject.toml adapters/bigquery/pyproject.toml signing/pyproject.toml adapter-tests/pyproject.toml requirements-dev.txt
+		adapters/redshift/pyproject.toml adapters/databricks/pyproject.toml adapters/snowflake/pyproject.toml adapters/bigquery/pyproject.toml adapters/trino/pyproject.toml signing/pyproject.toml adapter-tests/pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ./core -e ./adapters/duckdb -e ./adapters/postgres -e ./adapters/redshift \
 		-e ./adapters/databricks \
-		-e ./adapters/snowflake -e ./adapters/bigquery -e ./signing -e ./adapter-tests \
+		-e ./adapters/snowflake -e ./adapters/bigquery -e ./adapters/trino -e ./signing -e ./adapter-tests \
 		-r requirements-dev.txt
 	touch $(BIN)/fusion
 

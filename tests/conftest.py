@@ -16,6 +16,7 @@ pytest_plugins = [
     "postgres.fixtures",  # a real PostgreSQL server
     "spark.fixtures",  # Spark Connect servers (Sail, Apache Spark)
     "snowflake.fixtures",  # a fakesnow server (Snowflake's HTTP API over DuckDB)
+    "trino.fixtures",  # the built Trino driver from a loopback repository, for the CLI
     "warehouses",  # the same feature tests on DuckDB and PostgreSQL
 ]
 

@@ -234,6 +234,18 @@ def _information_schema(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def _materialized_views(tree: exp.Expression) -> exp.Expression:
+    """``system.metadata.materialized_views`` -> no rows (DuckDB has no materialized views)."""
+    for table in list(tree.find_all(exp.Table)):
+        if (table.catalog.lower(), table.db.lower(), table.name.lower()) == ("system", "metadata", "materialized_views"):
+            sub = sqlglot.parse_one("(select '' as catalog_name, '' as schema_name, '' as name, '' as storage_catalog, "
+                                    "'' as storage_schema, '' as storage_table, '' as freshness, '' as owner, "
+                                    "'' as comment, '' as definition where false)", read="duckdb")
+            table.replace(exp.Subquery(this=sub.unnest(), alias=exp.TableAlias(
+                this=exp.to_identifier(table.alias_or_name))))
+    return tree
+
+
 def to_duckdb(sql: str) -> str:
     """One Trino statement as DuckDB SQL; a ``QueryError`` (SYNTAX_ERROR with line/column) otherwise."""
     try:
@@ -244,7 +256,7 @@ def to_duckdb(sql: str) -> str:
                          f"{first.get('description', str(exc))}", first.get("line", 1), first.get("col", 1)) from None
     if len(trees) != 1:
         raise QueryError("SYNTAX_ERROR", 1, "line 1:1: expected exactly one statement", 1, 1)
-    return _information_schema(trees[0]).sql(dialect="duckdb")
+    return _materialized_views(_information_schema(trees[0])).sql(dialect="duckdb")
 
 
 def _duckdb_error(exc: duckdb.Error) -> QueryError:
@@ -332,7 +344,10 @@ def _run(cur, query: Query, sql: str, catalog: str | None, schema: str | None, p
         query.update_type = "RESET SESSION"
         return
     if catalog:
-        cur.execute(f'use "{catalog}"' + (f'."{schema}"' if schema else ""))
+        cur.execute(f'use "{catalog}"')
+        if schema and cur.execute("select 1 from information_schema.schemata where catalog_name = ? and "
+                                  "schema_name = ?", [catalog, schema]).fetchone():
+            cur.execute(f'use "{catalog}"."{schema}"')  # as in Trino, a session schema may not exist yet
     match = _SHOW.match(sql)
     duck = _show(match.group(1), match.group(2), catalog, schema) if match else to_duckdb(sql)
     cur.execute(duck)
@@ -385,6 +400,7 @@ def _jwt_subject(secret: str, token: str) -> str | None:
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes: without this each reply waits ~40 ms
     server: _HTTPServer
 
     def log_message(self, *args):

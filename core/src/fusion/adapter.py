@@ -230,6 +230,12 @@ class Adapter:
         """Options for the ADBC database (URI, path...)."""
         raise NotImplementedError
 
+    def table_replacement(self, config: dict[str, Any]) -> Literal["rename", "drop", "replace", "skip"]:
+        """How a table model takes an existing relation's place: built beside it and renamed over
+        it (``rename``), after dropping it (``drop``), with ``create or replace`` (``replace``), or
+        not at all: an existing relation is kept (``skip``)."""
+        return "replace" if self.replace_table_in_place else "rename"
+
     @property
     def default_database(self) -> str:
         """The database name used for relations when a node does not set one."""

@@ -30,6 +30,8 @@ class Relation(Mapping):
     quote_character: str = '"'
     limit: int | None = None
     event_time_filter: tuple[str, str, str] | None = None  # (column, start, end): a microbatch window
+    #: how a microbatch window's bounds are written (Trino compares timestamps only with timestamps)
+    event_time_literal: ClassVar[str] = "'{}'"
 
     def __getitem__(self, key):
         if key == "metadata":
@@ -128,10 +130,14 @@ class Relation(Mapping):
                 parts.append(quote_identifier(value, self.quote_character) if quoted else value)
         return ".".join(parts)
 
+    def event_time_condition(self, column: str, start: str, end: str) -> str:
+        """The rows of the window [start, end) of ``column``."""
+        return (f"{column} >= {self.event_time_literal.format(start)} and "
+                f"{column} < {self.event_time_literal.format(end)}")
+
     def __str__(self) -> str:
         if self.event_time_filter is not None:
-            column, start, end = self.event_time_filter
-            return (f"(select * from {self.render()} where {column} >= '{start}' and {column} < '{end}') "
+            return (f"(select * from {self.render()} where {self.event_time_condition(*self.event_time_filter)}) "
                     f"_dbt_et_filter_subq_{self.identifier}")
         if self.limit is not None:  # --empty (limit 0) and sampling read a bounded subquery
             where = " where false" if self.limit == 0 else ""

@@ -18,3 +18,8 @@
     {#- Spark (and Databricks): date - date is an interval there, datediff() counts days -#}
     datediff(cast({{ end_expr }} as date), cast({{ start_expr }} as date))
 {%- endmacro %}
+
+{% macro trino__shop_days_between(start_expr, end_expr) -%}
+    {#- Trino: date - date is an interval day to second; date_diff() counts days -#}
+    date_diff('day', cast({{ start_expr }} as date), cast({{ end_expr }} as date))
+{%- endmacro %}

@@ -116,8 +116,7 @@ def run_microbatch(ctx: MaterializationContext, existing, full_refresh: bool) ->
                     drop_if_exists(ctx, staged)
                     adapter.execute(ctx.macro("create_table_as", False, staged, sql))
                     adapter.cache_added(staged)
-                    adapter.execute(f"delete from {target} "
-                                    f"where {column} >= '{window[0]}' and {column} < '{window[1]}'")
+                    adapter.execute(f"delete from {target} where {target.event_time_condition(column, *window)}")
                     cols = ", ".join(adapter.quote(c.name) for c in adapter.get_columns_in_relation(target))
                     adapter.execute(f"insert into {target} ({cols}) select {cols} from {staged}")
                     adapter.drop_relation(staged)

@@ -71,6 +71,25 @@ def replace_in_place(ctx: MaterializationContext, target: Relation, existing: Re
     return response
 
 
+def drop_and_create(ctx: MaterializationContext, target: Relation, existing: Relation | None,
+                    ddl: Callable[[Relation], str]) -> AdapterResponse:
+    """Drop ``existing``, then build ``target`` with ``ddl(target)`` (where DDL is not transactional,
+    a failed build leaves no relation)."""
+    if existing is not None:
+        ctx.adapter.drop_relation(existing)
+    response, _ = ctx.adapter.execute(ddl(target))
+    ctx.adapter.cache_added(target)
+    return response
+
+
+def create_if_missing(ctx: MaterializationContext, target: Relation, existing: Relation | None,
+                      ddl: Callable[[Relation], str]) -> AdapterResponse:
+    """Build ``target`` with ``ddl(target)`` only where nothing stands yet; an existing one is kept."""
+    if existing is not None:
+        return AdapterResponse()
+    return drop_and_create(ctx, target, None, ddl)
+
+
 @contextlib.contextmanager
 def build_transaction(ctx: MaterializationContext):
     """Hooks around one transaction: out-of-transaction pre-hooks, then inside it the pre-hooks,

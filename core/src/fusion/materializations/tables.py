@@ -7,7 +7,12 @@ from fusion.contract_sql import column_name
 from fusion.materializations import MaterializationContext
 from fusion.materializations.contracts import column_ddl, contract_enforced
 from fusion.materializations.python_model import build_python_table
-from fusion.materializations.relations import build_beside_and_swap, replace_in_place
+from fusion.materializations.relations import (
+    build_beside_and_swap,
+    create_if_missing,
+    drop_and_create,
+    replace_in_place,
+)
 from fusion.relation import Relation
 
 
@@ -24,6 +29,6 @@ def build_table(ctx: MaterializationContext, existing: Relation | None) -> Adapt
         def ddl(temp):
             return ctx.macro("create_table_as", False, temp, ctx.sql)
     target = ctx.relation.incorporate(type="table")
-    if ctx.adapter.replace_table_in_place:
-        return replace_in_place(ctx, target, existing, ddl)
-    return build_beside_and_swap(ctx, target, existing, ddl)
+    build = {"replace": replace_in_place, "drop": drop_and_create, "skip": create_if_missing}.get(
+        ctx.adapter.table_replacement(ctx.config), build_beside_and_swap)
+    return build(ctx, target, existing, ddl)
