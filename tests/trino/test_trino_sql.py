@@ -175,3 +175,18 @@ def test_on_table_exists_as_dbt_trino(configured, materialized, mode):
     fusion_register_adapters(register=specs.append)
     adapter = TrinoAdapter(specs[0], TARGET, "profiles.yml")
     assert adapter.table_replacement({"on_table_exists": configured, "materialized": materialized}) == mode
+
+
+CONSTRAINED = model("constrained", "{% set columns = {'id': {'name': 'id', 'data_type': 'integer', 'constraints': "
+                    "[{'type': 'not_null'}, {'type': 'check', 'expression': 'id > 0'}, {'type': 'unique'}]}} %}"
+                    "{{ adapter.render_raw_columns_constraints(columns) | join(', ') }};\n"
+                    "{{ adapter.render_raw_model_constraints([{'type': 'primary_key', 'columns': ['id']}, "
+                    "{'type': 'check', 'expression': 'id < 9'}]) | join(', ') }}")
+
+
+def test_contract_ddl_keeps_only_the_constraints_trino_accepts(compiled):
+    """Trino takes `not null` and refuses check, unique and primary key constraints (dbt-trino's
+    support table): contracts leave those out instead of failing the create."""
+    columns, model_constraints = compiled(CONSTRAINED).split(";")
+    assert columns.strip() == "id integer not null"
+    assert model_constraints.strip() == ""

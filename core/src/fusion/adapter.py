@@ -158,6 +158,9 @@ class Adapter:
     string_escapes: ClassVar[tuple[tuple[str, str], ...]] = (("'", "''"),)
     #: relation kinds whose ``drop`` takes ``cascade`` (dropping what is built on them too)
     drop_cascade: ClassVar[frozenset[str]] = frozenset({"table", "view", "materialized view"})
+    #: constraint types the warehouse refuses in DDL: contracts leave them out of ``create table``
+    #: (dbt's ``not_supported``), e.g. ``check`` on Snowflake and Redshift
+    unsupported_constraints: ClassVar[frozenset[str]] = frozenset()
     #: the columns of ``get_show_grant_sql``'s rows naming the grantee and the privilege
     grantee_column: ClassVar[str] = "grantee"
     privilege_column: ClassVar[str] = "privilege_type"

@@ -16,13 +16,18 @@ def column_name(adapter, column: dict) -> str:
     return adapter.quote(column["name"]) if column.get("quote") else column["name"]
 
 
+def _supported(adapter, constraints) -> list[dict]:
+    """The constraints the adapter's warehouse accepts in DDL (the others are left out, as dbt does)."""
+    return [c for c in constraints or [] if c.get("type") not in adapter.unsupported_constraints]
+
+
 def render_columns(adapter, columns, with_constraints: bool) -> list[str]:
     """``name type [constraints]`` for each declared column."""
     parts = []
     for column in columns:
         text = f"{column_name(adapter, column)} {column['data_type']}"
         if with_constraints:
-            for constraint in column.get("constraints") or []:
+            for constraint in _supported(adapter, column.get("constraints")):
                 kind = constraint.get("type")
                 if kind in CONSTRAINT_SQL:
                     text += f" {CONSTRAINT_SQL[kind]}"
@@ -35,7 +40,7 @@ def render_columns(adapter, columns, with_constraints: bool) -> list[str]:
 def render_model_constraints(adapter, constraints) -> list[str]:
     """Table-level ``primary key (...)``, ``unique (...)`` and ``check (...)`` clauses."""
     parts = []
-    for constraint in constraints or []:
+    for constraint in _supported(adapter, constraints):
         columns = ", ".join(constraint.get("columns") or [])  # as written, like column names
         if constraint.get("type") in ("primary_key", "unique") and columns:
             parts.append(f"{CONSTRAINT_SQL[constraint['type']]} ({columns})")

@@ -82,6 +82,7 @@ class BigQueryAdapter(Adapter):
     supports_bulk_ingest = False  # seeds are loaded with INSERT statements
     clone_table_sql = "create or replace table {target} clone {source}"
     date_function = "current_timestamp()"
+    unsupported_constraints = frozenset({"check", "unique"})
     incremental_strategies = ("merge", "insert_overwrite", "microbatch")
     drop_cascade = frozenset()  # BigQuery drops without CASCADE (views over a table stay, and fail when read)
     Column = BigQueryColumn

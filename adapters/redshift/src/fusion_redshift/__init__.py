@@ -46,6 +46,7 @@ class RedshiftAdapter(PostgresAdapter):
     date_function = "getdate()"
     #: Redshift has no ``COPY ... FROM STDIN``: seeds are loaded with batched INSERTs
     supports_bulk_ingest = False
+    unsupported_constraints = frozenset({"check"})
     #: text seeds are ``varchar(65535)`` (Redshift's TEXT is varchar(256); dbt-redshift sizes each
     #: column to its longest value, which Fusion's per-kind seed types cannot)
     seed_types: ClassVar[dict[str, str]] = {**PostgresAdapter.seed_types, "text": "varchar(65535)"}

@@ -41,6 +41,7 @@ class SnowflakeAdapter(Adapter):
     supports_bulk_ingest = False  # seeds are loaded with INSERT (ingest stages Parquet files)
     python_submission_methods = ("stored_procedure", "local")  # dbt-snowflake's one method, then Fusion's
     drop_cascade = frozenset({"table"})  # Snowflake drops views without CASCADE
+    unsupported_constraints = frozenset({"check"})
     grantee_column, privilege_column = "grantee_name", "privilege"
     ignored_privileges = frozenset({"OWNERSHIP"})
     grants_row_filter = ("granted_to", "ROLE")

@@ -62,6 +62,7 @@ class TrinoAdapter(Adapter):
     insert_batch_rows = 1000  # dbt-trino's seed batch size
     rename_qualified = True  # an unqualified new name would land in the session's catalog and schema
     drop_cascade = frozenset()  # Trino drops tables and views without `cascade`
+    unsupported_constraints = frozenset({"check", "unique", "primary_key", "foreign_key"})  # only not null
     one_statement_per_call = True
     run_without_rows = "read"  # a Trino query runs as its results are read (nextUri)
     Column = TrinoColumn
