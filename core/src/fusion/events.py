@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from fusion.secret_env import scrub
+from fusion.secret_env import scrub, secret_values
 
 LEVELS = ("debug", "info", "warn", "error", "result")  # result: a command's output, shown even with --quiet
 
@@ -104,8 +104,11 @@ def warn_or_error(name: str, message: str, **data: Any) -> None:
 
 
 def emit(name: str, message: str, /, level: str = "info", **data: Any) -> None:
-    data = {key: scrub(value) if isinstance(value, str) else value for key, value in data.items()}
-    event = Event(name, scrub(message), level, data)
+    secrets = secret_values()
+    if secrets:
+        data = {key: scrub(value, secrets) if isinstance(value, str) else value for key, value in data.items()}
+        message = scrub(message, secrets)
+    event = Event(name, message, level, data)
     listeners = _listeners.get()
     if listeners is None:  # outside any invocation (a library call): plain console output
         from fusion.console import TextConsole

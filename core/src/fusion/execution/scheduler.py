@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import contextvars
 import heapq
+import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 
@@ -37,6 +38,7 @@ def run_dag(items: list[str], parents: dict[str, set[str]], threads: int,
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="Thread") as pool:
         running: dict[Future, str] = {}
+        finished: queue.SimpleQueue[Future] = queue.SimpleQueue()  # each future once it is done
 
         def release(uid: str, failed_cause: str | None) -> list[str]:
             ready = []
@@ -59,19 +61,20 @@ def run_dag(items: list[str], parents: dict[str, set[str]], threads: int,
                     for child in release(uid, skipped_by.get(uid, uid)):
                         heapq.heappush(queued, (order[child], child))
                 else:  # with the events' listeners
-                    running[pool.submit(contextvars.copy_context().run, run_one, uid)] = uid
+                    future = pool.submit(contextvars.copy_context().run, run_one, uid)
+                    running[future] = uid
+                    future.add_done_callback(finished.put)
 
         settle([uid for uid in items if waiting[uid] == 0])
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                uid = running.pop(future)
-                result = future.result()
-                results[uid] = result
-                failed = blocks(result)
-                if failed and fail_fast:
-                    stopping = True
-                settle(release(uid, uid if failed else None))
+        while running:  # one finished item at a time, in the order they finish
+            future = finished.get()
+            uid = running.pop(future)
+            result = future.result()
+            results[uid] = result
+            failed = blocks(result)
+            if failed and fail_fast:
+                stopping = True
+            settle(release(uid, uid if failed else None))
     if len(results) != len(items):  # a cycle slipped through: never silently drop work
         stuck = sorted(set(items) - set(results))
         raise RuntimeError(f"scheduler could not order {len(stuck)} item(s), e.g. {stuck[:3]}")

@@ -62,6 +62,12 @@ class MacroFunction:
         return f"<macro {self._macro.package}.{self._macro.name}>"
 
 
+def is_builtin(function: Any, runtime: Runtime) -> bool:
+    """Whether ``function`` (what a name resolved to) is a macro of the core or an adapter
+    package, i.e. no project or package overrides it."""
+    return isinstance(function, MacroFunction) and function._macro.package in runtime.macros.internal
+
+
 def _template_error(exc: BaseException, where: str) -> CompilationError:
     """The innermost template line, and the macro calls that led there (outermost first)."""
     stack = template_error_stack(exc)

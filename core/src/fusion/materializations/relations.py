@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import Callable
 
 from fusion.adapter import AdapterResponse
+from fusion.jinja.context import is_builtin
 from fusion.materializations import MaterializationContext
 from fusion.relation import Relation
 
@@ -88,6 +89,23 @@ def create_if_missing(ctx: MaterializationContext, target: Relation, existing: R
     if existing is not None:
         return AdapterResponse()
     return drop_and_create(ctx, target, None, ddl)
+
+
+#: the steps around a build (hooks, grants, persisted docs) and the dbt-dispatched macros they call
+_STEP_MACROS = ("run_hooks", "should_revoke", "apply_grants", "persist_docs")
+_DISPATCHED_STEPS = ("apply_grants", "persist_docs", "copy_grants")
+
+
+def without_steps(ctx: MaterializationContext) -> bool:
+    """Whether the hooks, grants and persisted-docs steps around a build would run nothing: the
+    node has none of them and no project or package overrides the macros that run them."""
+    config, namespace = ctx.config, ctx.namespace
+    if namespace.get("pre_hooks") or namespace.get("post_hooks") or config.get("grants") \
+            or any((config.get("persist_docs") or {}).values()):
+        return False
+    runtime = namespace.runtime
+    return all(is_builtin(namespace.get(name), runtime) for name in _STEP_MACROS) and all(
+        is_builtin(runtime.dispatch_macro(namespace, name, "dbt"), runtime) for name in _DISPATCHED_STEPS)
 
 
 @contextlib.contextmanager

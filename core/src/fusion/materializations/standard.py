@@ -15,6 +15,7 @@ from fusion.materializations.relations import (
     prepare_schema,
     replace_in_place,
     with_suffix,
+    without_steps,
 )
 from fusion.materializations.tables import build_table
 
@@ -25,9 +26,16 @@ def run_view(ctx: MaterializationContext) -> MaterializationResult:
     existing = existing_relation(ctx)
     if contract_enforced(ctx):
         assert_contract(ctx)
+
+    def ddl(relation):
+        return ctx.macro("create_view_as", relation, ctx.sql)
+
+    if ctx.adapter.replace_view_in_place and (existing is None or existing.type == "view") and without_steps(ctx):
+        # one `create or replace view` and nothing else: atomic by itself, no begin/commit round trips
+        return MaterializationResult("success", "OK", replace_in_place(ctx, target, existing, ddl))
     with build_transaction(ctx):
         build = replace_in_place if ctx.adapter.replace_view_in_place else build_beside_and_swap
-        response = build(ctx, target, existing, lambda relation: ctx.macro("create_view_as", relation, ctx.sql))
+        response = build(ctx, target, existing, ddl)
         finish(ctx, target, existing)
     return MaterializationResult("success", "OK", response)
 
