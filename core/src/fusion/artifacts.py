@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from fusion import __version__
+from fusion import __version__, collector
 from fusion.execution.results import NodeResult
 from fusion.fileio import write_atomic, write_json_atomic
 from fusion.manifest.manifest import Manifest
@@ -131,7 +131,8 @@ def _json_object_at(data: bytes, start: int) -> tuple[Any, int]:
 
 def write_manifest(manifest: Manifest, invocation: Invocation) -> Path:
     path = invocation.target_path / "manifest.json"
-    write_json_atomic(path, manifest_dict(manifest, invocation))
+    with collector.paused():
+        write_json_atomic(path, manifest_dict(manifest, invocation))
     write_json_atomic(invocation.target_path / "semantic_manifest.json",
                       semantic_manifest(manifest.semantic, _time_spines(manifest), _legacy_time_spines(manifest)))
     return path
