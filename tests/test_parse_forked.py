@@ -87,3 +87,16 @@ def test_warnings_and_errors_of_a_forked_parse_come_out_once_and_in_order(tmp_pa
         assert not result.success
         errors.append(str(result.exception))
     assert errors[0] == errors[1] and "m5.sql" in errors[0]
+
+
+def test_a_bad_properties_file_fails_a_forked_parse_as_a_sequential_one(tmp_path, monkeypatch):
+    files = _models(4)
+    files["models/a_more.yml"] = "version: 2\nmodels:\n  - description: no name\n"
+    files["models/z_more.yml"] = "version: 2\nmodels: [\n"
+    project = write_project(tmp_path, files)
+    errors = []
+    for min_items in (10_000, 2):
+        result, _ = _parse(project, monkeypatch, min_items)
+        assert not result.success
+        errors.append(str(result.exception))
+    assert errors[0] == errors[1] and "a_more.yml" in errors[0] and "needs a `name`" in errors[0]

@@ -31,11 +31,11 @@ def _refuse(event) -> None:
     raise _Spoke(event.name)
 
 
-def in_two(items: list[tuple[Hashable, Any]], work: Callable[[Any], Any]) -> dict:
+def in_two(items: list[tuple[Hashable, Any]], work: Callable[[Any], Any], item_weight: int = 1) -> dict:
     """{key: work(item)} for the (key, item) pairs two children finished quietly; {} with few
-    items or without fork. Items that share costs (templates) should be adjacent: each child takes
-    one contiguous half."""
-    if len(items) < MIN_ITEMS or not hasattr(os, "fork"):
+    items (``MIN_ITEMS``, counting each as ``item_weight``) or without fork. Items that share costs
+    (templates) should be adjacent: each child takes one contiguous half."""
+    if len(items) * item_weight < MIN_ITEMS or not hasattr(os, "fork"):
         return {}
     half = len(items) // 2
     children = [child for share in (items[:half], items[half:]) if (child := _fork(share, work)) is not None]

@@ -42,7 +42,7 @@ from fusion.parse.files import MAX_HASHED_SEED_BYTES, SourceFile, find_files
 from fusion.parse.forked import in_two
 from fusion.parse.freshness import resolve_freshness, resolve_loaded_at
 from fusion.parse.naming import apply_naming
-from fusion.parse.properties import Properties, TestSpec, read_properties
+from fusion.parse.properties import Properties, TestSpec, load_document, read_properties
 from fusion.parse.python_models import python_model_capture
 from fusion.parse.test_kwargs import GENERIC_TEST_KWARGS, GENERIC_TEST_SOURCE, render_test_kwargs
 from fusion.parse.unit_tests import parse_unit_test
@@ -58,6 +58,8 @@ BUILTIN_GENERIC_TESTS = frozenset({"not_null", "unique", "accepted_values", "rel
 #: keys of properties entries rendered later, or never (dbt's schema YAML renderer skips them too)
 YAML_RENDERED_LATER = DEFERRED_KEYS | {"tests", "data_tests", "description", "loaded_at_query",
                                        "filter", "where"}  # metrics' and saved queries' MetricFlow filters
+#: a properties file costs about as much to read as this many models to render
+YAML_FILE_WEIGHT = 10
 _TEST_NAME = re.compile(r"^(?:(?P<namespace>[A-Za-z_]\w*)\.)?(?P<name>[A-Za-z_]\w*)$")
 
 
@@ -112,8 +114,10 @@ class ProjectParser:
         """Every resource of one project (root or package); returns its unit-test entries."""
         resource_dirs = [*project.model_paths, *project.seed_paths, *project.analysis_paths,
                          *project.snapshot_paths, *project.macro_paths, *project.test_paths]
-        props = read_properties(find_files(project.name, project.root, resource_dirs, (".yml", ".yaml")), self.memo,
-                                self._render_yaml)
+        yaml_files = find_files(project.name, project.root, resource_dirs, (".yml", ".yaml"))
+        loaded = in_two([(f.original_file_path, f) for f in yaml_files], load_document,
+                        item_weight=YAML_FILE_WEIGHT) if self.memo is None else {}
+        props = read_properties(yaml_files, self.memo, self._render_yaml, loaded)
         self._parse_docs(project, resource_dirs)
         self._parse_models(find_files(project.name, project.root, project.model_paths, (".sql", ".py")), props)
         for file in find_files(project.name, project.root, project.analysis_paths, (".sql",)):
