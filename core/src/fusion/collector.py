@@ -21,3 +21,14 @@ def paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@contextlib.contextmanager
+def frozen() -> Iterator[None]:
+    """Within: what is alive on entry (modules, macros, the project) is left out of every
+    collection, which then walks only what was made since; it joins the oldest generation on exit."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fusion import events
+from fusion import collector, events
 from fusion.config import merge_config, normalize_config, with_defaults
 from fusion.errors import CompilationError, ProjectError
 from fusion.jinja.context import Runtime
@@ -96,6 +96,10 @@ class ProjectParser:
 
     def parse(self) -> Manifest:
         """Installed packages first, the root project last (its names win ties), then links."""
+        with collector.frozen():
+            return self._parse_all()
+
+    def _parse_all(self) -> Manifest:
         unit_tests = []
         for project in [*self.packages, self.project]:
             unit_tests += self._parse_project(project)
