@@ -22,6 +22,7 @@ from fusion.jinja.context import Runtime
 from fusion.jinja.environment import environment, native_rendering
 from fusion.jinja.macros import CORE_PACKAGE, MacroFile, MacroRegistry, macros_in_file
 from fusion.jinja.node_context import Capture, node_namespace
+from fusion.jinja.shapes import outline
 from fusion.manifest.columns import column_entries, tag_list
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.nodes import DocBlock, Exposure, Node, RefCall, Source
@@ -153,10 +154,11 @@ class ProjectParser:
 
     def _parse_models(self, files: list[SourceFile], props: Properties) -> None:
         """Models in file order; in a cold parse of many models two forked children render their
-        templates first (see parse.forked)."""
+        templates first (see parse.forked), grouped by outline so that each compiles its own shapes."""
         if self.memo is None:  # the parse cache records each render: then they all render here
-            self._prerendered = in_two([((f.package, f.original_file_path), f) for f in files
-                                        if f.relative.endswith(".sql")], lambda file: self._model_capture(file, props))
+            templates = sorted((f for f in files if f.relative.endswith(".sql")), key=lambda f: outline(f.text))
+            self._prerendered = in_two([((f.package, f.original_file_path), f) for f in templates],
+                                       lambda file: self._model_capture(file, props))
         for file in files:
             self._parse_sql(file, "model", props)
         self._prerendered = {}
