@@ -25,3 +25,18 @@ def test_read_text_names_the_first_bad_byte_and_its_line(tmp_path):
     with pytest.raises(FusionError) as caught:
         read_text(tmp_path / "f.sql", "models/f.sql")
     assert str(caught.value).startswith("models/f.sql:3: file is not UTF-8 text: byte 6 (0xff)")
+
+
+def test_a_write_in_pieces_is_whole_or_not_at_all(tmp_path):
+    target = tmp_path / "manifest.json"
+    write_atomic(target, (piece for piece in (b'{"a":', b"1", b"}")))
+    assert target.read_bytes() == b'{"a":1}'
+
+    def failing():
+        yield b'{"b":'
+        raise ValueError("a node could not be written")
+
+    with pytest.raises(ValueError, match="could not be written"):
+        write_atomic(target, failing())
+    assert target.read_bytes() == b'{"a":1}'
+    assert [p.name for p in tmp_path.iterdir()] == ["manifest.json"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import run_fusion, write_project
 from fusion.jinja.environment import FusionEnvironment
-from fusion.jinja.shapes import shape_of
+from fusion.jinja.shapes import outline, shape_of
 
 TEMPLATES = [
     "select 1\n",
@@ -66,3 +66,11 @@ def test_an_error_in_a_shaped_file_names_that_file_and_line(tmp_path):
     result = run_fusion(undefined, "compile")  # parsing tolerates undefined names, as dbt's does
     assert result.code != 0
     assert "models/a2.sql" in result.output and "models/a2.sql:5:" in result.output, result.output
+
+
+def test_templates_of_one_shape_share_an_outline():
+    one = "select * from {{ ref('a') }} where x > {{ var('n', 3) }}"
+    same = "select id\nfrom {{ ref(\"other_model\") }}\n\nwhere y = {{ var('m', 42) }}"
+    assert outline(one) == outline(same)
+    assert outline(one) != outline("select * from {{ ref('a') }}")
+    assert outline(one) != outline("{{ config(materialized='table') }}" + one)

@@ -7,11 +7,12 @@ import json
 import mmap
 import os
 from pathlib import Path
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from fusion import __version__
+from fusion import __version__, collector
 from fusion.execution.results import NodeResult
 from fusion.fileio import write_atomic, write_json_atomic
 from fusion.manifest.manifest import Manifest
@@ -37,7 +38,22 @@ def _metadata(kind: str, version: int, invocation: Invocation) -> dict[str, Any]
     }
 
 
-def manifest_dict(manifest: Manifest, invocation: Invocation) -> dict[str, Any]:
+def manifest_json(manifest: Manifest, invocation: Invocation) -> Iterator[bytes]:
+    """manifest.json in pieces, node by node: the bytes orjson writes for the whole document, without
+    the whole document (or its text) ever in memory."""
+    yield b'{"metadata":' + _dumps(_manifest_metadata(manifest.root_package, invocation)) + b',"nodes":{'
+    separator = b""
+    for unique_id, node in manifest.nodes.items():
+        yield separator + _dumps(unique_id) + b":" + _dumps(node.to_dict())
+        separator = b","
+    yield b"}," + _dumps(_sections_after_nodes(manifest, invocation))[1:]
+
+
+def _dumps(data: Any) -> bytes:
+    return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS, default=str)
+
+
+def _sections_after_nodes(manifest: Manifest, invocation: Invocation) -> dict[str, Any]:
     macros = {}
     for package, by_name in manifest.macros.by_package.items():
         for name, macro in by_name.items():
@@ -49,8 +65,6 @@ def manifest_dict(manifest: Manifest, invocation: Invocation) -> dict[str, Any]:
                 "patch_path": None, "arguments": [], "created_at": 0.0, "supported_languages": None,
             }
     return {
-        "metadata": _manifest_metadata(manifest.root_package, invocation),
-        "nodes": {uid: node.to_dict() for uid, node in manifest.nodes.items()},
         "sources": {uid: src.to_dict() for uid, src in manifest.sources.items()},
         "macros": macros,
         "docs": {uid: doc.to_dict() for uid, doc in manifest.docs.items()},
@@ -156,7 +170,8 @@ def _json_object_at(data: bytes, start: int) -> tuple[Any, int]:
 
 def write_manifest(manifest: Manifest, invocation: Invocation) -> Path:
     path = invocation.target_path / "manifest.json"
-    write_json_atomic(path, manifest_dict(manifest, invocation))
+    with collector.paused():
+        write_atomic(path, manifest_json(manifest, invocation))
     write_json_atomic(invocation.target_path / "semantic_manifest.json",
                       semantic_manifest(manifest.semantic, _time_spines(manifest), _legacy_time_spines(manifest)))
     return path

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -37,27 +37,32 @@ def read_text(path: Path | str, shown_as: str | None = None) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
-    """Replace ``path`` with ``data`` (or what ``data(handle)`` writes) through a temporary file:
-    readers see the old or the new file, and a failed write (read-only folder, full disk) leaves
-    the old one and no temporary file."""
+def write_atomic(path: Path, data: bytes | Iterable[bytes] | Callable[[BinaryIO], None]) -> None:
+    """Replace ``path`` with ``data`` through a temporary file: readers see the old or the new file,
+    and a failed write (read-only folder, full disk) leaves the old one and no temporary file.
+    ``data`` may come in pieces, written as they come (a big artifact is never whole in memory), or
+    be a function writing to the open file."""
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600 files
         with os.fdopen(fd, "wb") as handle:
-            if callable(data):
+            if isinstance(data, bytes):
+                handle.write(data)
+            elif callable(data):
                 data(handle)
             else:
-                handle.write(data)
+                handle.writelines(data)
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:  # a piece that failed to come leaves no temporary file either
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-        raise FusionError(f"could not write {path}: {exc.strerror or exc}",
-                          hint="check that the target folder is writable and the disk is not full") from exc
+        if isinstance(exc, OSError):
+            raise FusionError(f"could not write {path}: {exc.strerror or exc}",
+                              hint="check that the target folder is writable and the disk is not full") from exc
+        raise
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

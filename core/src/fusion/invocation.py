@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytz
 
-from fusion import __version__, events
+from fusion import __version__, collector, events
 from fusion.errors import FusionError, PluginError, ProjectError
 from fusion.interrupt import Interrupt
 from fusion.plugins import get_plugins
@@ -293,7 +293,8 @@ class Invocation:
         manifest = Manifest(self.project.name, self.runtime.macros)
         parser = ProjectParser(self.project, self.runtime, manifest, self.packages, memo)
         manifest = parser.parse()
-        self.__dict__["graph"] = Graph.from_manifest(manifest)  # a cycle is a parse error: never cached
+        with collector.paused():  # lists and dicts of ids: no cycles for a collection to find
+            self.__dict__["graph"] = Graph.from_manifest(manifest)  # a cycle is a parse error: never cached
         if cache is not None:
             cache.save(manifest, memo.entries, self.env.reads, manifest.summary(), parser.models)
         return manifest

@@ -96,3 +96,13 @@ def _abstract(body: str, literals: list) -> str:
         return f"{LITERAL}[{len(literals) - 1}]"
 
     return re.sub(r"\s+", " ", _TOKEN.sub(replace, body))
+
+
+_OUTLINE_LITERALS = re.compile(_STRING + r"|\d+")
+_OUTLINE_CONSTRUCT = re.compile(r"\{[{%].*?[}%]\}", re.S)
+
+
+def outline(source: str) -> str:
+    """The Jinja constructs of a template without their literals, cheaply: templates of one outline
+    almost always share one shape (to keep them together when work is split)."""
+    return _OUTLINE_LITERALS.sub("", "".join(_OUTLINE_CONSTRUCT.findall(source)))

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from fusion.errors import CompilationError
 from fusion.jinja.context import Runtime
 from fusion.jinja.environment import environment
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.nodes import Source
+
+#: a description that is only ``{{ doc('name') }}``
+_DOC_ONLY = re.compile(r"""\{\{\s*doc\(\s*(?:'([^'\\]*)'|"([^"\\]*)")\s*\)\s*\}\}""")
 
 
 def render_descriptions(manifest: Manifest, runtime: Runtime, root_package: str) -> None:
@@ -42,6 +47,9 @@ def _render(manifest: Manifest, runtime: Runtime, base: dict, root_package: str,
                                    path=where, hint="define it in a .md file: {% docs " + name + " %}...{% enddocs %}")
         return found.block_contents
 
+    only_doc = _DOC_ONLY.fullmatch(text)
+    if only_doc is not None:  # the usual description: the doc block's text, no template to render
+        return doc(only_doc.group(1) if only_doc.group(1) is not None else only_doc.group(2))
     members = {**base, "doc": doc,
                "var": lambda name, default=None: runtime.vars.get(name, package, default)}
     return environment().compile_source(text, where).render(members)

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fusion import events
+from fusion import collector, events
 from fusion.config import merge_config, normalize_config, with_defaults
 from fusion.errors import CompilationError, ProjectError
 from fusion.jinja.context import Runtime
 from fusion.jinja.environment import environment, native_rendering
 from fusion.jinja.macros import CORE_PACKAGE, MacroFile, MacroRegistry, macros_in_file
 from fusion.jinja.node_context import Capture, node_namespace
+from fusion.jinja.shapes import outline
 from fusion.manifest.columns import column_entries, tag_list
 from fusion.manifest.manifest import Manifest
 from fusion.manifest.nodes import DocBlock, Exposure, Node, RefCall, Source
@@ -39,9 +40,10 @@ from fusion.parse.capture import capture_dependencies
 from fusion.parse.descriptions import render_descriptions
 from fusion.parse.edits import index_entry
 from fusion.parse.files import MAX_HASHED_SEED_BYTES, SourceFile, find_files
+from fusion.parse.forked import in_two
 from fusion.parse.freshness import resolve_freshness, resolve_loaded_at
 from fusion.parse.naming import apply_naming
-from fusion.parse.properties import Properties, TestSpec, read_properties
+from fusion.parse.properties import Properties, TestSpec, load_document, read_properties
 from fusion.parse.python_models import python_model_capture
 from fusion.parse.test_kwargs import GENERIC_TEST_KWARGS, GENERIC_TEST_SOURCE, render_test_kwargs
 from fusion.parse.unit_tests import parse_unit_test
@@ -57,6 +59,8 @@ BUILTIN_GENERIC_TESTS = frozenset({"not_null", "unique", "accepted_values", "rel
 #: keys of properties entries rendered later, or never (dbt's schema YAML renderer skips them too)
 YAML_RENDERED_LATER = DEFERRED_KEYS | {"tests", "data_tests", "description", "loaded_at_query",
                                        "filter", "where"}  # metrics' and saved queries' MetricFlow filters
+#: a properties file costs about as much to read as this many models to render
+YAML_FILE_WEIGHT = 10
 _TEST_NAME = re.compile(r"^(?:(?P<namespace>[A-Za-z_]\w*)\.)?(?P<name>[A-Za-z_]\w*)$")
 
 
@@ -89,9 +93,14 @@ class ProjectParser:
     models: dict[str, tuple[str, bytes, str]] = field(default_factory=dict)
     _builtin_tests: dict = field(default_factory=dict)  # see _captures_nothing
     _naming_answers: dict = field(default_factory=dict)  # see naming.apply_naming
+    _prerendered: dict = field(default_factory=dict)  # (package, file) -> Capture, see _parse_models
 
     def parse(self) -> Manifest:
         """Installed packages first, the root project last (its names win ties), then links."""
+        with collector.frozen():
+            return self._parse_all()
+
+    def _parse_all(self) -> Manifest:
         unit_tests = []
         for project in [*self.packages, self.project]:
             unit_tests += self._parse_project(project)
@@ -110,11 +119,12 @@ class ProjectParser:
         """Every resource of one project (root or package); returns its unit-test entries."""
         resource_dirs = [*project.model_paths, *project.seed_paths, *project.analysis_paths,
                          *project.snapshot_paths, *project.macro_paths, *project.test_paths]
-        props = read_properties(find_files(project.name, project.root, resource_dirs, (".yml", ".yaml")), self.memo,
-                                self._render_yaml)
+        yaml_files = find_files(project.name, project.root, resource_dirs, (".yml", ".yaml"))
+        loaded = in_two([(f.original_file_path, f) for f in yaml_files], load_document,
+                        item_weight=YAML_FILE_WEIGHT) if self.memo is None else {}
+        props = read_properties(yaml_files, self.memo, self._render_yaml, loaded)
         self._parse_docs(project, resource_dirs)
-        for file in find_files(project.name, project.root, project.model_paths, (".sql", ".py")):
-            self._parse_sql(file, "model", props)
+        self._parse_models(find_files(project.name, project.root, project.model_paths, (".sql", ".py")), props)
         for file in find_files(project.name, project.root, project.analysis_paths, (".sql",)):
             self._parse_sql(file, "analysis", props)
         for file in find_files(project.name, project.root, project.test_paths, (".sql",),
@@ -131,8 +141,7 @@ class ProjectParser:
                             text=f"select * from {{{{ {entry['relation']} }}}}")
         for file, source, table in props.sources:
             self._parse_source(file, source, table)
-        for spec in props.tests:
-            self._parse_generic_test(spec)
+        self._parse_generic_tests(props.tests)
         for file, entry in props.exposures:
             self._parse_exposure(file, entry)
         for kind, entries in props.semantic.items():
@@ -142,6 +151,21 @@ class ProjectParser:
         fixtures = {Path(f.relative).name: f for f in find_files(
             project.name, project.root, [f"{p}/fixtures" for p in project.test_paths], (".csv", ".sql"))}
         return [(file, entry, fixtures) for file, entry in props.unit_tests]
+
+    def _parse_models(self, files: list[SourceFile], props: Properties) -> None:
+        """Models in file order; in a cold parse of many models two forked children render their
+        templates first (see parse.forked), grouped by outline so that each compiles its own shapes."""
+        if self.memo is None:  # the parse cache records each render: then they all render here
+            templates = sorted((f for f in files if f.relative.endswith(".sql")), key=lambda f: outline(f.text))
+            self._prerendered = in_two([((f.package, f.original_file_path), f) for f in templates],
+                                       lambda file: self._model_capture(file, props))
+        for file in files:
+            self._parse_sql(file, "model", props)
+        self._prerendered = {}
+
+    def _model_capture(self, file: SourceFile, props: Properties) -> Capture:
+        node = self._sql_node(file, "model", props, None, None)
+        return capture_dependencies(self.runtime, self.manifest, node, node.template_code)
 
     def _config_for(self, resource_type: str, fqn: list[str], unrendered: bool = False) -> dict[str, Any]:
         """A package's own dbt_project.yml config, overridden by the root project's."""
@@ -164,6 +188,35 @@ class ProjectParser:
     def _parse_sql(self, file: SourceFile, resource_type: str, props: Properties, name: str | None = None,
                    text: str | None = None) -> None:
         """A SQL resource; snapshots pass the name and body of one ``{% snapshot %}`` block."""
+        node = self._sql_node(file, resource_type, props, name, text)
+        config = node.config
+        if file.relative.endswith(".py"):
+            node.language = "python"
+            capture = python_model_capture(file.text, file.original_file_path)
+            config.setdefault("materialized", "table")  # a Python model makes a table unless configured
+        else:
+            before_render = copy.copy(node)
+            capture = self._prerendered.pop((file.package, node.original_file_path), None)
+            if capture is None:
+                capture = self._render_for_parse(node, node.template_code)
+        node.config_call_dict = capture.config
+        node.unrendered_config = merge_config(node.unrendered_config, capture.config)
+        node.config = with_defaults(resource_type, merge_config(config, capture.config))
+        if node.language == "python" and (node.config.get("contract") or {}).get("enforced"):
+            raise ProjectError("a Python model's contract cannot be enforced (dbt allows it on SQL models only)",
+                               path=node.original_file_path,
+                               hint="set contract: {enforced: false}; its YAML columns and data types still "
+                                    "describe it to static analysis")
+        node.refs, node.sources = capture.refs, capture.sources
+        self._add(node)
+        if (self.memo is not None and resource_type == "model" and node.language == "sql"
+                and self.manifest.nodes.get(node.unique_id) is node):
+            path = os.path.join(file.root, file.resource_path, file.relative)
+            self.models[path] = index_entry(before_render, capture)
+
+    def _sql_node(self, file: SourceFile, resource_type: str, props: Properties, name: str | None,
+                  text: str | None) -> Node:
+        """A SQL resource's node before its template renders: configured by the project and YAML."""
         name = name or file.stem
         text = file.text if text is None else text
         versioned = props.versions.get(name) if resource_type == "model" else None
@@ -195,27 +248,7 @@ class ProjectParser:
             node.description, node.columns = patch.description, patch.columns
             node.patch_path = f"{file.package}://{patch.file.original_file_path}"
             node.time_spine = patch.time_spine
-        if file.relative.endswith(".py"):
-            node.language = "python"
-            capture = python_model_capture(text, file.original_file_path)
-            config.setdefault("materialized", "table")  # a Python model makes a table unless configured
-        else:
-            before_render = copy.copy(node)
-            capture = self._render_for_parse(node, node.template_code)
-        node.config_call_dict = capture.config
-        node.unrendered_config = merge_config(node.unrendered_config, capture.config)
-        node.config = with_defaults(resource_type, merge_config(config, capture.config))
-        if node.language == "python" and (node.config.get("contract") or {}).get("enforced"):
-            raise ProjectError("a Python model's contract cannot be enforced (dbt allows it on SQL models only)",
-                               path=node.original_file_path,
-                               hint="set contract: {enforced: false}; its YAML columns and data types still "
-                                    "describe it to static analysis")
-        node.refs, node.sources = capture.refs, capture.sources
-        self._add(node)
-        if (self.memo is not None and resource_type == "model" and node.language == "sql"
-                and self.manifest.nodes.get(node.unique_id) is node):
-            path = os.path.join(file.root, file.resource_path, file.relative)
-            self.models[path] = index_entry(before_render, capture)
+        return node
 
     def _render_for_parse(self, node: Node, text: str) -> Capture:
         def render() -> Capture:
@@ -337,7 +370,13 @@ class ProjectParser:
                 self.manifest.docs[doc.unique_id] = doc
 
     # --- generic tests -------------------------------------------------------------------
-    def _parse_generic_test(self, spec: TestSpec) -> None:
+    def _parse_generic_tests(self, specs: list[TestSpec]) -> None:
+        """In a cold parse of many tests two forked children build them first (see parse.forked)."""
+        built = in_two(list(enumerate(specs)), self._generic_test) if self.memo is None else {}
+        for index, spec in enumerate(specs):
+            self._add(built.get(index) or self._generic_test(spec))
+
+    def _generic_test(self, spec: TestSpec) -> Node:
         test_name, args = _split_test_definition(spec)
         match = _TEST_NAME.match(test_name)
         if match is None:
@@ -413,7 +452,7 @@ class ProjectParser:
             (node.unique_id, node.raw_code, args, merged, file.original_file_path), render)
         node.refs, node.sources = capture.refs, capture.sources
         node.config = with_defaults("test", merge_config(merged, capture.config))
-        self._add(node)
+        return node
 
     def _render_test_config(self, file: SourceFile, config: dict[str, Any]) -> dict[str, Any]:
         """Templated values of a test's config (``enabled: "{{ target.type != 'x' }}"``), rendered

@@ -103,22 +103,21 @@ def _add_tests(props: Properties, entry: dict[str, Any], file: SourceFile, targe
 
 
 def read_properties(files: list[SourceFile], memo=None,
-                    render: Callable[[SourceFile, dict], dict] = lambda _file, entry: entry) -> Properties:
+                    render: Callable[[SourceFile, dict], dict] = lambda _file, entry: entry,
+                    loaded: dict[str, Any] | None = None) -> Properties:
     """All properties files; ``memo`` (a parse cache's RenderMemo) reuses unchanged files' YAML;
-    ``render`` renders the templated values of one entry (a model, a source...)."""
+    ``render`` renders the templated values of one entry (a model, a source...); ``loaded``:
+    documents already read by ``load_document``, by file path."""
     props = Properties()
+    loaded = loaded or {}
     for file in files:
-        def load(file=file):
-            doc = load_yaml_text(file.text, file.original_file_path)
-            if doc is not None and not isinstance(doc, dict):
-                raise ProjectError("a properties file must be a mapping (version:, models:, ...)",
-                                   path=file.original_file_path)
-            if doc is not None:
-                _check_shapes(doc, file)
-            return doc
-
-        doc = load() if memo is None else memo.capture(("yaml", file.text), load)  # an unchanged file's
-        if doc is None:                                                              # shapes were checked
+        if file.original_file_path in loaded:
+            doc = loaded[file.original_file_path]
+        elif memo is None:
+            doc = load_document(file)
+        else:  # an unchanged file's shapes were checked
+            doc = memo.capture(("yaml", file.text), lambda file=file: load_document(file))
+        if doc is None:
             continue
         for key in doc:
             if key not in KNOWN_TOP_LEVEL:  # e.g. a holder of YAML anchors: dbt warns and goes on
@@ -140,6 +139,17 @@ def read_properties(files: list[SourceFile], memo=None,
         for kind in ("semantic_models", "metrics", "saved_queries"):
             props.semantic.setdefault(kind, []).extend((file, entry) for entry in _entries(doc, kind, file, render))
     return props
+
+
+def load_document(file: SourceFile) -> dict[str, Any] | None:
+    """A properties file's YAML, checked to be a mapping of entries of dbt's shapes."""
+    doc = load_yaml_text(file.text, file.original_file_path)
+    if doc is not None and not isinstance(doc, dict):
+        raise ProjectError("a properties file must be a mapping (version:, models:, ...)",
+                           path=file.original_file_path)
+    if doc is not None:
+        _check_shapes(doc, file)
+    return doc
 
 
 def _entries(doc: dict[str, Any], section: str, file: SourceFile, render) -> list[dict[str, Any]]:
