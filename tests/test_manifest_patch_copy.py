@@ -6,7 +6,6 @@ import mmap
 import os
 
 import pytest
-
 from fusion.artifacts import _copy_span
 
 

@@ -6,8 +6,8 @@ import dataclasses
 import json
 import mmap
 import os
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson

@@ -7,7 +7,6 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from fusion import events
