@@ -6,10 +6,10 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fusion_adapter_tests.cli import CliRun, run_cli
 
 pytest_plugins = [
     "driver_repo",  # signed-driver repositories
@@ -24,23 +24,28 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 SCHEMAS = REPO.parent / "shared" / "schemas" / "dbt"
 
-
-@dataclass
-class CliResult:
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
+CliResult = CliRun  # code, stdout, stderr, output
 
 
 def run_fusion(project: Path, *args: str, env: dict[str, str] | None = None) -> CliResult:
-    """Run the real CLI in a child process with ``project`` as working directory."""
-    proc = subprocess.run([sys.executable, "-m", "fusion", *args], cwd=project, capture_output=True,
-                          text=True, env=env, timeout=300)
-    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+    """Run the real CLI with ``project`` as working directory: in this process (as ``python -m
+    fusion`` would, output captured), or in a child process when ``env`` is given or the test
+    uses the ``cli_process`` fixture."""
+    if env is not None or _child_process:
+        proc = subprocess.run([sys.executable, "-m", "fusion", *args], cwd=project, capture_output=True,
+                              text=True, env=env, timeout=300)
+        return CliResult(proc.returncode, proc.stdout, proc.stderr)
+    return run_cli(project, list(args))
+
+
+_child_process = False  # set for one test by the ``cli_process`` fixture
+
+
+@pytest.fixture
+def cli_process(monkeypatch):
+    """Every ``run_fusion`` of the test runs in a child process: for tests changing what a process
+    loads once (the policy, driver repositories and cache, installed plugins)."""
+    monkeypatch.setattr(sys.modules[__name__], "_child_process", True)
 
 
 def start_fusion(project: Path, *args: str) -> subprocess.Popen:

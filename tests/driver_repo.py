@@ -158,8 +158,9 @@ DRIVER = "testsqlite"
 
 
 @pytest.fixture
-def env(tmp_path, monkeypatch):
-    """Isolated cache, user config and system policy; only the test repository is allowed."""
+def env(tmp_path, monkeypatch, cli_process):
+    """Isolated cache, user config and system policy; only the test repository is allowed (the
+    CLI runs in child processes, which read them)."""
     monkeypatch.setenv("FUSION_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setattr(policy_module, "SYSTEM_POLICY", tmp_path / "system-policy.toml")

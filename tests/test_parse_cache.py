@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_fusion
+from conftest import CliResult, run_fusion
 
 GENERATOR = Path(__file__).resolve().parents[2] / "shared" / "bench" / "gen_project.py"
 VOLATILE = {"created_at", "generated_at", "invocation_id", "invocation_started_at", "run_started_at"}
@@ -31,11 +31,18 @@ def _manifest_text(project: Path, target: str) -> str:
     return json.dumps(_stable(data), indent=1)  # keeps key order: node order must match too
 
 
-def _parse_both(project: Path, *args: str, env=None) -> str:
-    """Parse with the cache, then cold into another folder; return the cached run's output."""
-    cached = run_fusion(project, "parse", *args, env=env)
+def _cached_parse(project: Path, *args: str) -> CliResult:
+    """A parse in a child process (``env`` given), as the next command runs: all it knows of
+    earlier parses is what the cache files hold."""
+    return run_fusion(project, "parse", *args, env=dict(os.environ))
+
+
+def _parse_both(project: Path, *args: str) -> str:
+    """Parse with the cache, then cold (in this process) into another folder; return the cached
+    run's output."""
+    cached = _cached_parse(project, *args)
     assert cached.code == 0, cached.output
-    cold = run_fusion(project, "parse", "--no-partial-parse", "--target-path", "cold", *args, env=env)
+    cold = run_fusion(project, "parse", "--no-partial-parse", "--target-path", "cold", *args)
     assert cold.code == 0, cold.output
     assert _manifest_text(project, "target") == _manifest_text(project, "cold")
     return cached.stdout
@@ -57,12 +64,12 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
-def test_cached_parses_equal_cold_parses_through_a_sequence_of_edits(generated):
+def test_cached_parses_equal_cold_parses_through_a_sequence_of_edits(generated, monkeypatch):
     project = generated
-    env = {**os.environ, "SYNTH_SUFFIX": "a"}
-    first = _parse_both(project, env=env)
+    monkeypatch.setenv("SYNTH_SUFFIX", "a")
+    first = _parse_both(project)
     assert "nothing changed" not in first
-    again = run_fusion(project, "parse", env=env)
+    again = _cached_parse(project)
     assert "nothing changed" in again.stdout, again.output
 
     models = sorted((project / "models").rglob("*.sql"))
@@ -72,31 +79,32 @@ def test_cached_parses_equal_cold_parses_through_a_sequence_of_edits(generated):
 
     # a model's text: only that file is re-rendered, the manifest is still a cold parse's
     _edit(staging, "select", "select 1 as added_column,\n    ")
-    assert "nothing changed" not in _parse_both(project, env=env)
+    assert "nothing changed" not in _parse_both(project)
     # a new ref in a model changes the DAG
     _edit(mart, "select * from final", f"select * from final cross join {{{{ ref('{staging.stem}') }}}}")
-    _parse_both(project, env=env)
+    _parse_both(project)
     # a new model, then its removal
     (project / "models" / "extra_model.sql").write_text(f"select * from {{{{ ref('{staging.stem}') }}}}\n")
-    _parse_both(project, env=env)
+    _parse_both(project)
     (project / "models" / "extra_model.sql").unlink()
-    _parse_both(project, env=env)
+    _parse_both(project)
     # a macro used by staging models
     _edit(project / "macros" / "cents_to_dollars.sql", "/ 100", "/ 100.0")
-    _parse_both(project, env=env)
+    _parse_both(project)
     # properties YAML: a new generic test
     _edit(yml, "        description: Amount in dollars.\n",
           "        description: Amount in dollars.\n        data_tests: [not_null]\n")
-    _parse_both(project, env=env)
+    _parse_both(project)
     # a project var read by configs, then --vars on the command line
     _edit(project / "dbt_project.yml", "synthetic_all_views: false", "synthetic_all_views: true")
-    _parse_both(project, env=env)
-    _parse_both(project, "--vars", "{synthetic_all_views: false}", env=env)
+    _parse_both(project)
+    _parse_both(project, "--vars", "{synthetic_all_views: false}")
     # an environment variable read by a model at parse time
     (project / "models" / "from_env.sql").write_text(
         "{{ config(alias='from_env_' ~ env_var('SYNTH_SUFFIX')) }}\nselect 1 as id\n")
-    _parse_both(project, env=env)
-    changed = _parse_both(project, env={**env, "SYNTH_SUFFIX": "b"})
+    _parse_both(project)
+    monkeypatch.setenv("SYNTH_SUFFIX", "b")
+    changed = _parse_both(project)
     assert "nothing changed" not in changed
     manifest = json.loads((project / "target" / "manifest.json").read_text())
     assert manifest["nodes"]["model.synthetic.from_env"]["alias"] == "from_env_b"
@@ -104,18 +112,18 @@ def test_cached_parses_equal_cold_parses_through_a_sequence_of_edits(generated):
 
 def test_nothing_changed_keeps_the_manifest_and_a_damaged_cache_is_ignored(generated):
     project = generated
-    assert run_fusion(project, "parse").code == 0
+    assert _cached_parse(project).code == 0
     manifest = project / "target" / "manifest.json"
     before = manifest.stat().st_mtime_ns
-    result = run_fusion(project, "parse")
+    result = _cached_parse(project)
     assert "nothing changed" in result.stdout and manifest.stat().st_mtime_ns == before
     manifest.write_text(manifest.read_text())  # someone else rewrote it: parse writes it again
-    assert "nothing changed" not in run_fusion(project, "parse").stdout
+    assert "nothing changed" not in _cached_parse(project).stdout
     damaged = sorted((project / "target").glob("fusion_*"))
     assert {p.name for p in damaged} >= {"fusion_parse_state.json", "fusion_template_code.marshal"}
     for cache_file in damaged:
         cache_file.write_bytes(b"\x80garbage")
-    result = run_fusion(project, "parse")
+    result = _cached_parse(project)
     assert result.code == 0, result.output
     assert "nothing changed" not in result.stdout
     assert run_fusion(project, "parse", "--no-partial-parse", "--target-path", "cold").code == 0

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+from fusion_adapter_tests.cli import run_cli
 
 PROJECT = "name: kit\nprofile: kit\nconfig-version: 2\n"
 
@@ -56,13 +56,11 @@ class Kit:
         self.written = True
 
     def fusion(self, *args: str, expect: int = 0) -> str:
-        """Run the real CLI on the project; check its exit code; return its output."""
-        proc = subprocess.run([sys.executable, "-m", "fusion", *args, "--profiles-dir", str(self.root)],
-                              cwd=self.root, capture_output=True, text=True, timeout=600)
-        output = proc.stdout + proc.stderr
-        assert "Traceback" not in output, output
-        assert proc.returncode == expect, f"`fusion {' '.join(args)}` exited {proc.returncode}:\n{output}"
-        return output
+        """Run the real CLI (in this process) on the project; check its exit code; return its output."""
+        run = run_cli(self.root, [*args, "--profiles-dir", str(self.root)])
+        assert "Traceback" not in run.output, run.output
+        assert run.code == expect, f"`fusion {' '.join(args)}` exited {run.code}:\n{run.output}"
+        return run.output
 
     def results(self) -> dict[str, str]:
         """Status of each node of the last run, by unique_id (``target/run_results.json``)."""

@@ -48,25 +48,30 @@ def test_incremental_strategy(module_kit, incremental_runs, strategy):
     assert incremental_runs[strategy] == [[(1, "a"), (2, "b")], CASES[strategy][1], [(1, "a"), (2, "b")]]
 
 
-DAYS = [dt.date.today() - dt.timedelta(days=n) for n in (2, 1, 0)]
+def _days() -> list[dt.date]:
+    """The day before yesterday, yesterday and today in UTC (as microbatch windows are), read
+    when the test starts: a run crossing midnight still sees today."""
+    today = dt.datetime.now(dt.UTC).date()
+    return [today - dt.timedelta(days=n) for n in (2, 1, 0)]
 
 
-def _events(values: list[str]) -> str:
+def _events(values: list[str], days: list[dt.date]) -> str:
     selects = [f"select {i} as id, '{v}' as v, cast('{d:%Y-%m-%d} 10:00:00' as timestamp) as ts"
-               for i, (v, d) in enumerate(zip(values, DAYS, strict=True))]
+               for i, (v, d) in enumerate(zip(values, days, strict=True))]
     return "{{ config(materialized='table', event_time='ts') }}\n" + "\nunion all ".join(selects) + "\n"
 
 
 def test_microbatch(kit):
     _enabled(kit, "microbatch")
+    days = _days()
     daily = ("{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', "
-             f"batch_size='day', begin='{DAYS[0]:%Y-%m-%d}', unique_key='id') }}}}\n"
+             f"batch_size='day', begin='{days[0]:%Y-%m-%d}', unique_key='id') }}}}\n"
              "select id, v, ts from {{ ref('events') }}\n")
-    kit.write({"models/events.sql": _events(["a", "b", "c"]), "models/daily.sql": daily})
+    kit.write({"models/events.sql": _events(["a", "b", "c"], days), "models/daily.sql": daily})
     kit.fusion("run")
     assert kit.rows("daily", "id, v") == [(0, "a"), (1, "b"), (2, "c")]
-    kit.write({"models/events.sql": _events(["A", "B", "C"])})
+    kit.write({"models/events.sql": _events(["A", "B", "C"], days)})
     kit.fusion("run", "-s", "events")
-    kit.fusion("run", "-s", "daily", "--event-time-start", f"{DAYS[1]:%Y-%m-%d}",
-               "--event-time-end", f"{DAYS[2]:%Y-%m-%d}")
+    kit.fusion("run", "-s", "daily", "--event-time-start", f"{days[1]:%Y-%m-%d}",
+               "--event-time-end", f"{days[2]:%Y-%m-%d}")
     assert kit.rows("daily", "id, v") == [(0, "a"), (1, "B"), (2, "c")]  # only the day asked for
