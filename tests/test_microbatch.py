@@ -9,12 +9,16 @@ import pytest
 from conftest import run_fusion, write_project
 
 
-@pytest.fixture
-def days() -> list[dt.date]:
+def recent_days() -> list[dt.date]:
     """The day before yesterday, yesterday and today (UTC, as microbatch windows are), read when
     the test starts: a suite running across midnight still sees today."""
     today = dt.datetime.now(dt.UTC).date()
     return [today - dt.timedelta(days=n) for n in (2, 1, 0)]
+
+
+@pytest.fixture
+def days() -> list[dt.date]:
+    return recent_days()
 
 
 def _events(values: list[str], days: list[dt.date]) -> str:

@@ -217,13 +217,14 @@ def test_unreadable_key_file_names_profiles_yml(tmp_path, fakesnow, sf_database)
 
 
 def test_microbatch(tmp_path, fakesnow, sf_database, sf_query):
-    from test_microbatch import DAILY, DAYS, _events
+    from test_microbatch import DAILY, _events, recent_days
 
-    files = {"models/events.sql": _events(["a", "b", "c"]),
-             "models/daily.sql": DAILY.format(begin=f"{DAYS[0]:%Y-%m-%d}")}
+    days = recent_days()
+    files = {"models/events.sql": _events(["a", "b", "c"], days),
+             "models/daily.sql": DAILY.format(begin=f"{days[0]:%Y-%m-%d}")}
     project = write_target_project(tmp_path, files, fakesnow.target(sf_database, "analytics"))
     _ok(run_fusion(project, "run"))
     assert sf_query("select id, v from analytics.daily order by id") == [(0, "a"), (1, "b"), (2, "c")]
-    (project / "models" / "events.sql").write_text(_events(["A", "b", "C"]))
+    (project / "models" / "events.sql").write_text(_events(["A", "b", "C"], days))
     _ok(run_fusion(project, "run"))
     assert sf_query("select id, v from analytics.daily order by id") == [(0, "a"), (1, "b"), (2, "C")]

@@ -57,8 +57,9 @@ def test_trusted_for_trino_it_is_verified_and_loaded_on_first_use(tmp_path, ente
                        enterprise.root_sha256, "--delegate", "trino")
     assert added.code == 0, added.output
     assert json.loads((tmp_path / "config" / "fusion" / "repositories.json").read_text())[0]["delegate"] == ["trino"]
-    assert manager().select("trino").label == f"trino 0.1.0 from {REPOSITORY!r}"
-    database = open_database(DriverRequirement("trino"), {"uri": standin.url, "username": "fusion"})
+    trusted = manager()  # a new manager: the process-wide one was made before this test's trust entry
+    assert trusted.select("trino").label == f"trino 0.1.0 from {REPOSITORY!r}"
+    database = open_database(DriverRequirement("trino"), {"uri": standin.url, "username": "fusion"}, trusted)
     with dbapi.Connection(database, adbc_driver_manager.AdbcConnection(database), autocommit=True) as conn:
         assert conn.cursor().execute("select 'verified'").fetchall() == [("verified",)]
     assert list((tmp_path / "cache").rglob("libadbc_driver_trino.so"))
